@@ -1,0 +1,57 @@
+"""Benchmark: the default scenario over 334 days, on one core, with Numba's cache warm.
+
+Prints wall time, agent-steps per second and peak memory per agent, and the ratio of the
+model's time to a baseline measured in the same run: one vectorised NumPy pass that reads
+and writes every agent's float32 state once a day (the cheapest possible day).
+
+    python bench/run_default.py            # one thread (the target: <= 2 s)
+    NUMBA_NUM_THREADS=2 python bench/run_default.py
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from defection import api, model, scenarios  # noqa: E402
+
+
+def baseline_seconds(n_agents: int, days: int) -> float:
+    state = np.zeros(n_agents, np.float32)
+    t0 = time.perf_counter()
+    for _ in range(days):
+        np.multiply(state, np.float32(0.99), out=state)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    sc = scenarios.load("myanmar-2021")
+    api.run(sc, days=5)  # warm Numba's cache and imports
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    result = api.run(sc)
+    wall = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    sim = model.build(sc)
+    agents = sim.state.officers.n + len(sim.state.civilians.hardship)
+    days = sc.run.days
+    base = baseline_seconds(agents, days)
+    print(f"threads            {os.environ['NUMBA_NUM_THREADS']}")
+    print(f"agents             {agents:,} ({sim.state.officers.n:,} officers, {agents - sim.state.officers.n:,} civilians at k={sc.run.scale})")
+    print(f"days               {days}")
+    print(f"wall time          {wall:.2f} s")
+    print(f"agent-steps/s      {agents * days / wall:,.0f}")
+    print(f"peak memory        {peak / 2**20:.1f} MiB traced = {peak / agents:.0f} bytes per agent")
+    print(f"baseline           {base:.3f} s (one NumPy pass over every agent a day)")
+    print("profile            " + ", ".join(f"{n} {s:.2f}s" for n, s, _ in result.profile))
+    print(f"ratio_to_baseline={wall / base:.1f} seconds={wall:.2f} bytes_per_agent={peak / agents:.0f}")
+
+
+if __name__ == "__main__":
+    main()

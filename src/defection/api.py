@@ -1,0 +1,96 @@
+"""The library's entry points: scenario in, results out."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from defection import model, scenarios
+from defection.model.metrics import breakdowns
+from defection.scenarios.schema import Scenario
+
+
+@dataclass
+class Result:
+    """One run: daily series, end-of-run summary, the resolved scenario, its seed and a profile."""
+
+    scenario: Scenario
+    seed: int
+    timeseries: pa.Table
+    summary: dict[str, Any]
+    profile: list[tuple[str, float, float]] = field(default_factory=list)
+
+    def series(self, name: str) -> np.ndarray:
+        """One daily series as an array of shape (days,)."""
+        return self.timeseries.column(name).to_numpy()
+
+    def save(self, out: Path, plot: bool = True, **manifest_extra: Any) -> Path:
+        """Write timeseries.parquet, summary.json, overview.png, then manifest.json (last: it marks a complete run)."""
+        from defection.engine.outputs import manifest, write_json, write_parquet
+
+        out = Path(out)
+        write_parquet(out / "timeseries.parquet", self.timeseries)
+        write_json(out / "summary.json", self.summary)
+        if plot:
+            from defection.report.overview import overview
+
+            overview(self.timeseries, out / "overview.png", title=f"{self.scenario.name}, seed {self.seed}")
+        write_json(out / "manifest.json", manifest("run", self.scenario.model_dump(mode="json"), self.seed,
+                                                   days=self.scenario.run.days, **manifest_extra))
+        return out
+
+
+def resolve(scenario: str | Path | Scenario = "myanmar-2021", overrides: list[str] | dict[str, Any] | None = None,
+            days: int | None = None, seed: int | None = None) -> Scenario:
+    """A validated scenario from a name, path or object, with overrides, days and seed applied."""
+    if isinstance(scenario, Scenario):
+        sc = scenarios.from_dict(scenario.model_dump(mode="json"), overrides) if overrides else scenario
+    else:
+        sc = scenarios.load(scenario, overrides)
+    extra = {}
+    if days is not None:
+        extra["run.days"] = days
+    if seed is not None:
+        extra["run.seed"] = seed
+    if extra:
+        sc = scenarios.from_dict(sc.model_dump(mode="json"), extra)
+    return sc
+
+
+def run(scenario: str | Path | Scenario = "myanmar-2021", *, seed: int | None = None, days: int | None = None,
+        overrides: list[str] | dict[str, Any] | None = None,
+        progress: Callable[[int], None] | None = None) -> Result:
+    """Simulate a scenario and return its :class:`Result`.
+
+    >>> r = run("myanmar-2021", seed=1, overrides={"support.protection_capacity": 200})
+    >>> r.series("defected")[-1]
+    """
+    sc = resolve(scenario, overrides, days, seed)
+    sim = model.build(sc)
+    sim.run(sc.run.days, progress)
+    dates = sim.state.dates[: sim.recorder.filled].astype("datetime64[D]")
+    table = sim.recorder.table({"date": pa.array(dates, pa.date32()),
+                                "day": np.arange(sim.recorder.filled, dtype=np.int32)})
+    return Result(sc, sc.run.seed, table, summarize(sim, table), sim.profile())
+
+
+def summarize(sim, table: pa.Table) -> dict[str, Any]:
+    final = {name: table.column(name)[-1].as_py() for name in table.column_names if name not in ("date", "day")}
+    cap = table.column("coercive_capacity").to_numpy()
+    below = np.flatnonzero(cap < 0.5 * cap[0]) if len(cap) else []
+    return {
+        "scenario": sim.params.name,
+        "seed": sim.seed,
+        "days": int(table.num_rows),
+        "end_date": str(table.column("date")[-1].as_py()) if table.num_rows else None,
+        "final": final,
+        "coercive_capacity_initial": float(cap[0]) if len(cap) else None,
+        "coercive_capacity_min_share": float(cap.min() / cap[0]) if len(cap) else None,
+        "day_capacity_below_half": int(below[0]) if len(below) else None,
+        **breakdowns(sim.state),
+    }

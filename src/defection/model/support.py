@@ -1,0 +1,81 @@
+"""Support programmes, the policy levers (MODEL.md §1, Support programmes).
+
+* Outreach: a share of officers knows support exists (fixed per officer, drawn from a
+  counter stream so that raising outreach adds officers who know and keeps those who did).
+* Protection: safe passage and relocation of the family for ``protection_capacity``
+  families a month, at a one-off cost per family.
+* Livelihoods: a monthly stipend per family for ``livelihood_capacity`` new families a month.
+
+Programmes open on ``start``; slots open then and on the first day of each calendar month,
+and unused slots lapse. An officer who
+would leave only with support takes the slots available, and goes if the support they get
+is enough (same draw as their decision, so the choice is consistent). Candidates are served
+in a random order drawn per (day, officer), so no township is favoured.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from defection.engine.rng import uniform
+from defection.model.decision import (
+    NEEDS_SUPPORT, NO_INTENT, PROTECTED, STIPEND, WILL_GO, fear_terms, net_pull, takes_chance,
+)
+from defection.model.state import DEFECTED
+
+DAYS_PER_MONTH = 365.25 / 12.0
+
+
+@njit(cache=True)
+def allocate(intent, pull, family, livelihood, supported, fears, efficacy, stipend, scale, slots, key, day):
+    """Give programme slots to officers who need them; return (protected, enrolled) today.
+
+    ``slots`` is a (2,) float array (protection, livelihood) decremented in place.
+    """
+    f_pros, f_fam, f_liv, allowance = fears
+    candidates = np.flatnonzero(intent == NEEDS_SUPPORT)
+    priority = np.empty(len(candidates))
+    for k in range(len(candidates)):
+        priority[k] = uniform(key, day, candidates[k], 3)
+    protected_today = 0
+    enrolled_today = 0
+    for k in np.argsort(priority):
+        i = candidates[k]
+        protect = 1.0 if slots[0] >= 1.0 else 0.0
+        enrol = 1.0 if slots[1] >= 1.0 else 0.0
+        utility = net_pull(pull[i], family[i], livelihood[i] + allowance, f_pros, f_fam, f_liv, efficacy, stipend,
+                           protect, enrol)
+        if (protect + enrol) > 0 and takes_chance(uniform(key, day, i, 1), utility, scale):
+            intent[i] = WILL_GO
+            slots[0] -= protect
+            slots[1] -= enrol
+            supported[i] = PROTECTED * int(protect) + STIPEND * int(enrol)
+            protected_today += int(protect)
+            enrolled_today += int(enrol)
+        else:
+            intent[i] = NO_INTENT
+    return protected_today, enrolled_today
+
+
+def budget(sim, day: int) -> None:
+    """Open the month's slots; pay stipends to enrolled families and outreach for the day."""
+    s, sp = sim.state, sim.params.support
+    nat, o = s.national, s.officers
+    if s.dates[day] < np.datetime64(sp.start):
+        return
+    if s.month_start[day] or s.dates[day] == np.datetime64(sp.start):
+        nat.slots[:] = (sp.protection_capacity, sp.livelihood_capacity)
+    stipends = np.count_nonzero((o.supported & STIPEND) & (o.state == DEFECTED))
+    nat.programme_cost += (stipends * sp.stipend_kyat + sp.outreach * o.n * sp.outreach_cost_kyat) / DAYS_PER_MONTH
+
+
+def support(sim, day: int) -> None:
+    """Serve today's requests for programme slots."""
+    s, p = sim.state, sim.params
+    o, nat, sp = s.officers, s.national, p.support
+    protected, enrolled = allocate(o.intent, o.pull, o.family_exposure, o.livelihood_kyat, o.supported,
+                                   fear_terms(sim, day), sp.protection_efficacy, sp.stipend_kyat,
+                                   p.decision.logit_scale, nat.slots, sim.keys["decision"], day)
+    nat.protected_total += protected
+    nat.enrolled_total += enrolled
+    nat.programme_cost += protected * sp.protection_cost_kyat
