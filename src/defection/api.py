@@ -1,7 +1,7 @@
 """The library's entry points: scenario in, results out."""
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,19 +64,47 @@ def resolve(scenario: str | Path | Scenario = "myanmar-2021", overrides: list[st
 
 def run(scenario: str | Path | Scenario = "myanmar-2021", *, seed: int | None = None, days: int | None = None,
         overrides: list[str] | dict[str, Any] | None = None,
-        progress: Callable[[int], None] | None = None) -> Result:
+        progress: Callable[[int], None] | None = None, threads: int | None = None) -> Result:
     """Simulate a scenario and return its :class:`Result`.
 
     >>> r = run("myanmar-2021", seed=1, overrides={"support.protection_capacity": 200})
     >>> r.series("defected")[-1]
+
+    ``threads`` sets Numba's thread count for this run; by default one thread per 2 million
+    agents (results are identical whatever the count).
     """
     sc = resolve(scenario, overrides, days, seed)
     sim = model.build(sc)
-    sim.run(sc.run.days, progress)
+    with _threads_for(sim, threads):
+        sim.run(sc.run.days, progress)
     dates = sim.state.dates[: sim.recorder.filled].astype("datetime64[D]")
     table = sim.recorder.table({"date": pa.array(dates, pa.date32()),
                                 "day": np.arange(sim.recorder.filled, dtype=np.int32)})
     return Result(sc, sc.run.seed, table, summarize(sim, table), sim.profile())
+
+
+AGENTS_PER_THREAD = 2_000_000
+
+
+@contextlib.contextmanager
+def _threads_for(sim, threads: int | None):
+    """Use Numba's threads only for runs big enough to gain from them.
+
+    A default run's kernels last ~0.1 ms a day; splitting them across threads costs more in
+    synchronisation than it saves, and on a busy machine a thread waiting for a core can
+    slow a run twenty-fold. Results do not depend on the thread count.
+    """
+    import numba
+
+    agents = sim.state.officers.n + len(sim.state.civilians.hardship)
+    wanted = threads or agents // AGENTS_PER_THREAD
+    wanted = max(1, min(numba.config.NUMBA_NUM_THREADS, wanted))
+    before = numba.get_num_threads()
+    numba.set_num_threads(wanted)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
 
 
 def summarize(sim, table: pa.Table) -> dict[str, Any]:

@@ -1,0 +1,20 @@
+"""The web dashboard (``defection serve``): a Dash app that runs entirely offline.
+
+Importing this package does not import Dash, so the translation table
+(:mod:`defection.dashboard.i18n`) can be used by the HTML report on its own.
+"""
+from __future__ import annotations
+
+__all__ = ["create_app", "serve"]
+
+
+def create_app(*args, **kwargs):
+    from defection.dashboard.app import create_app as _create
+
+    return _create(*args, **kwargs)
+
+
+def serve(*args, **kwargs):
+    from defection.dashboard.app import serve as _serve
+
+    return _serve(*args, **kwargs)

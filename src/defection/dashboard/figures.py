@@ -1,0 +1,256 @@
+"""Ensemble statistics and Plotly figures for the dashboard: medians, 90% bands, paired differences."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from defection.dashboard.i18n import CSS_FONT_STACK, MONTHS, digits, fmt_number, label, t
+
+# One-sided 95% quantiles of Student's t (a two-sided 90% interval), by degrees of freedom.
+_T95 = [6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.796, 1.782, 1.771, 1.761, 1.753,
+        1.746, 1.740, 1.734, 1.729, 1.725, 1.721, 1.717, 1.714, 1.711, 1.708, 1.706, 1.703, 1.701, 1.699, 1.697]
+COLORS = {"defected": "#222222", "defected_civilian": "#1f77b4", "defected_paramilitary": "#d62728",
+          "A": "#1f77b4", "B": "#ff7f0e"}
+OUTCOMES = ("defected", "defected_civilian", "defected_paramilitary", "quiet_resisters", "caught",
+            "coercive_capacity", "civilians_killed", "civilians_arrested", "programme_cost")
+
+
+def t90(n: int) -> float:
+    """Multiplier of the standard error for a two-sided 90% t-interval from ``n`` paired values."""
+    df = n - 1
+    return _T95[df - 1] if 1 <= df <= len(_T95) else 1.645
+
+
+def band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Median and 5th/95th percentiles over the first axis (seeds)."""
+    values = np.asarray(values, float)
+    return (np.median(values, axis=0), np.quantile(values, 0.05, axis=0), np.quantile(values, 0.95, axis=0))
+
+
+def stack(runs: list[dict], name: str) -> np.ndarray:
+    """One series from every seed, shape (seeds, days); capacity in % of day 0."""
+    arrs = []
+    for r in runs:
+        s = np.asarray(r["series"][name], float)
+        if name == "coercive_capacity" and len(s) and s[0]:
+            s = s / s[0] * 100.0
+        arrs.append(s)
+    return np.vstack(arrs)
+
+
+def finals(runs: list[dict], name: str) -> np.ndarray:
+    return np.array([float(r["series"][name][-1]) for r in runs])
+
+
+def breakdown(runs: list[dict], name: str) -> tuple[list[str], np.ndarray]:
+    """Category names and a (seeds, categories) array of counts."""
+    cats = [c for c, _ in runs[0]["breakdowns"][name]]
+    return cats, np.array([[float(v) for _, v in r["breakdowns"][name]] for r in runs])
+
+
+def dates(runs: list[dict]) -> list[str]:
+    start = dt.date.fromisoformat(runs[0]["start"])
+    n = len(runs[0]["series"]["defected"])
+    return [(start + dt.timedelta(days=k)).isoformat() for k in range(n)]
+
+
+def final_summary(runs: list[dict], name: str = "defected") -> dict[str, float]:
+    med, lo, hi = band(finals(runs, name)[:, None])
+    return {"median": float(med[0]), "lo": float(lo[0]), "hi": float(hi[0]), "n": len(runs)}
+
+
+def paired(a_runs: list[dict], b_runs: list[dict], name: str) -> dict[str, float]:
+    """Mean of B − A over paired seeds with its 90% t-interval (NaN bounds with one seed)."""
+    d = finals(b_runs, name) - finals(a_runs, name)
+    n = len(d)
+    mean = float(d.mean())
+    if n < 2:
+        return {"mean": mean, "lo": math.nan, "hi": math.nan, "n": n}
+    half = t90(n) * float(d.std(ddof=1)) / math.sqrt(n)
+    return {"mean": mean, "lo": mean - half, "hi": mean + half, "n": n}
+
+
+# ----------------------------------------------------------------------------------------------- figures
+
+
+def _layout(fig: go.Figure, title: str, lang: str, height: int = 340) -> go.Figure:
+    fig.update_layout(title={"text": title, "font": {"size": 15}}, height=height, template="plotly_white",
+                      margin={"l": 60, "r": 20, "t": 50, "b": 50}, font={"family": CSS_FONT_STACK},
+                      legend={"orientation": "h", "y": -0.18}, hovermode="x unified")
+    return fig
+
+
+def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    span = max(hi - lo, 1e-9)
+    step = 10 ** math.floor(math.log10(span / n))
+    for m in (1, 2, 2.5, 5, 10):
+        if span / (m * step) <= n:
+            step *= m
+            break
+    first = math.floor(lo / step) * step
+    return [first + k * step for k in range(int(math.ceil((hi - first) / step)) + 1)]
+
+
+def _localize_y(fig: go.Figure, lang: str, lo: float, hi: float, decimals: int = 0) -> None:
+    """Myanmar digits on the value axis (Plotly itself only writes Latin digits)."""
+    if lang != "my":
+        return
+    ticks = nice_ticks(lo, hi)
+    fig.update_yaxes(tickmode="array", tickvals=ticks, ticktext=[fmt_number(v, lang, decimals) for v in ticks])
+
+
+def _localize_x_dates(fig: go.Figure, lang: str, xs: list[str]) -> None:
+    """Burmese month names and Myanmar digits on a date axis."""
+    if lang != "my" or not xs:
+        return
+    first, last = dt.date.fromisoformat(xs[0]), dt.date.fromisoformat(xs[-1])
+    months = []
+    y, m = first.year, first.month
+    while dt.date(y, m, 1) <= last:
+        if dt.date(y, m, 1) >= first:
+            months.append(dt.date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    step = max(1, math.ceil(len(months) / 8))
+    months = months[::step]
+    fig.update_xaxes(tickmode="array", tickvals=[d.isoformat() for d in months],
+                     ticktext=[digits(f"{MONTHS['my'][d.month - 1]}<br>{d.year}", "my") for d in months])
+
+
+def _band_trace(fig, xs, lo, hi, color, name, group):
+    fig.add_trace(go.Scatter(x=xs + xs[::-1], y=list(hi) + list(lo[::-1]), fill="toself", fillcolor=color,
+                             opacity=0.18, line={"width": 0}, hoverinfo="skip", showlegend=False,
+                             legendgroup=group, name=name))
+
+
+def _observed(fig, series: str, xs: list[str], lang: str) -> None:
+    from defection.data import observed
+
+    points = [(d, v, b) for d, v, b in observed().get(series, []) if xs and xs[0] <= d <= xs[-1]]
+    for bound, symbol, key in (("point", "circle", "series.observed"), ("lower", "triangle-up",
+                                                                        "series.observed_lower")):
+        sel = [(d, v) for d, v, b in points if b == bound]
+        if sel:
+            fig.add_trace(go.Scatter(x=[d for d, _ in sel], y=[v for _, v in sel], mode="markers",
+                                     marker={"symbol": symbol, "color": "black", "size": 8}, name=t(key, lang)))
+
+
+def time_figure(runs: list[dict], names: list[tuple[str, str]], title_key: str, lang: str,
+                observed_series: str | None = None, yaxis_key: str = "axis.officers") -> go.Figure:
+    """Median lines with 90% bands over time for each (series, label key)."""
+    xs = dates(runs)
+    fig = go.Figure()
+    top = 0.0
+    for name, key in names:
+        med, lo, hi = band(stack(runs, name))
+        color = COLORS.get(name, "#6a3d9a" if name == "coercive_capacity" else "#ff7f0e")
+        _band_trace(fig, xs, lo, hi, color, t(key, lang), name)
+        fig.add_trace(go.Scatter(x=xs, y=med, mode="lines", line={"color": color, "width": 2},
+                                 name=f"{t(key, lang)} ({t('results.median', lang)})", legendgroup=name))
+        top = max(top, float(np.max(hi)) if len(hi) else 0.0)
+    if observed_series:
+        _observed(fig, observed_series, xs, lang)
+        from defection.data import observed
+
+        top = max([top] + [v for d, v, _ in observed().get(observed_series, []) if xs and xs[0] <= d <= xs[-1]])
+    _layout(fig, t(title_key, lang), lang)
+    fig.update_yaxes(title=t(yaxis_key, lang), rangemode="tozero")
+    _localize_x_dates(fig, lang, xs)
+    _localize_y(fig, lang, 0.0, top)
+    return fig
+
+
+def bar_figure(runs: list[dict], name: str, prefix: str, title_key: str, lang: str,
+               horizontal: bool = False) -> go.Figure:
+    """Median count per category with a 90% band as error bars."""
+    cats, values = breakdown(runs, name)
+    med, lo, hi = band(values)
+    labels = [digits(label(prefix, c, lang), lang) for c in cats]
+    err = {"type": "data", "symmetric": False, "array": list(hi - med), "arrayminus": list(med - lo)}
+    text = [fmt_number(v, lang) for v in med]
+    if horizontal:
+        bar = go.Bar(y=labels, x=med, orientation="h", error_x=err, marker_color="#1f77b4", text=text,
+                     textposition="outside", name=t("results.median", lang))
+    else:
+        bar = go.Bar(x=labels, y=med, error_y=err, marker_color="#1f77b4", hovertext=text,
+                     name=t("results.median", lang))
+    fig = go.Figure(bar)
+    _layout(fig, t(title_key, lang), lang, height=460 if horizontal else 340)
+    fig.update_layout(hovermode="closest", showlegend=False)
+    top = float(np.max(hi)) * 1.15 if len(hi) else 1.0
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")
+        fig.update_xaxes(title=t("axis.officers", lang), range=[0, top or 1])
+        if lang == "my":
+            ticks = nice_ticks(0.0, top or 1)
+            fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[fmt_number(v, lang) for v in ticks])
+    else:
+        fig.update_yaxes(title=t("axis.officers", lang), range=[0, top or 1])
+        _localize_y(fig, lang, 0.0, top or 1)
+    return fig
+
+
+def results_figures(runs: list[dict], lang: str) -> dict[str, go.Figure]:
+    """Every Results chart, keyed by its element id."""
+    return {
+        "fig-defections": time_figure(runs, [("defected", "series.all"), ("defected_civilian", "series.civilian"),
+                                             ("defected_paramilitary", "series.paramilitary")],
+                                      "fig.defections", lang, observed_series="police_defected"),
+        "fig-rank": bar_figure(runs, "defected_by_rank", "rank", "fig.rank", lang),
+        "fig-tenure": bar_figure(runs, "defected_by_tenure_band", "tenure", "fig.tenure", lang),
+        "fig-quiet": time_figure(runs, [("quiet_resisters", "out.quiet_resisters")], "fig.quiet", lang),
+        "fig-capacity": time_figure(runs, [("coercive_capacity", "out.coercive_capacity")], "fig.capacity", lang,
+                                    yaxis_key="axis.percent"),
+        "fig-killed": time_figure(runs, [("civilians_killed", "series.simulated")], "fig.killed", lang,
+                                  observed_series="civilians_killed", yaxis_key="axis.people"),
+        "fig-region": bar_figure(runs, "defected_by_region", "region", "fig.region", lang, horizontal=True),
+    }
+
+
+def compare_figures(a_runs: list[dict], b_runs: list[dict], lang: str) -> dict[str, go.Figure]:
+    xs = dates(a_runs)
+    fig = go.Figure()
+    top = 0.0
+    for tag, runs in (("A", a_runs), ("B", b_runs)):
+        med, lo, hi = band(stack(runs, "defected"))
+        _band_trace(fig, xs, lo, hi, COLORS[tag], tag, tag)
+        fig.add_trace(go.Scatter(x=xs, y=med, mode="lines", line={"color": COLORS[tag], "width": 2},
+                                 name=f"{tag} ({t('results.median', lang)})", legendgroup=tag))
+        top = max(top, float(np.max(hi)))
+    _layout(fig, t("fig.compare", lang), lang)
+    fig.update_yaxes(title=t("axis.officers", lang), rangemode="tozero")
+    _localize_x_dates(fig, lang, xs)
+    _localize_y(fig, lang, 0.0, top)
+
+    d = stack(b_runs, "defected") - stack(a_runs, "defected")
+    n = d.shape[0]
+    mean = d.mean(axis=0)
+    half = t90(n) * d.std(axis=0, ddof=1) / math.sqrt(n) if n > 1 else np.zeros_like(mean)
+    diff = go.Figure()
+    _band_trace(diff, xs, mean - half, mean + half, "#2ca02c", "90%", "d")
+    diff.add_trace(go.Scatter(x=xs, y=mean, mode="lines", line={"color": "#2ca02c", "width": 2}, name="B − A"))
+    _layout(diff, t("fig.compare_diff", lang), lang)
+    diff.update_yaxes(title=t("axis.officers", lang))
+    _localize_x_dates(diff, lang, xs)
+    _localize_y(diff, lang, float(np.min(mean - half)), float(np.max(mean + half)))
+    return {"fig-compare": fig, "fig-compare-diff": diff}
+
+
+def compare_rows(a_runs: list[dict], b_runs: list[dict], lang: str) -> list[dict[str, Any]]:
+    """Rows of the comparison table: outcome, A median, B median, paired difference and its interval."""
+    rows = []
+    for name in OUTCOMES:
+        pa_ = final_summary(a_runs, name)
+        pb = final_summary(b_runs, name)
+        d = paired(a_runs, b_runs, name)
+        decimals = 0
+        rows.append({"key": name, "outcome": t(f"out.{name}", lang),
+                     "a": fmt_number(pa_["median"], lang, decimals), "b": fmt_number(pb["median"], lang, decimals),
+                     "diff": fmt_number(d["mean"], lang, decimals),
+                     "interval": (f"{fmt_number(d['lo'], lang, decimals)} … {fmt_number(d['hi'], lang, decimals)}"
+                                  if not math.isnan(d["lo"]) else "–"),
+                     "raw": d})
+    return rows

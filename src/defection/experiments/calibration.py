@@ -1,0 +1,425 @@
+"""Calibration to observed series with ABC-SMC (pyabc); its SQLite history is the record.
+
+The distance compares log-scaled cumulative series at each observed date:
+
+    d(x, x0) = sqrt( sum_i w_i * r_i^2 ),   r_i = log1p(sim_i) - log1p(obs_i)
+
+and for an observation that is a lower bound ("at least 600") only a shortfall counts:
+r_i = min(0, log1p(sim_i) - log1p(obs_i)). Each series gets total weight 1, shared among its
+dates, so a series with many points does not drown one with few.
+
+Generations run one at a time, each from a fresh ABCSMC loaded from the history, with
+NumPy's global generator reseeded from (seed, generation): a calibration killed between
+generations resumes from the history with the same command and ends with the same posterior.
+The model's own seed for a particle is a hash of its parameter values.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import math
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from defection import api, data, scenarios
+from defection.engine.outputs import manifest, write_json, write_parquet
+from defection.errors import DefectionError, did_you_mean
+from defection.scenarios.schema import Scenario, parameters, plausible_range
+
+# Observed series name -> model series name.
+SERIES = {
+    "police_defected": "defected",
+    "civilians_killed": "civilians_killed",
+    "civilians_arrested": "civilians_arrested",
+    "civilians_detained": "civilians_detained",
+}
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One fitted parameter with a uniform prior on [lo, hi]."""
+
+    key: str
+    lo: float
+    hi: float
+    integer: bool = False
+
+
+@dataclass(frozen=True)
+class Observation:
+    series: str  # model series name
+    date: str
+    day: int
+    value: float
+    lower_bound: bool
+
+    @property
+    def stat(self) -> str:
+        return f"{self.series}@{self.date}"
+
+
+def parse_fits(specs: list[str]) -> list[Fit]:
+    """``key=lo:hi`` (or ``key`` alone, for its documented plausible range) -> fits, with clean errors."""
+    if not specs:
+        raise DefectionError("--fit is needed at least once: --fit section.key=lo:hi (e.g. --fit regime.p_detect=0.05:0.4).")
+    known = parameters()
+    fits, seen = [], set()
+    for spec in specs:
+        key, _, rng = spec.partition("=")
+        key = key.strip()
+        if key not in known:
+            raise DefectionError(f"--fit {spec}: '{key}' is not a parameter.{did_you_mean(key, known)} "
+                                 "Give section.key as in the scenario file.")
+        if known[key].annotation not in (int, float):
+            raise DefectionError(f"--fit {spec}: '{key}' is not numeric, so it cannot be fitted.")
+        if key in seen:
+            raise DefectionError(f"--fit {spec}: '{key}' is given twice.")
+        seen.add(key)
+        if rng:
+            lo_s, sep, hi_s = rng.partition(":")
+            try:
+                lo, hi = float(lo_s), float(hi_s)
+            except ValueError:
+                raise DefectionError(f"--fit {spec}: the range must be lo:hi with two numbers, e.g. {key}=0.1:0.4.") from None
+            if not sep or not (math.isfinite(lo) and math.isfinite(hi)):
+                raise DefectionError(f"--fit {spec}: the range must be lo:hi with two finite numbers.")
+        else:
+            default = plausible_range(key)
+            if default is None:
+                raise DefectionError(f"--fit {key}: it has no documented range; give one as {key}=lo:hi.")
+            lo, hi = default
+        if lo >= hi:
+            raise DefectionError(f"--fit {spec}: lo ({lo}) must be below hi ({hi}).")
+        fits.append(Fit(key, lo, hi, known[key].annotation is int))
+    return fits
+
+
+def load_observations(source: str, start: dt.date, days: int | None = None) -> list[Observation]:
+    """National observations from a shipped data set name or a CSV path, as model series and days.
+
+    Raises DefectionError for an unknown data set, an unknown series, or an observation outside
+    the simulated period (before ``start`` or on/after day ``days`` when given).
+    """
+    rows = _read_rows(source)
+    out = []
+    for r in rows:
+        if r.get("scope", "national") != "national":
+            continue  # regional counts are not comparable with national series
+        if r["series"] not in SERIES:
+            raise DefectionError(f"data '{source}': series '{r['series']}' is not one the model produces."
+                                 f"{did_you_mean(r['series'], SERIES)} Known: {', '.join(SERIES)}.")
+        day = (dt.date.fromisoformat(r["date"]) - start).days
+        if day < 0 or (days is not None and day >= days):
+            period = f"{start} to {start + dt.timedelta(days=days - 1)}" if days else f"starting {start}"
+            raise DefectionError(f"data '{source}': the observation of {r['series']} on {r['date']} is outside the "
+                                 f"simulated period ({period}). Change run.start or the days, or drop that row.")
+        out.append(Observation(SERIES[r["series"]], r["date"], day, float(r["value"]), r.get("bound") == "lower"))
+    if not out:
+        raise DefectionError(f"data '{source}' has no national observations to calibrate against.")
+    return sorted(out, key=lambda o: (o.series, o.day))
+
+
+def _read_rows(source: str) -> list[dict[str, str]]:
+    import csv
+
+    if source in data.DATASETS:
+        return data.rows(source)
+    path = Path(source)
+    if not path.is_file():
+        raise DefectionError(f"--data '{source}': no such data set or file.{did_you_mean(source, data.DATASETS)} "
+                             f"Shipped data sets: {', '.join(data.DATASETS)}; or give a CSV path.")
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    missing = {"date", "series", "value"} - set(rows[0] if rows else {})
+    if missing:
+        raise DefectionError(f"--data {source}: the CSV lacks column(s) {', '.join(sorted(missing))}.")
+    return rows
+
+
+def distance_weights(obs: list[Observation]) -> dict[str, float]:
+    counts: dict[str, int] = {}
+    for o in obs:
+        counts[o.series] = counts.get(o.series, 0) + 1
+    return {o.stat: 1.0 / counts[o.series] for o in obs}
+
+
+def make_distance(obs: list[Observation]) -> Callable[[dict, dict], float]:
+    weights = distance_weights(obs)
+    bounds = {o.stat: o.lower_bound for o in obs}
+
+    def distance(x: dict, x0: dict) -> float:
+        total = 0.0
+        for stat, w in weights.items():
+            r = math.log1p(max(0.0, float(x[stat]))) - math.log1p(float(x0[stat]))
+            if bounds[stat]:
+                r = min(0.0, r)
+            total += w * r * r
+        return math.sqrt(total)
+
+    return distance
+
+
+def particle_seed(params: dict[str, float], base_seed: int) -> int:
+    """A model seed that is a pure function of a particle (so any sampler gives the same draw)."""
+    text = json.dumps({k: float(params[k]) for k in sorted(params)}, sort_keys=True) + f"|{base_seed}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:7], "little")
+
+
+def overrides_for(params: dict[str, float], fits: list[Fit]) -> list[str]:
+    return [f"{f.key}={int(round(float(params[f.key]))) if f.integer else float(params[f.key])}" for f in fits]
+
+
+@dataclass
+class Simulator:
+    """The model as pyabc sees it: parameters in, a dict of observed-date statistics out."""
+
+    scenario: Scenario
+    fits: list[Fit]
+    obs: list[Observation]
+    base_seed: int
+    single_thread: bool = False
+
+    @property
+    def days(self) -> int:
+        return max(o.day for o in self.obs) + 1
+
+    def __call__(self, params: dict) -> dict[str, float]:
+        if self.single_thread:
+            import numba
+
+            numba.set_num_threads(1)
+        result = api.run(self.scenario, seed=particle_seed(params, self.base_seed), days=self.days,
+                         overrides=overrides_for(params, self.fits))
+        return {o.stat: float(result.series(o.series)[o.day]) for o in self.obs}
+
+
+def observed_stats(obs: list[Observation]) -> dict[str, float]:
+    return {o.stat: o.value for o in obs}
+
+
+def generation_seed(seed: int, t: int) -> int:
+    return int(np.random.SeedSequence([int(seed), 0xCA1, int(t)]).generate_state(1)[0])
+
+
+@dataclass
+class Job:
+    """What a calibration directory was asked to do; a resumed run must ask the same."""
+
+    scenario: dict
+    data: str
+    fits: list[dict]
+    population: int
+    generations: int
+    seed: int
+
+
+def _sampler(workers: int, scheduler: str | None):
+    import pyabc
+
+    if scheduler:
+        from distributed import Client
+
+        from defection.errors import DefectionError as _E
+
+        try:
+            client = Client(scheduler, timeout=10)
+        except OSError as exc:
+            raise _E(f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc}).") from None
+        return pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=20)
+    if workers <= 1:
+        return pyabc.sampler.SingleCoreSampler()
+    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+
+
+def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list[str], population: int,
+              generations: int, out: Path, seed: int = 0, workers: int | None = None, scheduler: str | None = None,
+              overrides: list[str] | None = None, predictive_draws: int = 40,
+              progress: Callable[[int, float], None] | None = None) -> dict[str, Any]:
+    """Run (or resume) ABC-SMC and write posterior.parquet, posterior_summary.json and the figures."""
+    import pyabc
+
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    logging.getLogger("pyabc").setLevel(logging.WARNING)
+    if population < 2 or generations < 1:
+        raise DefectionError(f"--population must be at least 2 and --generations at least 1 "
+                             f"(got {population} and {generations}).")
+    sc = api.resolve(scenario, overrides)
+    fits = parse_fits(fit_specs)
+    obs = load_observations(data_source, sc.run.start)
+    job = Job(sc.model_dump(mode="json"), data_source, [asdict(f) for f in fits], population, generations, seed)
+    out = Path(out)
+    db_path = out / "history.db"
+    job_path = out / "job.json"
+    if out.is_dir() and any(out.iterdir()) and not job_path.exists():
+        raise DefectionError(f"--out {out} is not empty and holds no calibration to resume. Choose a new directory.")
+    out.mkdir(parents=True, exist_ok=True)
+    if db_path.exists():
+        previous = json.loads(job_path.read_text()) if job_path.exists() else None
+        if previous != json.loads(json.dumps(asdict(job), default=str)):
+            raise DefectionError(f"{out} holds a different calibration (see its job.json). Use a new --out directory "
+                                 "to start another, or the same command as before to resume.")
+    else:
+        write_json(job_path, asdict(job))
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    simulator = Simulator(sc, fits, obs, seed, single_thread=workers > 1 and not scheduler)
+    prior = pyabc.Distribution(**{f.key: pyabc.RV("uniform", f.lo, f.hi - f.lo) for f in fits})
+    db = f"sqlite:///{db_path}"
+    done = _generations_done(db_path)
+    for t in range(done, generations):
+        np.random.seed(generation_seed(seed, t) % 2**32)
+        abc = pyabc.ABCSMC(simulator, prior, make_distance(obs), population_size=population,
+                           sampler=_sampler(workers, scheduler))
+        if t == 0:
+            abc.new(db, observed_stats(obs))
+        else:
+            abc.load(db, 1)
+        history = abc.run(max_nr_populations=1)
+        if progress is not None:
+            progress(t + 1, float(history.get_all_populations()["epsilon"].iloc[-1]))
+    return finish(out, sc, fits, obs, seed, predictive_draws)
+
+
+def _generations_done(db_path: Path) -> int:
+    if not db_path.exists():
+        return 0
+    import pyabc
+
+    try:
+        history = pyabc.History(f"sqlite:///{db_path}", _id=1)
+        return int(history.max_t) + 1
+    except Exception:  # an empty or half-created history: start again
+        db_path.unlink()
+        return 0
+
+
+def posterior_table(history, fits: list[Fit]) -> pa.Table:
+    frame, weights = history.get_distribution(m=0, t=history.max_t)
+    cols = {f.key: frame[f.key].to_numpy(dtype=float) for f in fits}
+    cols["weight"] = np.asarray(weights, dtype=float)
+    return pa.table(cols)
+
+
+def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs) -> np.ndarray:
+    order = np.argsort(values)
+    v, w = values[order], weights[order]
+    cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return np.interp(qs, cdf, v)
+
+
+def summarize_posterior(table: pa.Table, fits: list[Fit]) -> dict[str, dict[str, float]]:
+    w = table.column("weight").to_numpy()
+    out = {}
+    for f in fits:
+        q05, q50, q95 = weighted_quantiles(table.column(f.key).to_numpy(), w, [0.05, 0.5, 0.95])
+        out[f.key] = {"median": float(q50), "q05": float(q05), "q95": float(q95), "prior_lo": f.lo, "prior_hi": f.hi}
+    return out
+
+
+def finish(out: Path, sc: Scenario, fits: list[Fit], obs: list[Observation], seed: int,
+           predictive_draws: int = 40) -> dict[str, Any]:
+    import pyabc
+
+    history = pyabc.History(f"sqlite:///{out / 'history.db'}", _id=1)
+    table = posterior_table(history, fits)
+    write_parquet(out / "posterior.parquet", table)
+    summary = {
+        "generations": int(history.max_t) + 1,
+        "simulations": int(history.total_nr_simulations),
+        "epsilon": float(history.get_all_populations()["epsilon"].iloc[-1]),
+        "posterior": summarize_posterior(table, fits),
+    }
+    write_json(out / "posterior_summary.json", summary)
+    from defection.report.calibration import fit_plot, pairs_plot
+
+    fit_plot(out / "fit.png", sc, fits, table, obs, seed, draws=predictive_draws)
+    pairs_plot(out / "pairs.png", fits, table)
+    write_json(out / "manifest.json", manifest("calibration", sc.model_dump(mode="json"), seed,
+                                               fits=[asdict(f) for f in fits], observations=[asdict(o) for o in obs],
+                                               **{k: v for k, v in summary.items() if k != "posterior"}))
+    return summary
+
+
+def draw_particles(table: pa.Table, n: int, seed: int) -> list[dict[str, float]]:
+    """``n`` particles drawn by weight (with replacement), reproducibly."""
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 0xF0CA])))
+    w = table.column("weight").to_numpy()
+    idx = rng.choice(len(w), size=n, p=w / w.sum())
+    keys = [c for c in table.column_names if c != "weight"]
+    return [{k: float(table.column(k)[int(i)].as_py()) for k in keys} for i in idx]
+
+
+FORECAST_SERIES = ("defected", "defected_civilian", "defected_paramilitary", "quiet_resisters", "coercive_capacity",
+                   "civilians_killed", "civilians_arrested", "civilians_detained", "civilians_active")
+
+
+def simulate_draws(sc: Scenario, fits: list[Fit], particles: list[dict[str, float]], days: int, seed: int,
+                   series=FORECAST_SERIES, progress: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
+    """Run one simulation per particle; return each series as an array of shape (draws, days)."""
+    out = {s: np.zeros((len(particles), days)) for s in series}
+    for k, params in enumerate(particles):
+        run_seed = int(np.random.SeedSequence([int(seed), 0x5EED, k]).generate_state(1)[0] >> 1)
+        result = api.run(sc, seed=run_seed, days=days, overrides=overrides_for(params, fits))
+        for s in series:
+            out[s][k] = result.series(s)
+        if progress is not None:
+            progress(k + 1)
+    return out
+
+
+def read_calibration(cal_dir: Path) -> tuple[Scenario, list[Fit], pa.Table, list[Observation], int]:
+    import pyarrow.parquet as pq
+
+    cal_dir = Path(cal_dir)
+    path = cal_dir / "manifest.json"
+    if not path.is_file() or not (cal_dir / "posterior.parquet").is_file():
+        raise DefectionError(f"{cal_dir} is not a finished calibration directory (it needs manifest.json and "
+                             "posterior.parquet, written by `defection calibrate`).")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    if record.get("kind") != "calibration":
+        raise DefectionError(f"{cal_dir} holds a '{record.get('kind')}' result, not a calibration.")
+    sc = scenarios.from_dict(record["scenario"], origin=f"scenario in {path}")
+    fits = [Fit(**f) for f in record["fits"]]
+    obs = [Observation(**o) for o in record["observations"]]
+    return sc, fits, pq.read_table(cal_dir / "posterior.parquet"), obs, int(record["seed"])
+
+
+def forecast(cal_dir: Path, until: dt.date, draws: int, out: Path, seed: int = 0,
+             progress: Callable[[int], None] | None = None) -> pa.Table:
+    """Simulate from posterior draws to ``until``; write forecast.parquet (long form) and forecast.png."""
+    sc, fits, table, obs, cal_seed = read_calibration(cal_dir)
+    if draws < 1:
+        raise DefectionError(f"--draws must be at least 1 (got {draws}).")
+    days = (until - sc.run.start).days + 1
+    if days < 1:
+        raise DefectionError(f"--until {until} is before the scenario starts ({sc.run.start}).")
+    particles = draw_particles(table, draws, seed)
+    sims = simulate_draws(sc, fits, particles, days, seed, progress=progress)
+    dates = np.datetime64(sc.run.start) + np.arange(days).astype("timedelta64[D]")
+    qs = (0.05, 0.25, 0.5, 0.75, 0.95)
+    frames = {"date": [], "series": []} | {f"q{int(q * 100):02d}": [] for q in qs}
+    for s, values in sims.items():
+        quant = np.quantile(values, qs, axis=0)
+        frames["date"].append(dates)
+        frames["series"].append(np.full(days, s, dtype=object))
+        for q, row in zip(qs, quant):
+            frames[f"q{int(q * 100):02d}"].append(row)
+    result = pa.table({"date": pa.array(np.concatenate(frames["date"]), pa.date32()),
+                       "series": pa.array(np.concatenate(frames["series"]).tolist(), pa.string()),
+                       **{k: np.concatenate(v) for k, v in frames.items() if k.startswith("q")}})
+    out = Path(out)
+    write_parquet(out / "forecast.parquet", result)
+    from defection.report.calibration import forecast_plot
+
+    forecast_plot(out / "forecast.png", result, obs, fitted_until=sc.run.start + dt.timedelta(days=max(o.day for o in obs)))
+    write_json(out / "manifest.json", manifest("forecast", sc.model_dump(mode="json"), seed, calibration=str(cal_dir),
+                                               calibration_seed=cal_seed, until=until.isoformat(), draws=draws,
+                                               fits=[asdict(f) for f in fits]))
+    return result

@@ -1,0 +1,117 @@
+"""Localized PNG figures (English or Burmese) with a font fallback that shapes Myanmar script.
+
+Burmese glyphs come from Noto Sans Myanmar (Debian: ``apt-get install fonts-noto-core``). That font
+has no Latin letters, so DejaVu Sans follows it in the fallback list.
+"""
+from __future__ import annotations
+
+import glob
+import io
+from pathlib import Path
+
+import numpy as np
+
+from defection.dashboard.i18n import digits, fmt_number, t
+
+MYANMAR_FAMILY = "Noto Sans Myanmar"
+FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto", "/usr/share/fonts",
+             "/usr/local/share/fonts", str(Path.home() / ".local/share/fonts"))
+
+
+def myanmar_font() -> str | None:
+    """Path of the Noto Sans Myanmar file matplotlib will use, registering it if its cache predates it."""
+    from matplotlib import font_manager as fm
+
+    try:
+        return fm.findfont(MYANMAR_FAMILY, fallback_to_default=False)
+    except ValueError:
+        pass
+    for folder in FONT_DIRS:
+        for path in sorted(glob.glob(f"{folder}/**/NotoSansMyanmar-*.[ot]tf", recursive=True)):
+            try:
+                fm.fontManager.addfont(path)
+            except (OSError, RuntimeError):
+                continue
+    try:
+        return fm.findfont(MYANMAR_FAMILY, fallback_to_default=False)
+    except ValueError:
+        return None
+
+
+def font_family(lang: str) -> list[str]:
+    """The matplotlib font list for ``lang``: Noto Sans Myanmar first for Burmese, DejaVu Sans for Latin."""
+    if lang == "my" and myanmar_font() is not None:
+        return [MYANMAR_FAMILY, "DejaVu Sans"]
+    return ["DejaVu Sans"]
+
+
+def overview_png(table, lang: str = "en", title: str = "") -> bytes:
+    """Three panels like overview.png (defections by branch, coercive capacity, civilians killed), labelled
+    in ``lang`` with the locale's digits."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    from defection.data import observed
+
+    dates = table.column("date").to_numpy().astype("datetime64[D]")
+    col = lambda name: table.column(name).to_numpy()  # noqa: E731
+    obs = observed()
+    number = FuncFormatter(lambda v, _pos: fmt_number(v, lang))
+    with plt.rc_context({"font.family": font_family(lang), "axes.unicode_minus": False}):
+        fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), constrained_layout=True)
+        ax = axes[0]
+        ax.plot(dates, col("defected"), label=t("series.all", lang), color="black")
+        ax.plot(dates, col("defected_civilian"), label=t("series.civilian", lang), color="tab:blue")
+        ax.plot(dates, col("defected_paramilitary"), label=t("series.paramilitary", lang), color="tab:red")
+        _observations(ax, obs.get("police_defected", []), dates, lang)
+        ax.set_title(t("fig.defections", lang))
+        ax.legend(loc="upper left", fontsize=8)
+        ax = axes[1]
+        cap = col("coercive_capacity").astype(float)
+        ax.plot(dates, cap / cap[0] * 100 if len(cap) and cap[0] else cap, color="tab:purple")
+        ax.set_title(t("fig.capacity", lang))
+        ax.set_ylim(bottom=0)
+        ax = axes[2]
+        ax.plot(dates, col("civilians_killed"), color="tab:orange", label=t("series.simulated", lang))
+        _observations(ax, obs.get("civilians_killed", []), dates, lang)
+        ax.set_title(t("fig.killed", lang))
+        ax.legend(loc="upper left", fontsize=8)
+        for ax in axes:
+            ax.yaxis.set_major_formatter(number)
+            if lang == "my":
+                from defection.dashboard.i18n import MONTHS
+
+                import matplotlib.dates as mdates
+
+                span_months = max(1, int((dates[-1] - dates[0]).astype(int) // 30)) if len(dates) else 1
+                ax.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, -(-span_months // 6))))
+                ax.xaxis.set_major_formatter(FuncFormatter(
+                    lambda v, _pos: _month_label(v, MONTHS["my"])))
+            ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+            ax.grid(alpha=0.3)
+        if title:
+            fig.suptitle(digits(title, lang))
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100)
+        plt.close(fig)
+    return buf.getvalue()
+
+
+def _month_label(value: float, months: list[str]) -> str:
+    import matplotlib.dates as mdates
+
+    d = mdates.num2date(value)
+    return digits(f"{months[d.month - 1]} {d.year}", "my")
+
+
+def _observations(ax, points, dates, lang: str) -> None:
+    inside = [(np.datetime64(d), v, b) for d, v, b in points
+              if len(dates) and dates[0] <= np.datetime64(d) <= dates[-1]]
+    for bound, marker, key in (("point", "o", "series.observed"), ("lower", "^", "series.observed_lower")):
+        sel = [(d, v) for d, v, b in inside if b == bound]
+        if sel:
+            ax.scatter([d for d, _ in sel], [v for _, v in sel], marker=marker, color="black", zorder=3, s=25,
+                       label=t(key, lang))

@@ -1,0 +1,141 @@
+"""Calibration (ABC-SMC with pyabc) and forecasts: recovery, one-sided bounds, resume, clean errors."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from defection import api
+from defection.errors import DefectionError
+from defection.experiments import calibration as cal
+
+SMALL = ["force.n_officers=20000", "run.scale=5000"]
+TRUTH = {"crackdown.deaths_per_1000_active": 0.0011, "crackdown.arrests_per_1000_active": 0.012,
+         "decision.defect_threshold": 1.0}
+FITS = ["crackdown.deaths_per_1000_active=0.0003:0.004", "crackdown.arrests_per_1000_active=0.003:0.04",
+        "decision.defect_threshold=0.4:1.6"]
+
+
+def synthetic_data(path, days=(20, 40, 60, 79), seed=123):
+    """Series simulated at TRUTH, written like the shipped CSV; defections as lower bounds at half the value."""
+    r = api.run(seed=seed, days=80, overrides=SMALL + [f"{k}={v}" for k, v in TRUTH.items()])
+    start = dt.date(2021, 2, 1)
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["date", "series", "value", "bound", "scope"])
+        for d in days:
+            date = (start + dt.timedelta(days=d)).isoformat()
+            w.writerow([date, "civilians_killed", r.series("civilians_killed")[d], "point", "national"])
+            w.writerow([date, "civilians_arrested", r.series("civilians_arrested")[d], "point", "national"])
+            w.writerow([date, "police_defected", r.series("defected")[d], "point", "national"])
+    return path
+
+
+@pytest.fixture(scope="module")
+def recovered(tmp_path_factory):
+    """Seeded, single-process calibration of 3 parameters on a synthetic series (about 30 s on one core)."""
+    tmp = tmp_path_factory.mktemp("cal")
+    data = synthetic_data(tmp / "synthetic.csv")
+    summary = cal.calibrate("myanmar-2021", str(data), FITS, population=40, generations=3, out=tmp / "out", seed=7,
+                            workers=1, overrides=SMALL, predictive_draws=8)
+    return tmp / "out", summary
+
+
+def test_synthetic_recovery_true_values_inside_90_percent_intervals(recovered):
+    _, summary = recovered
+    for key, truth in TRUTH.items():
+        post = summary["posterior"][key]
+        assert post["q05"] <= truth <= post["q95"], (key, post)
+    # the data inform the crackdown rates: 90% intervals narrower than the 90% of a uniform prior
+    for key in ("crackdown.deaths_per_1000_active", "crackdown.arrests_per_1000_active"):
+        post = summary["posterior"][key]
+        assert post["q95"] - post["q05"] < 0.7 * (post["prior_hi"] - post["prior_lo"]), (key, post)
+
+
+def test_calibration_writes_its_record_and_figures(recovered):
+    out, summary = recovered
+    for name in ("history.db", "posterior.parquet", "posterior_summary.json", "fit.png", "pairs.png", "manifest.json"):
+        assert (out / name).is_file(), name
+    post = pq.read_table(out / "posterior.parquet")
+    assert set(post.column_names) == {*(f.split("=")[0] for f in FITS), "weight"}
+    assert post.num_rows == 40 and abs(post.column("weight").to_numpy().sum() - 1) < 1e-9
+    assert summary["generations"] == 3
+
+
+def test_forecast_from_posterior_has_ordered_quantiles(recovered, tmp_path):
+    out, _ = recovered
+    table = cal.forecast(out, dt.date(2021, 7, 31), draws=6, out=tmp_path, seed=1)
+    assert {"defected", "civilians_killed", "civilians_arrested"} <= set(table.column("series").to_pylist())
+    q = {c: table.column(c).to_numpy() for c in ("q05", "q25", "q50", "q75", "q95")}
+    assert (q["q05"] <= q["q25"]).all() and (q["q25"] <= q["q50"]).all() and (q["q75"] <= q["q95"]).all()
+    killed = table.filter(table.column("series").to_numpy(zero_copy_only=False) == "civilians_killed")
+    assert killed.num_rows == (dt.date(2021, 7, 31) - dt.date(2021, 2, 1)).days + 1
+    assert np.all(np.diff(killed.column("q50").to_numpy()) >= 0)
+    assert (tmp_path / "forecast.png").is_file() and (tmp_path / "manifest.json").is_file()
+
+
+def test_lower_bounds_are_one_sided():
+    obs = [cal.Observation("defected", "2021-04-27", 85, 600.0, True),
+           cal.Observation("civilians_killed", "2021-04-27", 85, 745.0, False)]
+    d = cal.make_distance(obs)
+    x0 = cal.observed_stats(obs)
+    exact = {"defected@2021-04-27": 600.0, "civilians_killed@2021-04-27": 745.0}
+    assert d(exact, x0) == 0.0
+    assert d({**exact, "defected@2021-04-27": 5000.0}, x0) == 0.0, "at or above an 'at least' bound costs nothing"
+    assert d({**exact, "defected@2021-04-27": 300.0}, x0) == pytest.approx(abs(np.log1p(300) - np.log1p(600)))
+    assert d({**exact, "civilians_killed@2021-04-27": 1490.0}, x0) > 0, "a point observation is two-sided"
+
+
+def test_resumed_calibration_gives_the_same_posterior(tmp_path):
+    args = dict(data_source="myanmar-2021-early", fit_specs=FITS[:2], population=10, generations=3, seed=3,
+                workers=1, overrides=SMALL, predictive_draws=2)
+    cal.calibrate("myanmar-2021", out=tmp_path / "straight", **args)
+
+    class Killed(Exception):
+        pass
+
+    def die_after_two(t, eps):
+        if t == 2:
+            raise Killed
+
+    with pytest.raises(Killed):
+        cal.calibrate("myanmar-2021", out=tmp_path / "resumed", progress=die_after_two, **args)
+    assert not (tmp_path / "resumed" / "posterior.parquet").exists()
+    cal.calibrate("myanmar-2021", out=tmp_path / "resumed", **args)
+    a = pq.read_table(tmp_path / "straight" / "posterior.parquet")
+    b = pq.read_table(tmp_path / "resumed" / "posterior.parquet")
+    assert a.equals(b)
+
+
+@pytest.mark.parametrize("fits, words", [
+    (["crackdown.nope=0:1"], ["'crackdown.nope' is not a parameter"]),
+    (["crackdown.deaths_per_1000_active=0.3:0.1"], ["lo (0.3) must be below hi (0.1)"]),
+    (["crackdown.deaths_per_1000_active=0.1:0.1"], ["must be below"]),
+    (["crackdown.deaths_per_1000_active=a:b"], ["two numbers"]),
+    (["switches.predation"], ["not numeric"]),
+    ([], ["--fit is needed"]),
+])
+def test_bad_fit_specifications(fits, words):
+    with pytest.raises(DefectionError) as exc:
+        cal.parse_fits(fits)
+    for w in words:
+        assert w in str(exc.value)
+
+
+def test_bad_data_and_observations_outside_the_period(tmp_path):
+    with pytest.raises(DefectionError, match="no such data set"):
+        cal.load_observations("myanmar-2021-eraly", dt.date(2021, 2, 1))
+    with pytest.raises(DefectionError, match="outside the simulated period"):
+        cal.load_observations("myanmar-2021-early", dt.date(2021, 4, 1))
+    with pytest.raises(DefectionError, match="outside the simulated period"):
+        cal.load_observations("myanmar-2021-early", dt.date(2021, 2, 1), days=60)
+    obs = cal.load_observations("myanmar-2021-early", dt.date(2021, 2, 1))
+    assert {o.series for o in obs} == {"defected", "civilians_killed", "civilians_arrested", "civilians_detained"}
+    assert all(o.lower_bound for o in obs if o.series == "defected")
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "other.txt").write_text("not a calibration")
+    with pytest.raises(DefectionError, match="not empty"):
+        cal.calibrate("myanmar-2021", "myanmar-2021-early", FITS[:1], 10, 1, tmp_path / "x", workers=1)
