@@ -7,7 +7,10 @@ Numba's one-off cache load, which a warm-up run absorbs). Ours repeats each run 
 several seeds so that the timed interval is long enough to measure.
 
 Speed is agent-steps per second: agents (citizens, jailed included, and cops) × steps /
-seconds. The last line is ``ratio_40=<x> ratio_100=<y>``.
+seconds. Seconds are the CPU time of the running thread (``time.thread_time``): both
+implementations are single-threaded, and CPU time keeps the comparison fair when other jobs
+share the machine; wall-clock rates are printed too. The last line is
+``ratio_40=<x> ratio_100=<y>`` (CPU-time ratios).
 
     python bench/epstein_vs_mesa.py            # about 1–2 minutes
     python bench/epstein_vs_mesa.py --quick    # fewer steps
@@ -24,24 +27,27 @@ from defection.classic import epstein
 from defection.classic.peer import run_mesa
 
 
-def ours_rate(size: int, steps: int, seeds: int) -> tuple[float, int]:
+def ours_rate(size: int, steps: int, seeds: int) -> tuple[float, float, int]:
+    """(CPU-time rate, wall-clock rate, agents of the last run)."""
     p = epstein.EpsteinParams(width=size, height=size)
     agent_steps = 0
-    secs = 0.0
+    secs = cpu = 0.0
     n = 0
     for s in range(seeds):
         sim = epstein.build(p, seed=s)
         n = sim.state.n_agents
         t0 = time.perf_counter()
+        c0 = time.thread_time()
         sim.run(steps)
+        cpu += time.thread_time() - c0
         secs += time.perf_counter() - t0
         agent_steps += n * steps
-    return agent_steps / secs, n
+    return agent_steps / cpu, agent_steps / secs, n
 
 
-def mesa_rate(size: int, steps: int) -> tuple[float, int]:
+def mesa_rate(size: int, steps: int) -> tuple[float, float, int]:
     h = run_mesa(epstein.EpsteinParams(width=size, height=size), steps, seed=0)
-    return h["n_agents"] * steps / h["seconds"], h["n_agents"]
+    return h["n_agents"] * steps / h["cpu_seconds"], h["n_agents"] * steps / h["seconds"], h["n_agents"]
 
 
 def main() -> None:
@@ -57,17 +63,19 @@ def main() -> None:
           f"{dt.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cpus, "
           f"python {platform.python_version()}")
     epstein.run(epstein.EpsteinParams(), 2, seed=0)  # warm-up: load the cached kernels
-    print(f"{'grid':>11} {'agents':>10} {'mesa agent-steps/s':>19} {'ours agent-steps/s':>19} {'ratio':>8}")
+    print("# agent-steps per second of CPU time (wall-clock in brackets)")
+    print(f"{'grid':>11} {'agents':>10} {'mesa':>20} {'ours':>26} {'ratio':>14}")
     ratios = {}
     for size, msteps, osteps, oruns in shared:
-        m, n = mesa_rate(size, msteps)
-        o, _ = ours_rate(size, osteps, oruns)
+        m, mw, n = mesa_rate(size, msteps)
+        o, ow, _ = ours_rate(size, osteps, oruns)
         ratios[size] = o / m
-        print(f"{size:>5}x{size:<5} {n:>10,} {m:>19,.0f} {o:>19,.0f} {o / m:>7,.0f}x", flush=True)
+        print(f"{size:>5}x{size:<5} {n:>10,} {m:>9,.0f} ({mw:>8,.0f}) {o:>12,.0f} ({ow:>11,.0f}) "
+              f"{o / m:>5,.0f}x ({ow / mw:>4,.0f}x)", flush=True)
     for size, osteps, oruns in alone:
         t0 = time.perf_counter()
-        o, n = ours_rate(size, osteps, oruns)
-        print(f"{size:>5}x{size:<5} {n:>10,} {'-':>19} {o:>19,.0f} {'-':>8}   "
+        o, ow, n = ours_rate(size, osteps, oruns)
+        print(f"{size:>5}x{size:<5} {n:>10,} {'-':>20} {o:>12,.0f} ({ow:>11,.0f}) {'-':>14}   "
               f"({osteps} steps, {time.perf_counter() - t0:.1f} s with set-up)", flush=True)
     print(f"ratio_40={ratios[40]:.0f} ratio_100={ratios[100]:.0f}")
 

@@ -1,0 +1,231 @@
+"""Epstein (2002) civil violence model I on the engine: rules, options, invariants, outputs,
+and the stylised fact of punctuated equilibrium."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from defection.classic import CLASSIC, run_classic
+from defection.classic import epstein as ep
+from defection.errors import ScenarioError
+
+MESA_DEFAULTS = dict(width=40, height=40, citizen_density=0.7, cop_density=0.074, citizen_vision=7, cop_vision=7,
+                     legitimacy=0.8, max_jail_term=1000, active_threshold=0.1, arrest_prob_constant=2.3,
+                     movement=True)
+
+
+def run_cols(seed=0, steps=50, **kw):
+    sim = ep.build(ep.EpsteinParams(**kw), seed=seed)
+    sim.run(steps)
+    return sim, ep.history_columns(sim.state)
+
+
+# ---------------------------------------------------------------- parameters and options
+def test_defaults_are_mesa_defaults_and_mesa_rules():
+    p = ep.EpsteinParams()
+    for k, v in MESA_DEFAULTS.items():
+        assert getattr(p, k) == v, k
+    assert (p.neighbourhood, p.rounding, p.jail_term, p.cop_after_arrest) == (
+        "von_neumann", "round", "inclusive", "stay")
+
+
+def test_neighbourhood_shapes():
+    vn = ep.spans(7, "von_neumann")
+    assert vn.tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1, 0]
+    assert int((2 * vn + 1).sum()) - 1 == 112  # the von Neumann diamond of radius 7, centre excluded
+    eu = ep.spans(7, "euclidean")
+    # floor(sqrt(49 - dy²)) for dy = 0..7
+    assert eu.tolist()[7:] == [7, 6, 6, 6, 5, 4, 3, 0]
+    assert int((2 * eu + 1).sum()) - 1 == 148
+    dx, dy = ep.offsets(eu)
+    assert len(dx) == 148 and np.all(dx * dx + dy * dy <= 49) and not np.any((dx == 0) & (dy == 0))
+
+
+@pytest.mark.parametrize("c, a", [(c, a) for c in range(0, 25) for a in range(1, 12)])
+def test_ratio_rounding_is_pythons_round_or_floor(c, a):
+    assert ep.ratio_rounded(c, a, False) == round(c / a)  # half to even: 1/2 → 0, 3/2 → 2, 5/2 → 2
+    assert ep.ratio_rounded(c, a, True) == math.floor(c / a)
+
+
+def test_settings_parse_and_validate():
+    p = ep.EpsteinParams.from_settings({"legitimacy": "0.82", "movement": "off", "width": "50",
+                                        "variant": "netlogo", "rounding": "round"})
+    assert p.legitimacy == 0.82 and p.movement is False and p.width == 50
+    assert (p.neighbourhood, p.rounding, p.jail_term, p.cop_after_arrest) == (
+        "euclidean", "round", "exclusive", "move")  # variant first, explicit keys override
+    bad = [
+        ({"legitimacy": "high"}, "legitimacy"),
+        ({"legitimacy": "1.5"}, "between 0 and 1"),
+        ({"legitimcy": "0.5"}, "Did you mean 'legitimacy'"),
+        ({"width": "40.5"}, "integer"),
+        ({"width": "10"}, "2\\*vision\\+1"),
+        ({"citizen_vision": "40"}, "citizen_vision"),
+        ({"cop_density": "0.4"}, "sum to at most 1"),
+        ({"rounding": "ceil"}, "round, floor"),
+        ({"neighbourhood": "euclidian"}, "Did you mean 'euclidean'"),
+        ({"movement": "maybe"}, "true or false"),
+        ({"variant": "nl"}, "mesa, netlogo"),
+    ]
+    for settings, msg in bad:
+        with pytest.raises(ScenarioError, match=msg):
+            ep.EpsteinParams.from_settings(settings)
+
+
+# ---------------------------------------------------------------- behaviour
+def test_initial_state_matches_densities_and_is_quiet():
+    sim = ep.build(ep.EpsteinParams(width=200, height=200), seed=3)
+    s = sim.state
+    ncell = 200 * 200
+    # binomial counts: mean 0.7·n and 0.074·n, sd ≈ 92 and 52; 5 sd bounds
+    assert abs(s.n_citizens - 0.7 * ncell) < 5 * math.sqrt(ncell * 0.7 * 0.3)
+    assert abs(s.n_cops - 0.074 * ncell) < 5 * math.sqrt(ncell * 0.074 * 0.926)
+    assert s.history[0].tolist() == [0, s.n_citizens, 0, 0]
+    h = s.hardship  # hardship ~ U(0,1); grievance = H·(1 − L)
+    assert abs(h.mean() - 0.5) < 0.01 and np.allclose(s.grievance, h * (1 - 0.8))
+    assert abs(s.risk_aversion.mean() - 0.5) < 0.01
+
+
+def test_counts_add_up_and_runs_are_deterministic():
+    sim, a = run_cols(seed=5, steps=80, legitimacy=0.7, max_jail_term=15)
+    _, b = run_cols(seed=5, steps=80, legitimacy=0.7, max_jail_term=15)
+    _, c = run_cols(seed=6, steps=80, legitimacy=0.7, max_jail_term=15)
+    n = sim.state.n_citizens
+    assert np.all(a["quiet"] + a["active"] + a["jailed"] == n)
+    assert a["step"].tolist() == list(range(81))
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    assert not np.array_equal(a["active"], c["active"])
+    assert a["active"].max() > 0 and a["jailed"].max() > 0
+
+
+def test_without_cops_exactly_the_aggrieved_rebel():
+    # no cops: P = 0, so a citizen is active iff G > T, from its first turn on, for ever
+    sim, h = run_cols(seed=1, steps=5, cop_density=0.0, legitimacy=0.6)
+    expected = int((sim.state.grievance > 0.1).sum())
+    assert expected > 0
+    assert h["active"][1:].tolist() == [expected] * 5 and h["jailed"].max() == 0
+
+
+def test_citizens_below_threshold_never_rebel():
+    sim = ep.build(ep.EpsteinParams(legitimacy=0.7, max_jail_term=5), seed=2)
+    s = sim.state
+    low = (s.kind == ep.CITIZEN) & (s.grievance <= 0.1)
+    for _ in range(40):
+        sim.step()
+        assert not np.any(s.state[low] == ep.ACTIVE)
+
+
+def test_no_movement_keeps_everyone_in_place():
+    sim = ep.build(ep.EpsteinParams(movement=False, legitimacy=0.7, max_jail_term=5), seed=4)
+    cells = sim.state.cell.copy()
+    sim.run(30)
+    assert np.array_equal(cells, sim.state.cell)
+    assert sim.state.history[:, 2].max() > 0  # there was something to do
+
+
+@pytest.mark.parametrize("variant", ["mesa", "netlogo"])
+def test_indexes_stay_consistent(variant):
+    # the kernel's incremental indexes (grid, occupancy, counts, bit rows) equal a recount
+    for kw in (dict(legitimacy=0.7, max_jail_term=8), dict(width=17, height=23, citizen_vision=3, cop_vision=6,
+                                                           legitimacy=0.6, max_jail_term=4, cop_density=0.1)):
+        sim = ep.build(ep.EpsteinParams(**kw, **ep.VARIANTS[variant]), seed=11)
+        ep.check_invariants(sim.state)
+        for _ in range(25):
+            sim.step()
+            ep.check_invariants(sim.state)
+
+
+@pytest.mark.parametrize("jail_term, top", [("inclusive", 3), ("exclusive", 2)])
+def test_jail_term_ranges(jail_term, top):
+    sim = ep.build(ep.EpsteinParams(legitimacy=0.6, max_jail_term=3, jail_term=jail_term), seed=9)
+    seen = set()
+    for _ in range(60):
+        sim.step()
+        seen |= set(np.unique(sim.state.jail).tolist())
+    # a citizen arrested after its own turn keeps the full term until the next step
+    assert max(seen) == top
+
+
+def test_cop_after_arrest_move_takes_jailed_off_the_grid():
+    for mode in ("stay", "move"):
+        sim = ep.build(ep.EpsteinParams(legitimacy=0.6, max_jail_term=30, cop_after_arrest=mode), seed=3)
+        sim.run(10)
+        off = sim.state.cell < 0
+        jailed = sim.state.state == ep.JAILED
+        if mode == "stay":
+            assert not off.any() and jailed.any()
+        else:
+            assert off.any() and np.all(jailed[off])
+
+
+# ---------------------------------------------------------------- CLI contract and outputs
+def test_run_classic_writes_timeseries_and_manifest(tmp_path):
+    assert set(CLASSIC) == {"epstein", "granovetter-network"}
+    seen = []
+    summary = run_classic("epstein", 30, 7, {"legitimacy": "0.82"}, tmp_path, progress=seen.append)
+    assert seen == list(range(1, 31))
+    t = pq.read_table(tmp_path / "timeseries.parquet")
+    assert t.column_names == ["step", "quiet", "active", "jailed"] and t.num_rows == 31
+    m = json.loads((tmp_path / "manifest.json").read_text())
+    assert m["kind"] == "classic" and m["model"] == "epstein" and m["seed"] == 7 and m["steps"] == 30
+    assert m["scenario"]["legitimacy"] == 0.82 and m["scenario"]["width"] == 40
+    assert summary["citizens"] == t.column("quiet").to_pylist()[0]
+    # same seed, same bytes
+    first = (tmp_path / "timeseries.parquet").read_bytes()
+    run_classic("epstein", 30, 7, {"legitimacy": "0.82"}, tmp_path)
+    assert (tmp_path / "timeseries.parquet").read_bytes() == first
+    with pytest.raises(ScenarioError, match="Did you mean 'epstein'"):
+        run_classic("epstien", 3, 0, {}, tmp_path)
+    with pytest.raises(ScenarioError, match="max_jail_term"):
+        run_classic("epstein", 3, 0, {"max_jail_term": "-1"}, tmp_path)
+
+
+# ---------------------------------------------------------------- stylised fact
+def outbursts(cop_density, seeds=range(6), steps=600):
+    """Outbursts after a burn-in of 100 steps, in Epstein's setting: NetLogo's rules,
+    legitimacy 0.82, maximum jail term 30, 40×40, citizen density 0.7, vision 7."""
+    out, peak = [], []
+    for s in seeds:
+        sim, h = run_cols(seed=s, steps=steps, legitimacy=0.82, cop_density=cop_density, max_jail_term=30,
+                          **ep.VARIANTS["netlogo"])
+        n = sim.state.n_citizens
+        out.append(ep.summary(h["active"], h["jailed"], n, 100)["outbursts"])
+        peak.append(h["active"][101:].max() / n)
+    return np.array(out), np.array(peak)
+
+
+def test_punctuated_equilibrium_and_its_suppression():
+    """Epstein's punctuated equilibrium: long quiet spells broken by outbursts (active
+    fraction crossing 10%) at legitimacy 0.82 with cops present (density 0.04); enough cops
+    (density 0.09, docs/classic.md) suppress them."""
+    few, peak_few = outbursts(0.04)
+    assert np.all(few >= 3), few  # repeated outbursts in every run
+    assert np.all(peak_few > 0.15)
+    many, peak_many = outbursts(0.09)
+    assert np.all(many == 0), many
+    assert np.all(peak_many < 0.02)
+
+
+@pytest.mark.parametrize("vision, kind", [(7, "von_neumann"), (7, "euclidean"), (20, "euclidean")])
+def test_random_empty_cell_is_uniform_over_empty_cells(vision, kind):
+    """Moves go to a uniformly chosen empty cell within vision (chi-square over the cells)."""
+    from scipy.stats import chisquare
+
+    side = 2 * vision + 11
+    sim = ep.build(ep.EpsteinParams(width=side, height=side, citizen_vision=vision, cop_vision=vision,
+                                    neighbourhood=kind, citizen_density=0.8, cop_density=0.0), seed=1)
+    s = sim.state
+    x, y, halo = 5, 3, int(s.ip[2])
+    nb = s.nb_c
+    cells = {((x + dx) % side, (y + dy) % side) for dx, dy in zip(nb.odx, nb.ody)}
+    empty = sorted(c for c in cells if s.grid[c[1] * side + c[0]] < 0)
+    counts = dict.fromkeys(empty, 0)
+    key = np.uint64(12345)
+    for t in range(40 * len(empty)):
+        cx, cy = ep._rand_empty(s.occ, x, y, nb.offl, nb.odx, nb.ody, side, side, halo, key, t, 7, 0)
+        counts[(cx, cy)] += 1  # KeyError if not an empty cell in vision
+    assert 5 < len(empty) < len(cells)
+    assert chisquare(list(counts.values())).pvalue > 1e-3
