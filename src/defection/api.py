@@ -24,17 +24,21 @@ class Result:
     timeseries: pa.Table
     summary: dict[str, Any]
     profile: list[tuple[str, float, float]] = field(default_factory=list)
+    regions: pa.Table | None = None  # per-region daily series (date, region, metrics), if recorded
 
     def series(self, name: str) -> np.ndarray:
         """One daily series as an array of shape (days,)."""
         return self.timeseries.column(name).to_numpy()
 
     def save(self, out: Path, plot: bool = True, **manifest_extra: Any) -> Path:
-        """Write timeseries.parquet, summary.json, overview.png, then manifest.json (last: it marks a complete run)."""
+        """Write timeseries.parquet (and regions.parquet if recorded), summary.json, overview.png, then
+        manifest.json (last: it marks a complete run)."""
         from defection.engine.outputs import manifest, write_json, write_parquet
 
         out = Path(out)
         write_parquet(out / "timeseries.parquet", self.timeseries)
+        if self.regions is not None:
+            write_parquet(out / "regions.parquet", self.regions)
         write_json(out / "summary.json", self.summary)
         if plot:
             from defection.report.overview import overview
@@ -64,23 +68,30 @@ def resolve(scenario: str | Path | Scenario = "myanmar-2021", overrides: list[st
 
 def run(scenario: str | Path | Scenario = "myanmar-2021", *, seed: int | None = None, days: int | None = None,
         overrides: list[str] | dict[str, Any] | None = None,
-        progress: Callable[[int], None] | None = None, threads: int | None = None) -> Result:
+        progress: Callable[[int], None] | None = None, threads: int | None = None,
+        record_regions: bool = False) -> Result:
     """Simulate a scenario and return its :class:`Result`.
 
     >>> r = run("myanmar-2021", seed=1, overrides={"support.protection_capacity": 200})
     >>> r.series("defected")[-1]
 
     ``threads`` sets Numba's thread count for this run; by default one thread per 2 million
-    agents (results are identical whatever the count).
+    agents (results are identical whatever the count). ``record_regions`` also keeps the daily
+    metrics per state/region, as ``Result.regions`` (columns date, region and the metrics).
     """
     sc = resolve(scenario, overrides, days, seed)
     sim = model.build(sc)
+    if record_regions:
+        from defection.model.metrics import RegionRecorder
+
+        sim.region_recorder = RegionRecorder(sc.run.days, sim.state.region_names)
     with _threads_for(sim, threads):
         sim.run(sc.run.days, progress)
     dates = sim.state.dates[: sim.recorder.filled].astype("datetime64[D]")
     table = sim.recorder.table({"date": pa.array(dates, pa.date32()),
                                 "day": np.arange(sim.recorder.filled, dtype=np.int32)})
-    return Result(sc, sc.run.seed, table, summarize(sim, table), sim.profile())
+    regions = sim.region_recorder.table(sim.state.dates) if record_regions else None
+    return Result(sc, sc.run.seed, table, summarize(sim, table), sim.profile(), regions)
 
 
 AGENTS_PER_THREAD = 2_000_000

@@ -57,6 +57,8 @@ def run(
     from_manifest: Optional[Path] = typer.Option(None, "--from", help="Re-run exactly the job in this manifest.json."),
     force: bool = typer.Option(False, help="Write into a non-empty output directory."),
     profile: bool = typer.Option(False, help="Print the day's schedule with the time spent in each mechanism."),
+    record_outputs: Optional[list[str]] = typer.Option(None, "--record", help="Extra output (repeatable): regions "
+                                                       "writes per-region daily series to regions.parquet."),
 ) -> None:
     """Run one simulation and write timeseries.parquet, summary.json, overview.png and manifest.json."""
     from defection.engine.outputs import prepare_out_dir
@@ -75,14 +77,53 @@ def run(
         if scale is not None:
             overrides.append(f"run.scale={scale}")
         sc = api.resolve(scenario, overrides, days=days, seed=seed)
+    unknown = sorted(set(record_outputs or []) - {"regions"})
+    if unknown:
+        raise DefectionError(f"--record {unknown[0]}: unknown output. The one extra output is: regions.")
+    regions = "regions" in (record_outputs or [])
     out = prepare_out_dir(out, force)
-    with progress_bar("days") as bar:
-        task = bar.add_task(f"{sc.name} seed {sc.run.seed}", total=sc.run.days)
-        result = api.run(sc, progress=lambda day: bar.update(task, completed=day))
-    result.save(out)
+    agents = _agent_count(sc)
+    with _run_progress_bar() as bar:
+        task = bar.add_task(f"{sc.name} seed {sc.run.seed}, {agents:,} agents", total=sc.run.days, rate="")
+        result = api.run(sc, progress=_rate_updater(bar, task, agents), record_regions=regions)
+    # only a finished run is saved: Ctrl-C before this line leaves the directory without results
+    result.save(out, **({"record": ["regions"]} if regions else {}))
     _print_summary(result, out)
     if profile:
         _print_profile(result.profile)
+
+
+def _agent_count(sc) -> int:
+    """Officers plus civilian agents (one per ``run.scale`` people, at least one per township)."""
+    import numpy as np
+
+    from defection.model.geography import myanmar
+
+    pop = myanmar().township_population
+    return int(sc.force.n_officers + np.maximum(1, np.round(pop / sc.run.scale)).sum())
+
+
+def _run_progress_bar() -> Progress:
+    """The ``run`` command's bar: days done, then days/s and agent-steps/s (agents x days per second)."""
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("days"),
+                    TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(), console=console,
+                    transient=True)
+
+
+def _rate_updater(bar: Progress, task, agents: int):
+    import time
+
+    start: list[float] = []
+
+    def update(day: int) -> None:
+        now = time.perf_counter()
+        if not start:  # rates count from the end of day 1, so that building and compiling are left out
+            start.extend((now, day))
+        elapsed, done = now - start[0], day - start[1]
+        rate = f"{done / elapsed:.2f} days/s, {agents * done / elapsed:,.0f} agents/s" if elapsed > 0 and done else ""
+        bar.update(task, completed=day, rate=rate)
+
+    return update
 
 
 def _print_summary(result, out: Path) -> None:
@@ -135,11 +176,307 @@ def _run_classic(name: str, steps: Optional[int], seed: Optional[int], out: Opti
     Console().print(f"results in {out}")
 
 
+# --- calibration and forecasts (experiments/calibration.py) ---------------------------------
+
+
+@app.command()
+def calibrate(
+    scenario: str = typer.Argument("myanmar-2021", help="Built-in scenario name or path to a .toml file."),
+    data: str = typer.Option("myanmar-2021-early", help="Shipped data set name or a CSV (date,series,value,bound)."),
+    fit: Optional[list[str]] = typer.Option(None, help="Parameter to fit: section.key=lo:hi, or section.key for its "
+                                                         "documented range (repeatable; default: the six "
+                                                         "AAPP-tuned parameters)."),
+    population: int = typer.Option(150, help="Particles per generation."),
+    generations: int = typer.Option(5, help="ABC-SMC generations."),
+    out: Optional[Path] = typer.Option(None, help="Output directory; re-run the same command to resume."),
+    seed: int = typer.Option(0, help="Calibration seed."),
+    workers: Optional[int] = typer.Option(None, help="Local processes (default: all cores; 1 is fully deterministic)."),
+    scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (tcp://HOST:PORT) to sample on."),
+    sets: Optional[list[str]] = SetOption,
+) -> None:
+    """Fit parameters to observed series with ABC-SMC (pyabc); resumable from its SQLite history."""
+    from defection.experiments.calibration import calibrate as run_calibration
+
+    out = out or Path("runs") / f"calibration-{_stamp()}"
+    with progress_bar("generations") as bar:
+        task = bar.add_task("ABC-SMC", total=generations)
+        summary = run_calibration(scenario, data, list(fit or []), population, generations, out, seed=seed,
+                                  workers=workers, scheduler=scheduler, overrides=list(sets or []),
+                                  progress=lambda t, eps: bar.update(task, completed=t,
+                                                                     description=f"ABC-SMC eps={eps:.3f}"))
+    table = Table(title=f"posterior after {summary['generations']} generations, "
+                        f"{summary['simulations']:,} simulations (epsilon {summary['epsilon']:.3f})")
+    for col in ("parameter", "median", "5%", "95%", "prior"):
+        table.add_column(col, justify="left" if col == "parameter" else "right")
+    for key, s in summary["posterior"].items():
+        table.add_row(key, f"{s['median']:.4g}", f"{s['q05']:.4g}", f"{s['q95']:.4g}",
+                      f"{s['prior_lo']:.4g} to {s['prior_hi']:.4g}")
+    Console().print(table)
+    Console().print(f"results in {out}")
+
+
+@app.command()
+def forecast(
+    calibration: Path = typer.Argument(..., help="A calibration directory written by `defection calibrate`."),
+    until: str = typer.Option("2023-12-31", help="Last day to forecast (YYYY-MM-DD)."),
+    draws: int = typer.Option(100, help="Posterior draws, one simulation each."),
+    out: Optional[Path] = typer.Option(None, help="Output directory (default: runs/forecast-<timestamp>)."),
+    seed: int = typer.Option(0, help="Seed for drawing particles and runs."),
+    force: bool = typer.Option(False, help="Write into a non-empty output directory."),
+) -> None:
+    """Simulate from posterior draws; write forecast.parquet (quantiles by date and series) and forecast.png."""
+    import datetime as dt
+
+    from defection.engine.outputs import prepare_out_dir
+    from defection.experiments.calibration import forecast as run_forecast
+
+    try:
+        last = dt.date.fromisoformat(until)
+    except ValueError:
+        raise DefectionError(f"--until {until!r} is not a date; use YYYY-MM-DD, e.g. 2023-12-31.") from None
+    out = prepare_out_dir(out or Path("runs") / f"forecast-{_stamp()}", force)
+    with progress_bar("draws") as bar:
+        task = bar.add_task("forecast", total=draws)
+        table = run_forecast(calibration, last, draws, out, seed=seed,
+                             progress=lambda k: bar.update(task, completed=k))
+    Console().print(f"{table.num_rows:,} rows (date x series) in {out / 'forecast.parquet'}")
+
+
+def _stamp() -> str:
+    import datetime as dt
+
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to bind; loopback by default. 0.0.0.0 exposes it to the network."),
+    port: int = typer.Option(8765, help="Port to listen on."),
+) -> None:
+    """Serve the web dashboard (Dash, fully offline) until interrupted."""
+    if not 0 < port < 65536:
+        raise DefectionError(f"--port {port}: give a port from 1 to 65535.")
+    try:
+        from defection.dashboard.app import serve as _serve
+    except ImportError as exc:
+        raise DefectionError(f"the dashboard needs dash and plotly ({exc}). Install them: pip install dash plotly.") from None
+    console.print(f"dashboard on http://{host}:{port}/ (Ctrl-C to stop)")
+    try:
+        _serve(host=host, port=port)
+    except OSError as exc:
+        raise DefectionError(f"cannot listen on {host}:{port} ({exc.strerror or exc}). Choose another --port.") from None
+
+
+@app.command()
+def report(
+    directory: Path = typer.Argument(..., help="A run, sweep, compare or calibration directory."),
+    out: Path = typer.Option(Path("report.html"), help="The HTML file to write."),
+    lang: str = typer.Option("en", help="Language of the report: en or my (Burmese)."),
+) -> None:
+    """Write a self-contained HTML report (figures embedded, no network needed) for a results directory."""
+    from defection.report.html import write
+
+    path = write(directory, out, lang)
+    Console().print(f"report in {path}")
+
+# --- experiments at scale (experiments/sweep.py, sensitivity.py, compare.py, discover.py, ema.py) ---------
+
+
+SchedulerOption = typer.Option(None, help="Join an existing Dask cluster at tcp://HOST:PORT (default: a local cluster).")
+WorkersOption = typer.Option(None, help="Local worker processes (default: the machine's cores; 0 runs in-process).")
+
+
+def _runs_progress(bar: Progress, label: str):
+    """A progress callback (done, total, failed) for the experiments; shows runs done, failed and the ETA."""
+    state: dict = {}
+
+    def update(done: int, total: int, failed: int) -> None:
+        desc = f"{label}, {failed} failed" if failed else f"{label}, 0 failed"
+        if "task" not in state:  # runs found done on disk are not counted in the speed, so the ETA is honest
+            state["task"] = bar.add_task(desc, total=total, completed=done)
+        bar.update(state["task"], completed=done, total=total, description=desc)
+
+    return update
+
+
+def _print_outcome(outcome, what: str) -> None:
+    msg = f"{outcome.ok:,} of {outcome.runs:,} runs succeeded"
+    if outcome.failed:
+        msg += f", [bold red]{outcome.failed:,} failed[/] (see {outcome.out / 'failures.parquet'})"
+    if outcome.resumed:
+        msg += f"; {outcome.resumed:,} were already done and were not re-run"
+    console.print(f"{what}: {msg}; {outcome.seconds:,.1f} s.")
+
+
+@app.command()
+def sweep(
+    scenario: str = typer.Argument("myanmar-2021", help="Built-in scenario name or path to a .toml file."),
+    vary: Optional[list[str]] = typer.Option(None, help="Parameter range section.key=lo:hi, or section.key for its "
+                                                         "documented range (repeatable)."),
+    design: str = typer.Option("lhs", help="lhs, sobol, morris or grid."),
+    samples: int = typer.Option(64, help="Samples (lhs), base samples N (sobol: N(D+2) points), trajectories "
+                                         "(morris: N(D+1) points) or levels per parameter (grid)."),
+    replicates: int = typer.Option(1, help="Seeds per design point."),
+    seed: int = typer.Option(0, help="Sweep seed: the design and every run's seed derive from it."),
+    days: Optional[int] = typer.Option(None, help="Days to simulate (default: the scenario's)."),
+    out: Optional[Path] = typer.Option(None, help="Output directory (default: runs/<kind>-<hash of the "
+                                                  "specification>); re-run the same command to resume it."),
+    scheduler: Optional[str] = SchedulerOption,
+    workers: Optional[int] = WorkersOption,
+    chunk: Optional[int] = typer.Option(None, help="Runs per Dask task (default 4)."),
+    timeseries: bool = typer.Option(True, help="Keep every run's daily series in timeseries/."),
+    model: str = typer.Option("defection", help="defection, or the ishigami test function."),
+    sets: Optional[list[str]] = SetOption,
+    force: bool = typer.Option(False, help="Discard a different experiment already in --out."),
+) -> None:
+    """Run a design over parameter ranges, R seeds per point; write summary.parquet, timeseries/, manifest.json."""
+    from defection.experiments.sweep import sweep as run_sweep
+
+    with progress_bar("runs") as bar:
+        outcome = run_sweep(scenario, list(vary or []), out=out, design=design, samples=samples,
+                            replicates=replicates, seed=seed, days=days, overrides=list(sets or []), chunk=chunk,
+                            timeseries=timeseries, model=model, scheduler=scheduler, workers=workers, force=force,
+                            progress=_runs_progress(bar, "sweep"))
+    _print_outcome(outcome, "sweep")
+    Console().print(f"results in {outcome.out}")
+
+
+@app.command()
+def sensitivity(
+    directory: Path = typer.Argument(..., help="A sweep directory (made with --design sobol or morris)."),
+    output: Optional[list[str]] = typer.Option(None, "--output", "-o", help="Outcome to analyse (repeatable; "
+                                               "default: defected, coercive_capacity_min_share, civilians_killed)."),
+    conf: float = typer.Option(0.95, help="Confidence level of the intervals."),
+    seed: int = typer.Option(0, help="Seed of the bootstrap."),
+) -> None:
+    """Sobol indices (S1, ST with confidence intervals) or Morris (mu*, sigma); a table and sensitivity.png."""
+    from defection.experiments.sensitivity import sensitivity as run_sensitivity
+
+    res = run_sensitivity(directory, list(output or []) or None, conf_level=conf, seed=seed)
+    for name, r in res["outputs"].items():
+        table = Table(title=f"{name}: {'Sobol indices' if res['method'] == 'sobol' else 'Morris screening'} "
+                            f"({conf:.0%} intervals)")
+        cols = ("S1", "S1_conf", "ST", "ST_conf") if res["method"] == "sobol" else ("mu_star", "mu_star_conf", "sigma")
+        table.add_column("parameter")
+        for c in cols:
+            table.add_column(c.replace("_conf", " ±"), justify="right")
+        order = sorted(range(len(r["names"])), key=lambda j: -r[cols[-2] if res["method"] == "sobol" else cols[0]][j])
+        for j in order:
+            table.add_row(r["names"][j], *(f"{r[c][j]:.3g}" for c in cols))
+        Console().print(table)
+    Console().print(f"figure in {Path(directory) / 'sensitivity.png'}")
+
+
+@app.command()
+def compare(
+    scenario: str = typer.Argument("myanmar-2021", help="Built-in scenario name or path to a .toml file."),
+    policy: Optional[list[str]] = typer.Option(None, help="NAME:key=val,key=val (repeatable); the status quo is "
+                                                           "always included as the reference."),
+    preset: Optional[str] = typer.Option(None, help="A built-in comparison: seed-policy."),
+    replicates: int = typer.Option(20, help="Paired seeds per policy."),
+    seed: int = typer.Option(0, help="Comparison seed."),
+    days: Optional[int] = typer.Option(None, help="Days to simulate (default: the scenario's)."),
+    out: Optional[Path] = typer.Option(None, help="Output directory (default: runs/<kind>-<hash of the "
+                                                  "specification>); re-run the same command to resume it."),
+    scheduler: Optional[str] = SchedulerOption,
+    workers: Optional[int] = WorkersOption,
+    chunk: Optional[int] = typer.Option(None, help="Runs per Dask task (default 4)."),
+    sets: Optional[list[str]] = SetOption,
+    force: bool = typer.Option(False, help="Discard a different experiment already in --out."),
+) -> None:
+    """Run each policy as an ensemble; table of means, 90% intervals, paired effects, cost per extra defection."""
+    from defection.experiments.compare import compare as run_compare
+
+    with progress_bar("runs") as bar:
+        res = run_compare(scenario, list(policy or []), out=out, preset=preset, replicates=replicates, seed=seed,
+                          days=days, overrides=list(sets or []), chunk=chunk, scheduler=scheduler, workers=workers,
+                          force=force, progress=_runs_progress(bar, "compare"))
+    _print_outcome(res["outcome"], "compare")
+    rows = {(r["policy"], r["outcome"]): r for r in res["rows"]}
+    table = Table(title=f"{res['replicates']} paired runs per policy; effect: paired difference from {res['baseline']}")
+    for col in ("policy / outcome", "mean", "90% interval", "effect [90% CI]"):
+        table.add_column(col, justify="left" if col.startswith("policy") else "right", no_wrap=True)
+    shown = (("defected", "defected", 1.0, ",.0f", ""), ("defected_civilian", "  civilian", 1.0, ",.0f", ""),
+             ("defected_paramilitary", "  paramilitary", 1.0, ",.0f", ""),
+             ("coercive_capacity_min_share", "min capacity", 0.01, ".1f", "%"),
+             ("civilians_killed", "civilians killed", 1.0, ",.0f", ""),
+             ("day_capacity_below_half", "day capacity <50%", 1.0, ",.0f", ""))
+    for p in res["policies"]:
+        name = p["policy"]
+        table.add_row(f"[bold]{name}[/]", "", "", "")
+        for o, label, scale, fmt, unit in shown:
+            r = rows[(name, o)]
+            if r["mean"] is None:
+                table.add_row(f"  {label}", "-", "-", "-")
+                continue
+            effect = "" if name == res["baseline"] or r["diff_lo"] is None else \
+                f"{r['diff_mean'] / scale:+{fmt}}{unit} [{r['diff_lo'] / scale:+{fmt}}, {r['diff_hi'] / scale:+{fmt}}]"
+            table.add_row(f"  {label}", f"{r['mean'] / scale:{fmt}}{unit}",
+                          f"{r['p05'] / scale:{fmt}}–{r['p95'] / scale:{fmt}}", effect)
+    Console().print(table)
+    costs = Table(title="programme cost to the last day, and per additional defection")
+    for col in ("policy", "M kyat", "extra defected", "kyat per extra defection"):
+        costs.add_column(col, justify="left" if col == "policy" else "right", no_wrap=True)
+    for p in res["policies"]:
+        cpd = p["cost_per_additional_defection"]
+        costs.add_row(p["policy"], f"{p['cost_mean'] / 1e6:,.1f}",
+                      "" if p["policy"] == res["baseline"] else f"{p['extra_defections']:+,.1f}",
+                      "-" if cpd is None else f"{cpd:,.0f}")
+    Console().print(costs)
+    Console().print(f"results in {res['outcome'].out} (compare.parquet, compare.png)")
+
+
+@app.command()
+def discover(
+    directory: Path = typer.Argument(..., help="A sweep directory."),
+    outcome: str = typer.Option("defected", help="The outcome that defines a cascade."),
+    above: Optional[float] = typer.Option(None, help="A cascade is the outcome above this value."),
+    below: Optional[float] = typer.Option(None, help="... or below this value."),
+    threshold: float = typer.Option(0.8, help="Share of cascades PRIM aims for inside its box (density)."),
+    peel_alpha: float = typer.Option(0.05, help="Share of runs peeled off per PRIM step."),
+) -> None:
+    """Scenario discovery (PRIM, ema_workbench): which parameter ranges produce a cascade."""
+    from defection.experiments.discover import discover as run_discover
+
+    res = run_discover(directory, outcome, above=above, below=below, threshold=threshold, peel_alpha=peel_alpha)
+    table = Table(title=f"PRIM box for {res['rule']}: coverage {res['coverage']:.0%}, density {res['density']:.0%}, "
+                        f"mass {res['mass']:.0%} (base rate {res['base_rate']:.0%} of {res['runs']:,} runs)")
+    for col in ("parameter", "box", "swept range"):
+        table.add_column(col, justify="left" if col == "parameter" else "right")
+    for b in res["box"]:
+        table.add_row(b["parameter"], f"{b['lo']:.4g} to {b['hi']:.4g}", f"{b['swept_lo']:.4g} to {b['swept_hi']:.4g}")
+    Console().print(table)
+    if not res["met_threshold"]:
+        console.print(f"no box reached density {threshold:.0%}; shown is the densest box on the trajectory.")
+    Console().print(f"details in {Path(directory) / 'discover.json'}, trade-off in discover.png")
+
+
+@app.command("export-ema")
+def export_ema(
+    scenario: str = typer.Argument("myanmar-2021", help="Built-in scenario name or path to a .toml file."),
+    vary: Optional[list[str]] = typer.Option(None, help="Uncertainty section.key=lo:hi or section.key (repeatable; "
+                                                         "default: every parameter with a documented range)."),
+    lever: Optional[list[str]] = typer.Option(None, help="Lever section.key=lo:hi or section.key (repeatable; "
+                                                          "default: the support programme's four)."),
+    days: Optional[int] = typer.Option(None, help="Days to simulate (default: the scenario's)."),
+    out: Path = typer.Option(Path("ema_model.py"), help="The Python file to write."),
+    sets: Optional[list[str]] = SetOption,
+    force: bool = typer.Option(False, help="Overwrite --out."),
+) -> None:
+    """Write a Python file with get_model(), an ema_workbench Model, for perform_experiments."""
+    from defection.experiments.ema import export_script
+
+    path = export_script(scenario, out, vary=list(vary or []), levers=list(lever) if lever else None, days=days,
+                         overrides=list(sets or []), force=force)
+    Console().print(f"EMA workbench model in {path}: `from {path.stem} import get_model`, then "
+                    f"perform_experiments(get_model(), scenarios=100)")
+
+
 def main() -> None:
     try:
         app()
     except DefectionError as exc:
-        console.print(f"[bold red]error:[/] {exc}", soft_wrap=True, highlight=False)
+        console.print(f"[bold red]error:[/] {exc}", soft_wrap=True, highlight=False, emoji=False)
         sys.exit(2)
     except KeyboardInterrupt:
         console.print("interrupted: no partial results were left as complete files.")

@@ -45,7 +45,7 @@ from numba import njit
 
 from defection.classic._bits import ctz, popcount
 from defection.engine.loop import Simulation, Step
-from defection.engine.rng import uniform
+from defection.engine.rng import _mix, uniform
 from defection.errors import ScenarioError, did_you_mean
 
 STREAMS = ("place", "traits", "order", "move", "arrest")
@@ -224,6 +224,10 @@ _DRAWS = 8  # draws for rejection sampling of a random empty cell before an exac
 _TWO53 = 9007199254740992.0
 _S53 = np.uint64(53)
 _MASK53 = np.uint64((1 << 53) - 1)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # as in defection.engine.rng
+_S32 = np.uint64(32)
+_S56 = np.uint64(56)
+_FAST_M = 256  # neighbourhoods up to this many cells draw 8 candidates of <= 8 bits per hash
 
 
 def offsets(sp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -316,6 +320,32 @@ def _setocc(occ, x, y, halo, W, H, val):
     occ[ys1 * pw + xs1] = val
 
 
+@njit(cache=True, inline="always")
+def _hash64(key, day, agent, slot):
+    """The 64 bits behind :func:`~defection.engine.rng.uniform` (same counter, same hash),
+    all of them: ``uniform`` keeps the top 53."""
+    counter = (np.uint64(agent) | (np.uint64(day) << _S32)) ^ (np.uint64(slot) << _S56)
+    return _mix(key ^ _mix(counter * _GOLDEN + key))
+
+
+@njit(cache=True, inline="always")
+def _addmap16(m, x, y, mbits, vis, halo, H, d):
+    """:func:`_addmap` for vision <= 7: each neighbourhood row is a fixed window of 16
+    columns from x + halo − vis, masked by ``mbits[j]`` (bit k set: column k is in the
+    row), so the update is one branch-free vector add per row. The map has 16 spare
+    columns on the right, which the window may touch (adding 0)."""
+    s = np.uint64(x + halo - vis)
+    for j in range(2 * vis + 1):
+        r = np.uint64(_wrap(y + j - vis, H))
+        b = mbits[j]
+        if d > 0:
+            for k in range(16):
+                m[r, s + np.uint64(k)] += np.int32((b >> k) & 1)
+        else:
+            for k in range(16):
+                m[r, s + np.uint64(k)] -= np.int32((b >> k) & 1)
+
+
 @njit(cache=True)
 def _addmap(m, x, y, sp, vis, halo, H, d):
     """Add d over the neighbourhood of (x, y), centre included, to the count map m, whose
@@ -323,10 +353,18 @@ def _addmap(m, x, y, sp, vis, halo, H, d):
     (and at its halo copy). Only the occupant of a cell reads its entry, and it corrects
     for itself. One contiguous run per neighbourhood row, no wrapping within a row."""
     for j in range(2 * vis + 1):
-        row = m[_wrap(y + j - vis, H)]
+        yy = _wrap(y + j - vis, H)
         r = sp[j]
         for k in range(x + halo - r, x + halo + r + 1):
-            row[k] += d
+            m[yy, k] += d
+
+
+@njit(cache=True, inline="always")
+def _addmap2(m, x, y, sp, mbits, vis, halo, H, d):
+    if vis <= 7:
+        _addmap16(m, x, y, mbits, vis, halo, H, d)
+    else:
+        _addmap(m, x, y, sp, vis, halo, H, d)
 
 
 @njit(cache=True, inline="always")
@@ -346,46 +384,46 @@ def _rand_empty(occ, x, y, offl, odx, ody, W, H, halo, key, t, rid, slot0):
     Rejection sampling (exactly uniform) with an exact scan as fall-back: the result is a
     mixture of uniform choices, so uniform. ``offl`` are the offsets in the padded
     occupancy grid, so a candidate costs one add and one load."""
-    M = offl.size
+    M = odx.size
     flat = occ
     base = (y + halo) * (W + 2 * halo) + x + halo
-    # One draw, read as a 53-bit integer u, yields several candidates: u·M = k·2^53 + u',
-    # and the remainder u' is again uniform, with log2(M) fewer random bits; reusing it at
-    # most ``per`` times keeps every index uniform to within 2^-24 (relative).
-    # (u·M must fit in 64 bits: M < 2^11; larger neighbourhoods take one float draw each)
-    per = 4 if M < 128 else 3 if M < 512 else 2 if M < 2048 else 0
-    mm = np.uint64(M)
-    if per == 4:
-        # the common case (M < 128): four candidates per draw, tested without branches; the
-        # first empty one in draw order is taken, exactly as if tested one by one
+    kk = -1
+    if M <= _FAST_M:
+        # the common case: one 64-bit hash gives 8 candidates of b = ceil(log2 M) bits
+        # each, every one exactly uniform on 0..2^b − 1; a candidate counts if it is below M
+        # (so it is exactly uniform on the M cells) and its cell is empty. The first such
+        # candidate is taken: exact rejection sampling, so the cell is exactly uniform over
+        # the empty ones. All 8 are tested without branches (``offl`` is padded to _FAST_M
+        # entries, so out-of-range candidates load harmlessly).
+        b = 0
+        while (1 << b) < M:
+            b += 1
+        bb = np.uint64(b)
+        msk = (_ONE << bb) - _ONE
         for s in range(_DRAWS):
-            u = np.uint64(uniform(key, t, rid, slot0 + s) * _TWO53)
-            u *= mm
-            k0 = np.int64(u >> _S53)
-            u = (u & _MASK53) * mm
-            k1 = np.int64(u >> _S53)
-            u = (u & _MASK53) * mm
-            k2 = np.int64(u >> _S53)
-            u = (u & _MASK53) * mm
-            k3 = np.int64(u >> _S53)
-            e = ((flat[base + offl[k0]] == 0) | ((flat[base + offl[k1]] == 0) << 1)
-                 | ((flat[base + offl[k2]] == 0) << 2) | ((flat[base + offl[k3]] == 0) << 3))
+            z = _hash64(key, t, rid, slot0 + s)
+            zz = z
+            e = np.uint64(0)
+            for i in range(8):
+                k = np.int64(zz & msk)
+                zz >>= bb
+                ok = (k < M) & (flat[base + offl[k]] == 0)
+                e |= np.uint64(ok) << np.uint64(i)
             if e != 0:
-                if e & 1:
-                    k = k0
-                elif e & 2:
-                    k = k1
-                elif e & 4:
-                    k = k2
-                else:
-                    k = k3
-                return _wrap(x + odx[k], W), _wrap(y + ody[k], H)
-    elif per == 0:
+                kk = np.int64((z >> (bb * ctz(e))) & msk)
+                break
+    elif M >= 2048:
         for s in range(_DRAWS):
             k = np.int64(uniform(key, t, rid, slot0 + s) * M)
             if flat[base + offl[k]] == 0:
-                return _wrap(x + odx[k], W), _wrap(y + ody[k], H)
+                kk = k
+                break
     else:
+        # one draw, read as a 53-bit integer u, yields several candidates: u·M = k·2^53 + u',
+        # and the remainder u' is again uniform, with log2(M) fewer random bits; reusing it
+        # at most ``per`` times keeps every index uniform to within 2^-24 (relative)
+        per = 3 if M < 512 else 2
+        mm = np.uint64(M)
         for s in range(_DRAWS):
             u = np.uint64(uniform(key, t, rid, slot0 + s) * _TWO53)
             for _ in range(per):
@@ -393,20 +431,31 @@ def _rand_empty(occ, x, y, offl, odx, ody, W, H, halo, key, t, rid, slot0):
                 k = np.int64(u >> _S53)
                 u &= _MASK53
                 if flat[base + offl[k]] == 0:
-                    return _wrap(x + odx[k], W), _wrap(y + ody[k], H)
-    n = 0
-    for k in range(M):
-        if flat[base + offl[k]] == 0:
-            n += 1
-    if n == 0:
-        return -1, -1
-    kth = np.int64(uniform(key, t, rid, slot0 + _DRAWS) * n)
-    for k in range(M):
-        if flat[base + offl[k]] == 0:
-            if kth == 0:
-                return _wrap(x + odx[k], W), _wrap(y + ody[k], H)
-            kth -= 1
-    return -1, -1
+                    kk = k
+                    break
+            if kk >= 0:
+                break
+    if kk < 0:
+        # exact scan: count the empty cells, draw one
+        n = 0
+        for k in range(M):
+            if flat[base + offl[k]] == 0:
+                n += 1
+        if n > 0:
+            kth = np.int64(uniform(key, t, rid, slot0 + _DRAWS) * n)
+            for k in range(M):
+                if flat[base + offl[k]] == 0:
+                    if kth == 0:
+                        kk = k
+                        break
+                    kth -= 1
+    # one exit (an inlined function with several returns keeps reference-count calls)
+    rx = -1
+    ry = -1
+    if kk >= 0:
+        rx = _wrap(x + odx[kk], W)
+        ry = _wrap(y + ody[kk], H)
+    return rx, ry
 
 
 @njit(cache=True)
@@ -442,6 +491,7 @@ def _sweep(t, perm, ai, af, grid, occ, bits, copc, actc, nb_c, nb_p, ip, fp, key
     griev = af[:, 0]
     risk = af[:, 1]
     sp_c = nb_c.sp
+    mb_c = nb_c.mbits
     sp_p = nb_p.sp
     offl_c = nb_c.offl
     odx_c = nb_c.odx
@@ -511,10 +561,10 @@ def _sweep(t, perm, ai, af, grid, occ, bits, copc, actc, nb_c, nb_p, ip, fp, key
             moved = nx != x or ny != y
             if was_active and (new != ACTIVE or moved):
                 _clrbit(bits, y, x, halo, W)
-                _addmap(actc, x, y, sp_c, vc, halo, H, -1)
+                _addmap2(actc, x, y, sp_c, mb_c, vc, halo, H, -1)
             if new == ACTIVE and (not was_active or moved):
                 _setbit(bits, ny, nx, halo, W)
-                _addmap(actc, nx, ny, sp_c, vc, halo, H, 1)
+                _addmap2(actc, nx, ny, sp_c, mb_c, vc, halo, H, 1)
         else:
             act = 0
             # with equal visions, the citizens' count map says at once whether any active
@@ -551,7 +601,7 @@ def _sweep(t, perm, ai, af, grid, occ, bits, copc, actc, nb_c, nb_p, ip, fp, key
                     jail[v] = np.int64(u * max_jail)
                 state[v] = JAILED
                 _clrbit(bits, ty, tx, halo, W)
-                _addmap(actc, tx, ty, sp_c, vc, halo, H, -1)
+                _addmap2(actc, tx, ty, sp_c, mb_c, vc, halo, H, -1)
                 if cop_move:
                     # the jailed citizen leaves the grid (X, Y keep its cell); the cop takes it
                     cell[v] = -1
@@ -569,8 +619,8 @@ def _sweep(t, perm, ai, af, grid, occ, bits, copc, actc, nb_c, nb_p, ip, fp, key
                 cell[a] = ny * W + nx
                 X[a] = nx
                 Y[a] = ny
-                _addmap(copc, x, y, sp_c, vc, halo, H, -1)
-                _addmap(copc, nx, ny, sp_c, vc, halo, H, 1)
+                _addmap2(copc, x, y, sp_c, mb_c, vc, halo, H, -1)
+                _addmap2(copc, nx, ny, sp_c, mb_c, vc, halo, H, 1)
 
     nq = 0
     na = 0
@@ -622,18 +672,25 @@ def _neighbourhood(vision: int, kind: str, padded_width: int):
     """Precomputed tables of one neighbourhood, as a named tuple the kernel can take."""
     sp = spans(vision, kind)
     dx, dy = offsets(sp)
-    return Neighbourhood(sp=sp, offl=(dy * padded_width + dx).astype(np.int64),
-                         odx=dx, ody=dy)
+    offl = np.zeros(max(dx.size, _FAST_M), np.int64)  # padded for _rand_empty's fast path
+    offl[:dx.size] = dy * padded_width + dx
+    vis = (sp.size - 1) // 2
+    # row j of the neighbourhood as a 16-column window from x − vision (for vision <= 7)
+    mbits = np.array([((1 << (2 * int(r) + 1)) - 1) << (vis - int(r)) for r in sp], np.int64)
+    return Neighbourhood(sp=sp, offl=offl, odx=dx, ody=dy, mbits=mbits)
 
 
 class Neighbourhood(NamedTuple):
     """``sp``: half-width of each row (see :func:`spans`); ``odx``/``ody``: offsets of its
-    cells, centre excluded; ``offl``: the same offsets in the flat padded occupancy grid."""
+    cells, centre excluded; ``offl``: the same offsets in the flat padded occupancy grid
+    (padded with zeros to at least ``_FAST_M`` entries); ``mbits``: row j as a bit mask of
+    a 16-column window starting at dx = −vision (used when vision <= 7)."""
 
     sp: np.ndarray
     offl: np.ndarray
     odx: np.ndarray
     ody: np.ndarray
+    mbits: np.ndarray
 
 
 @dataclass
@@ -726,7 +783,7 @@ def build(params: EpsteinParams | None = None, seed: int = 0) -> Simulation:
     pw = W + 2 * halo
     nb_c = _neighbourhood(p.citizen_vision, p.neighbourhood, pw)
     nb_p = _neighbourhood(p.cop_vision, p.neighbourhood, pw)
-    mapw = W + 2 * halo
+    mapw = W + 2 * halo + 16  # 16 spare columns for _addmap16's fixed windows
     ai = np.zeros((ncell, 8), np.int32)  # agent-major: one agent's fields share a cache line
     af = np.zeros((ncell, 4), np.float64)
     grid = np.full(ncell, -1, np.int32)

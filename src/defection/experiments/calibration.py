@@ -43,6 +43,13 @@ SERIES = {
 }
 
 
+# Fitted when no --fit is given: the values tuned by eye to AAPP in the built-in scenario.
+DEFAULT_FITS = (
+    "crackdown.deaths_per_1000_active", "crackdown.arrests_per_1000_active", "crackdown.jail_days_mean",
+    "civilians.fear_per_death", "regime.escalation_rate", "decision.defect_threshold",
+)
+
+
 @dataclass(frozen=True)
 class Fit:
     """One fitted parameter with a uniform prior on [lo, hi]."""
@@ -252,7 +259,7 @@ def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list
         raise DefectionError(f"--population must be at least 2 and --generations at least 1 "
                              f"(got {population} and {generations}).")
     sc = api.resolve(scenario, overrides)
-    fits = parse_fits(fit_specs)
+    fits = parse_fits(list(fit_specs) or list(DEFAULT_FITS))
     obs = load_observations(data_source, sc.run.start)
     job = Job(sc.model_dump(mode="json"), data_source, [asdict(f) for f in fits], population, generations, seed)
     out = Path(out)

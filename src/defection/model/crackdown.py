@@ -24,6 +24,7 @@ import numpy as np
 from numba import njit, prange
 
 from defection.engine.rng import poisson, uniform
+from defection.model.protest import SEGMENT, segments
 from defection.model.state import COMPLIANT, KILLED, PARAMILITARY, QUIET
 
 
@@ -57,9 +58,16 @@ def tally_deployment(officer_start, state, branch, alignment, deploy, effectiven
 def encounters(civ_start, active, jailed_until, active_agents, deployed, deployed_initial, lethality,
                escalation, scale, arrest_rate, death_rate, half, lethality_ref, jail_mean, key, day,
                arrests_out, deaths_out):
-    """Draw each township's arrests and killings; jail or remove the affected civilian agents."""
+    """Draw each township's arrests and killings; jail or remove the affected civilian agents.
+
+    The township draws are cheap and serial; the loop over agents runs over balanced
+    :func:`~defection.model.protest.segments` and skips townships with nobody to hit. Every
+    draw is keyed by (township or agent, day), so the result is the same for any thread count.
+    """
     nt = len(civ_start) - 1
-    for t in prange(nt):
+    p_dead_t = np.zeros(nt)
+    p_hit_t = np.zeros(nt)  # p_dead + p_jail
+    for t in range(nt):
         people = scale * active_agents[t]
         if people <= 0 or deployed[t] <= 0:
             arrests_out[t] = 0
@@ -74,17 +82,29 @@ def encounters(civ_start, active, jailed_until, active_agents, deployed, deploye
         deaths_out[t] = n_dead
         p_jail = n_arrest / people
         p_dead = n_dead / people
-        for j in range(civ_start[t], civ_start[t + 1]):
-            if active[j] == 0:
+        p_dead_t[t] = p_dead
+        p_hit_t[t] = p_dead + p_jail
+    lo, town = segments(civ_start, SEGMENT)
+    for s in prange(len(town)):
+        t = town[s]
+        p_dead = p_dead_t[t]
+        p_hit = p_hit_t[t]
+        if p_hit <= 0.0:  # u >= 0: nobody is hit
+            continue
+        a = lo[s]
+        act = active[a:lo[s + 1]]  # a view from 0 scans faster than indexing the whole array
+        for i in range(len(act)):
+            if act[i] == 0:
                 continue
+            j = a + i
             u = uniform(key, day, j, 4)
             if u < p_dead:
                 jailed_until[j] = KILLED
-                active[j] = 0
-            elif u < p_dead + p_jail:
+                act[i] = 0
+            elif u < p_hit:
                 term = -jail_mean * math.log(1.0 - uniform(key, day, j, 5))
                 jailed_until[j] = min(32766, day + 1 + int(term))
-                active[j] = 0
+                act[i] = 0
 
 
 def deployment_arrays(p):

@@ -4,7 +4,6 @@ No real person is represented: every agent is drawn from public aggregate figure
 """
 from __future__ import annotations
 
-import datetime as dt
 
 import numpy as np
 

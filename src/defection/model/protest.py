@@ -42,23 +42,68 @@ def arrest_probability(kappa, reach, deployed, active_people):
     return 1.0 - math.exp(-kappa * reach * deployed / (active_people + 1.0))
 
 
+SEGMENT = 1 << 16  # agents per work unit of the parallel loops over civilians
+
+
+@njit(cache=True)
+def segments(starts, size):
+    """Work units for ``prange``: each township's range ``starts[t]:starts[t+1]`` cut at multiples of ``size``.
+
+    Returns (lo, town): segment s covers agents ``lo[s]:lo[s+1]`` of township ``town[s]``. Numba
+    splits a ``prange`` statically into one contiguous block of iterations per thread; over
+    townships that gives threads unequal numbers of agents (townships differ in size), over
+    segments of at most ``size`` agents the blocks are equal to within a few segments.
+    """
+    nt = len(starts) - 1
+    count = 0
+    for t in range(nt):
+        if starts[t + 1] > starts[t]:
+            count += (starts[t + 1] - 1) // size - starts[t] // size + 1
+    lo = np.empty(count + 1, np.int64)
+    town = np.empty(count, np.int64)
+    k = 0
+    for t in range(nt):
+        a, b = starts[t], starts[t + 1]
+        while a < b:
+            lo[k] = a
+            town[k] = t
+            k += 1
+            a = min(b, (a // size + 1) * size)
+    lo[count] = starts[nt]
+    return lo, town
+
+
 @njit(parallel=True, cache=True)
 def activate(civ_start, hardship, risk, jailed_until, active, deployed, active_agents, legitimacy, fear,
              scale, threshold, kappa, reach, day):
-    """Update ``active`` (M,) in place; write each township's active agents into ``active_agents`` (T,)."""
+    """Update ``active`` (M,) in place; write each township's active agents into ``active_agents`` (T,).
+
+    The loop over agents is branch-free (so it vectorises) and runs over :func:`segments`, balanced
+    across threads; each agent's outcome depends only on its own draws and its township's values,
+    so the result is the same for any thread count.
+    """
     nt = len(civ_start) - 1
-    for t in prange(nt):
-        p_arrest = arrest_probability(kappa, reach, deployed[t], scale * active_agents[t])
-        risk_t = p_arrest + fear
+    risk_t = np.empty(nt)
+    for t in range(nt):
+        risk_t[t] = arrest_probability(kappa, reach, deployed[t], scale * active_agents[t]) + fear
+    grievance = 1.0 - legitimacy
+    lo, town = segments(civ_start, SEGMENT)
+    ns = len(town)
+    counts = np.zeros(ns, np.int64)
+    for s in prange(ns):
+        r = risk_t[town[s]]
+        a, b = lo[s], lo[s + 1]
+        # views starting at 0 let LLVM prove the accesses contiguous and vectorise (~3x faster)
+        h, rk, jail, act = hardship[a:b], risk[a:b], jailed_until[a:b], active[a:b]
         count = 0
-        for j in range(civ_start[t], civ_start[t + 1]):
-            if jailed_until[j] > day:
-                active[j] = 0
-                continue
-            a = hardship[j] * (1.0 - legitimacy) - risk[j] * risk_t > threshold
-            active[j] = a
-            count += a
-        active_agents[t] = count
+        for j in range(b - a):
+            on = (jail[j] <= day) & (h[j] * grievance - rk[j] * r > threshold)
+            act[j] = on
+            count += on
+        counts[s] = count
+    active_agents[:] = 0
+    for s in range(ns):
+        active_agents[town[s]] += counts[s]
 
 
 def protest(sim, day: int) -> None:

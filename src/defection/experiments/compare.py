@@ -1,0 +1,235 @@
+"""``defection compare``: policies as ensembles, with paired differences against the status quo.
+
+Replicate r of every policy uses the same seed (common random numbers), so a policy's effect is
+measured as the paired difference policy − status quo, seed by seed; its interval is much tighter
+than that of two independent ensembles.
+
+The table gives, for each policy and outcome, the ensemble mean and its 90% interval (5th–95th
+percentile across replicates), and the mean paired difference from the status quo with a 90%
+confidence interval (Student t). Cost per additional defection is the mean extra programme cost
+divided by the mean extra defections (both paired), when the policy adds defections.
+"""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from defection.engine.outputs import atomic_write_bytes, write_json, write_parquet
+from defection.errors import DefectionError, ScenarioError, did_you_mean
+from defection.experiments import models
+from defection.experiments.executor import Plan, Progress, execute
+
+BASELINE = "status-quo"
+OUTCOMES = ("defected", "defected_civilian", "defected_paramilitary", "coercive_capacity_min_share",
+            "civilians_killed", "programme_cost", "day_capacity_below_half")
+SERIES = ("defected", "coercive_capacity", "civilians_killed", "programme_cost")
+
+# The seed's question: do protection and alternative livelihoods, at scale, produce numerous
+# desertions? "status-quo" here is *no* programme (and no outreach); "both" is the scenario's
+# default capacities (the NUG's scale: 20 protected and 60 enrolled families a month).
+PRESETS: dict[str, list[tuple[str, str, str]]] = {
+    "seed-policy": [
+        (BASELINE, "support.protection_capacity=0,support.livelihood_capacity=0,support.outreach=0",
+         "no protection or livelihood programme, no outreach"),
+        ("protection-only", "support.protection_capacity=20,support.livelihood_capacity=0",
+         "protection for 20 families a month, no livelihoods"),
+        ("livelihoods-only", "support.protection_capacity=0,support.livelihood_capacity=60",
+         "stipends for 60 new families a month, no protection"),
+        ("both", "support.protection_capacity=20,support.livelihood_capacity=60",
+         "both, at the scenario's default capacities"),
+        ("both-5x", "support.protection_capacity=100,support.livelihood_capacity=300",
+         "both at 5x capacity"),
+    ],
+}
+
+_SPLIT = re.compile(r",(?=\s*[A-Za-z_][\w.]*\s*=)")  # commas that start a new key=value (lists keep theirs)
+
+
+def parse_policy(spec: str) -> tuple[str, dict[str, str]]:
+    """``NAME:key=val,key=val`` -> (name, {key: raw value})."""
+    name, sep, rest = str(spec).partition(":")
+    name = name.strip()
+    if not sep or not name:
+        raise DefectionError(f"--policy '{spec}' needs the form NAME:key=value,key=value, e.g. "
+                             f"big-support:support.protection_capacity=100,support.livelihood_capacity=300.")
+    if not re.fullmatch(r"[A-Za-z0-9][\w.+-]*", name):
+        raise DefectionError(f"--policy '{spec}': the name '{name}' may use letters, digits, '-', '_', '.' and '+'.")
+    settings: dict[str, str] = {}
+    for item in (p.strip() for p in _SPLIT.split(rest) if p.strip()):
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise DefectionError(f"--policy {name}: '{item}' needs the form key=value.")
+        settings[key.strip()] = value.strip()
+    return name, settings
+
+
+def plan_compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str, ...] = (), *,
+                 preset: str | None = None, replicates: int = 20, seed: int = 0, days: int | None = None,
+                 overrides: list[str] | dict[str, Any] | None = None, chunk: int | None = None,
+                 timeseries: bool = True) -> Plan:
+    from defection import api, scenarios
+
+    if replicates < 2:
+        raise DefectionError(f"--replicates {replicates}: an ensemble needs at least 2 runs per policy for intervals.")
+    if seed < 0:
+        raise DefectionError(f"--seed {seed}: seeds are non-negative integers.")
+    if chunk is not None and chunk < 1:
+        raise DefectionError(f"--chunk {chunk}: a chunk needs at least 1 run.")
+    entries: list[tuple[str, dict[str, str], str]] = []
+    if preset is not None:
+        if preset not in PRESETS:
+            raise DefectionError(f"--preset '{preset}' is not a preset.{did_you_mean(preset, PRESETS)} "
+                                 f"Presets: {', '.join(PRESETS)}.")
+        for name, text, doc in PRESETS[preset]:
+            entries.append((name, parse_policy(f"{name}:{text}")[1], doc))
+    for spec in policies:
+        name, settings = parse_policy(spec)
+        entries.append((name, settings, ""))
+    if not entries or entries[0][0] != BASELINE:
+        if any(n == BASELINE for n, _, _ in entries):
+            raise DefectionError(f"--policy {BASELINE} must come first: it is the reference of the differences.")
+        entries.insert(0, (BASELINE, {}, "the scenario as given"))
+    names = [n for n, _, _ in entries]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise DefectionError(f"--policy {dupes[0]} is given twice. Give each policy a distinct name.")
+    if len(entries) < 2:
+        raise DefectionError("nothing to compare: give at least one --policy NAME:key=value (or --preset seed-policy).")
+    base_sc = api.resolve(scenario, overrides, days=days)
+    base = base_sc.model_dump(mode="json")
+    for name, settings, _ in entries:
+        try:
+            scenarios.from_dict(base, [f"{k}={v}" for k, v in settings.items()], origin=f"policy '{name}'")
+        except ScenarioError as exc:
+            raise DefectionError(f"--policy {name}: {exc}") from None
+    sim = models.get("defection")
+    return Plan(kind="compare", model="defection", base=base, points=[dict(s) for _, s, _ in entries],
+                labels={"policy": (pa.string(), names)}, replicates=replicates, seed=seed, seed_by="replicate",
+                chunk=chunk or sim.default_chunk, timeseries=timeseries,
+                spec={"policies": [{"name": n, "overrides": s, "description": d} for n, s, d in entries],
+                      "preset": preset})
+
+
+def compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str, ...] = (), *, out: str | Path | None,
+            preset: str | None = None, replicates: int = 20, seed: int = 0, days: int | None = None,
+            overrides: list[str] | dict[str, Any] | None = None, chunk: int | None = None, scheduler: Any = None,
+            workers: int | None = None, force: bool = False, plot: bool = True,
+            progress: Progress | None = None) -> dict[str, Any]:
+    """Run each policy as an ensemble (paired seeds) and write compare.parquet, compare.json, compare.png."""
+    plan = plan_compare(scenario, policies, preset=preset, replicates=replicates, seed=seed, days=days,
+                        overrides=overrides, chunk=chunk, timeseries=plot)
+    outcome = execute(plan, None if out is None else Path(out), force=force, scheduler=scheduler, workers=workers,
+                      progress=progress)
+    result = analyse(plan, outcome.summary)
+    result["outcome"] = outcome
+    out = outcome.out
+    write_parquet(out / "compare.parquet", result["table"])
+    write_json(out / "compare.json", {k: v for k, v in result.items() if k not in ("table", "outcome")})
+    if plot and (out / "timeseries").exists():
+        figure(plan, out, out / "compare.png")
+    return result
+
+
+def _t90(n: int) -> float:
+    from scipy import stats
+
+    return float(stats.t.ppf(0.95, n - 1)) if n > 1 else float("nan")
+
+
+def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
+    """Per policy and outcome: mean, 90% ensemble interval, paired difference from the status quo (90% CI)."""
+    names = plan.labels["policy"][1]
+    R = plan.replicates
+    data: dict[str, dict[str, np.ndarray]] = {}
+    points = summary.column("point").to_numpy()
+    reps = summary.column("replicate").to_numpy()
+    days = float(plan.base["run"]["days"])
+    for o in OUTCOMES:
+        col = summary.column(o).to_numpy(zero_copy_only=False).astype(float)
+        if o == "day_capacity_below_half":
+            col = np.where(np.isnan(col), days, col)  # censored at the last day
+        grid = np.full((len(names), R), np.nan)
+        grid[points, reps] = col
+        data[o] = grid
+    rows: list[dict[str, Any]] = []
+    policies: list[dict[str, Any]] = []
+    for i, name in enumerate(names):
+        for o in OUTCOMES:
+            v = data[o][i]
+            ok = ~np.isnan(v)
+            d = data[o][i] - data[o][0]
+            dok = d[~np.isnan(d)]
+            half = _t90(len(dok)) * dok.std(ddof=1) / np.sqrt(len(dok)) if len(dok) > 1 else float("nan")
+            rows.append({"policy": name, "outcome": o, "n": int(ok.sum()),
+                         "mean": float(v[ok].mean()) if ok.any() else None,
+                         "p05": float(np.percentile(v[ok], 5)) if ok.any() else None,
+                         "p95": float(np.percentile(v[ok], 95)) if ok.any() else None,
+                         "diff_mean": float(dok.mean()) if len(dok) else None,
+                         "diff_lo": float(dok.mean() - half) if len(dok) > 1 else None,
+                         "diff_hi": float(dok.mean() + half) if len(dok) > 1 else None})
+        dd = data["defected"][i] - data["defected"][0]
+        dc = data["programme_cost"][i] - data["programme_cost"][0]
+        both = ~np.isnan(dd) & ~np.isnan(dc)
+        extra_def = float(dd[both].mean()) if both.any() else float("nan")
+        extra_cost = float(dc[both].mean()) if both.any() else float("nan")
+        policies.append({
+            "policy": name,
+            "overrides": plan.points[i],
+            "description": plan.spec["policies"][i]["description"],
+            "cost_mean": float(np.nanmean(data["programme_cost"][i])),
+            "extra_defections": extra_def,
+            "extra_cost": extra_cost,
+            "cost_per_additional_defection": (extra_cost / extra_def) if i > 0 and extra_def > 0 else None,
+        })
+    table = pa.Table.from_pylist(rows)
+    return {"baseline": BASELINE, "replicates": R, "policies": policies, "rows": rows, "table": table}
+
+
+def _series(out: Path, columns: list[str]) -> pa.Table:
+    return pq.read_table(out / "timeseries", columns=["run", "day", "date", *columns]).sort_by([("run", "ascending"),
+                                                                                               ("day", "ascending")])
+
+
+def figure(plan: Plan, out: Path, path: Path) -> None:
+    """Mean and 5–95% band over time of each policy, for the key series."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ts = _series(out, list(SERIES))
+    runs = ts.column("run").to_numpy()
+    days = int(plan.base["run"]["days"])
+    dates = ts.column("date").to_numpy()[:days]
+    names = plan.labels["policy"][1]
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, s in zip(axes.ravel(), SERIES):
+        values = ts.column(s).to_numpy().astype(float)
+        for i, name in enumerate(names):
+            mine = np.isin(runs, np.arange(i * plan.replicates, (i + 1) * plan.replicates))
+            block = values[mine]
+            if block.size == 0 or block.size % days:
+                continue
+            block = block.reshape(-1, days)
+            lo, hi = np.percentile(block, [5, 95], axis=0)
+            c = colors[i % len(colors)]
+            ax.fill_between(dates, lo, hi, color=c, alpha=0.18, lw=0)
+            ax.plot(dates, block.mean(axis=0), color=c, lw=1.4, label=name)
+        ax.set_title(s.replace("_", " "), fontsize=10)
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend(fontsize=8)
+    fig.suptitle(f"{plan.base.get('name', '')}: {plan.replicates} paired runs per policy (mean, 5–95% band)",
+                 fontsize=11)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())

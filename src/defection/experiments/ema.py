@@ -1,0 +1,150 @@
+"""Driving the model from the EMA workbench (``defection export-ema``).
+
+``build_model`` returns an ``ema_workbench.Model`` whose uncertainties and levers are scenario
+parameters (named ``section.key``) and whose outcomes are the sweep's outcome scalars plus the
+daily ``defected`` and ``coercive_capacity`` series. ``export_script`` writes a stand-alone
+Python file that builds it, so EMA users can call ``perform_experiments`` on it directly:
+
+    defection export-ema myanmar-2021 --vary decision.w_ties --lever support.protection_capacity --out ema_model.py
+    python ema_model.py 100                       # 100 scenarios x 1 policy, SequentialEvaluator
+"""
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from defection.errors import DefectionError
+from defection.experiments import models
+from defection.experiments.design import Vary, parse_vary
+
+DEFAULT_LEVERS = ("support.protection_capacity", "support.livelihood_capacity", "support.stipend_kyat",
+                  "support.outreach")
+SERIES = ("defected", "coercive_capacity")
+
+
+class ModelFunction:
+    """The callable EMA runs: keyword arguments ``section.key=value`` (and ``run.seed``) -> outcomes.
+
+    A plain picklable object, so it works with ema_workbench's multiprocessing evaluator.
+    """
+
+    def __init__(self, scenario: dict[str, Any]):
+        self.scenario = scenario
+
+    def __call__(self, **params: Any) -> dict[str, Any]:
+        seed = int(params.pop("run.seed", self.scenario.get("run", {}).get("seed", 0)))
+        point = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in params.items()}
+        values, ts = models.get("defection").run(self.scenario, point, seed)
+        out = {k: (np.nan if v is None else v) for k, v in values.items()}
+        for s in SERIES:
+            out[f"{s}_series"] = ts.column(s).to_numpy().astype(float)
+        return out
+
+
+def _ema():
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import ema_workbench
+    except ImportError:
+        raise DefectionError("the EMA workbench model needs the optional ema_workbench package: "
+                             "pip install 'defection[discover]' (ema_workbench 2.5.x).") from None
+    return ema_workbench
+
+
+def _parameter(ema, v: Vary):
+    if v.integer:
+        return ema.IntegerParameter(v.key, int(np.ceil(v.lo)), int(np.floor(v.hi)))
+    return ema.RealParameter(v.key, v.lo, v.hi)
+
+
+def build_model(scenario: dict[str, Any], uncertainties: list[dict[str, Any]], levers: list[dict[str, Any]],
+                name: str = "defection"):
+    """An ``ema_workbench.Model`` over ``scenario`` (a resolved scenario dict)."""
+    ema = _ema()
+    model = ema.Model(name, function=ModelFunction(scenario))
+    model.uncertainties = [_parameter(ema, Vary.from_dict(u)) for u in uncertainties]
+    model.levers = [_parameter(ema, Vary.from_dict(v)) for v in levers]
+    model.constants = [ema.Constant("run.seed", int(scenario.get("run", {}).get("seed", 0)))]
+    model.outcomes = ([ema.ScalarOutcome(k) for k in models.OUTCOMES]
+                      + [ema.ArrayOutcome(f"{s}_series") for s in SERIES])
+    return model
+
+
+def default_uncertainties() -> list[str]:
+    """Every numeric parameter with a documented plausible range, except the levers and run settings."""
+    from defection.scenarios.schema import parameters, plausible_range
+
+    return [k for k, f in parameters().items()
+            if f.annotation in (int, float) and plausible_range(k) is not None
+            and not k.startswith(("support.", "run."))]
+
+
+SCRIPT = '''"""EMA workbench model of `{name}`, written by `defection export-ema` (defection {version}).
+
+    from ema_model import get_model
+    from ema_workbench import perform_experiments
+    experiments, outcomes = perform_experiments(get_model(), scenarios=100, policies=4)
+
+Uncertainties and levers are scenario parameters named section.key; `run.seed` is a constant
+(make it an IntegerParameter uncertainty for replications). Needs: pip install 'defection[discover]'.
+"""
+import json
+
+from defection.experiments.ema import build_model
+
+SCENARIO = json.loads({scenario!r})
+UNCERTAINTIES = {uncertainties!r}
+LEVERS = {levers!r}
+
+
+def get_model():
+    return build_model(SCENARIO, UNCERTAINTIES, LEVERS, name={model_name!r})
+
+
+if __name__ == "__main__":
+    import sys
+
+    from ema_workbench import perform_experiments
+
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    experiments, outcomes = perform_experiments(get_model(), scenarios=n, policies=2 if LEVERS else 0)
+    print(experiments.head())
+    print({{k: v[:5] for k, v in outcomes.items() if getattr(v, "ndim", 1) == 1}})
+'''
+
+
+def export_script(scenario: Any = "myanmar-2021", out: str | Path = "ema_model.py", *,
+                  vary: list[str] | tuple[str, ...] = (), levers: list[str] | tuple[str, ...] | None = None,
+                  days: int | None = None, overrides: list[str] | dict[str, Any] | None = None,
+                  force: bool = False) -> Path:
+    """Write a Python file that builds the EMA model; return its path."""
+    from defection import __version__, api
+    from defection.errors import OutputError
+
+    out = Path(out)
+    if out.suffix != ".py":
+        raise OutputError(f"--out {out}: give a .py file name, e.g. ema_model.py.")
+    if out.exists() and not force:
+        raise OutputError(f"--out {out} exists. Choose another name, or pass --force to overwrite it.")
+    sim = models.get("defection")
+    unc = [parse_vary(s, sim) for s in (vary or default_uncertainties())]
+    lev = [parse_vary(s, sim) for s in (DEFAULT_LEVERS if levers is None else levers)]
+    keys = [v.key for v in unc + lev]
+    dup = sorted({k for k in keys if keys.count(k) > 1})
+    if dup:
+        raise DefectionError(f"--vary/--lever {dup[0]}: a parameter is either an uncertainty or a lever, not both.")
+    sc = api.resolve(scenario, overrides, days=days)
+    text = SCRIPT.format(name=sc.name, version=__version__,
+                         scenario=json.dumps(sc.model_dump(mode="json"), sort_keys=True),
+                         uncertainties=[v.to_dict() for v in unc], levers=[v.to_dict() for v in lev],
+                         model_name="defection")
+    from defection.engine.outputs import atomic_write_bytes
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(out, text.encode())
+    return out

@@ -1,0 +1,170 @@
+"""What an experiment runs: the defection model, or an analytic test function.
+
+A model takes a base configuration, a point's overrides and a seed, and returns a dict of
+outcome scalars plus (optionally) a daily time series. Test functions (Ishigami) have known
+sensitivity indices and check the sweep/sensitivity machinery without simulating anything.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from defection.errors import DefectionError, did_you_mean
+from defection.experiments.design import DesignError
+
+# Outcome scalars of the defection model, recorded for every run of a sweep or comparison.
+OUTCOMES: dict[str, pa.DataType] = {
+    "defected": pa.int64(),
+    "defected_civilian": pa.int64(),
+    "defected_paramilitary": pa.int64(),
+    "quiet_resisters": pa.int64(),
+    "caught": pa.int64(),
+    "coercive_capacity_min": pa.float64(),
+    "coercive_capacity_min_share": pa.float64(),
+    "civilians_killed": pa.int64(),
+    "civilians_arrested": pa.int64(),
+    "programme_cost": pa.float64(),
+    "day_capacity_below_half": pa.int64(),  # null when capacity never fell below half
+}
+
+
+def format_value(value: Any) -> str:
+    """A Python value as the text of a ``--set`` override (TOML syntax)."""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    return str(value)
+
+
+class SimModel:
+    """Interface: ``parameter``, ``check_values``, ``run``; ``outcomes`` maps name -> Arrow type."""
+
+    name = "abstract"
+    outcomes: dict[str, pa.DataType] = {}
+    has_timeseries = False
+    default_chunk = 4
+
+    def parameter(self, key: str) -> dict[str, Any]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def check_values(self, vary) -> None:
+        pass
+
+    def run(self, base: dict[str, Any], point: dict[str, Any], seed: int) -> tuple[dict[str, Any], pa.Table | None]:
+        raise NotImplementedError  # pragma: no cover
+
+
+class DefectionModel(SimModel):
+    """The agent-based model. ``base`` is a resolved scenario as a dict (``Scenario.model_dump(mode='json')``)."""
+
+    name = "defection"
+    outcomes = OUTCOMES
+    has_timeseries = True
+    default_chunk = 4
+
+    def parameter(self, key: str) -> dict[str, Any]:
+        from defection.scenarios.schema import parameters
+
+        params = parameters()
+        field = params.get(key)
+        if field is None:
+            numeric = [k for k, f in params.items() if f.annotation in (int, float)]
+            raise DesignError(f"--vary {key}: unknown parameter.{did_you_mean(key, numeric)} Parameters are "
+                              f"section.key, e.g. support.outreach; see the scenario file for the full list.")
+        if field.annotation not in (int, float):
+            raise DesignError(f"--vary {key}: this parameter is not a number ({getattr(field.annotation, '__name__', field.annotation)}), "
+                              f"so it cannot be varied over a range. Compare its settings with `defection compare "
+                              f"--policy NAME:{key}=VALUE` instead.")
+        extra = field.json_schema_extra or {}
+        return {"integer": field.annotation is int, "plausible": extra.get("plausible")}
+
+    def check_values(self, vary) -> None:
+        from defection import scenarios
+        from defection.errors import ScenarioError
+
+        for end, value in (("lo", vary.lo), ("hi", vary.hi)):
+            v = int(round(value)) if vary.integer else value
+            try:
+                scenarios.from_dict({}, [f"{vary.key}={format_value(v)}"])
+            except ScenarioError as exc:
+                msg = str(exc).removeprefix("scenario is invalid: ")
+                raise DesignError(f"--vary {vary.key}={vary.lo:g}:{vary.hi:g}: {end} is not a valid value: {msg}") from None
+
+    def run(self, base, point, seed):
+        from defection import api, scenarios
+
+        overrides = [f"{k}={format_value(v)}" for k, v in point.items()]
+        overrides.append(f"run.seed={int(seed)}")
+        sc = scenarios.from_dict(base, overrides, origin="sweep point")
+        result = api.run(sc)
+        return scalars(result), result.timeseries
+
+
+def scalars(result) -> dict[str, Any]:
+    """The outcome scalars of one :class:`defection.api.Result`."""
+    f = result.summary["final"]
+    cap = result.series("coercive_capacity")
+    below = result.summary.get("day_capacity_below_half")
+    return {
+        "defected": int(f["defected"]),
+        "defected_civilian": int(f["defected_civilian"]),
+        "defected_paramilitary": int(f["defected_paramilitary"]),
+        "quiet_resisters": int(f["quiet_resisters"]),
+        "caught": int(f["caught"]),
+        "coercive_capacity_min": float(cap.min()) if len(cap) else None,
+        "coercive_capacity_min_share": result.summary.get("coercive_capacity_min_share"),
+        "civilians_killed": int(f["civilians_killed"]),
+        "civilians_arrested": int(f["civilians_arrested"]),
+        "programme_cost": float(f["programme_cost"]),
+        "day_capacity_below_half": None if below is None else int(below),
+    }
+
+
+class Ishigami(SimModel):
+    """y = sin x1 + a sin^2 x2 + b x3^4 sin x1 on [-pi, pi]^3 (Ishigami & Homma 1990), a = 7, b = 0.1.
+
+    Known indices: S1 = (0.3139, 0.4424, 0), ST = (0.5576, 0.4424, 0.2437).
+    """
+
+    name = "ishigami"
+    outcomes = {"y": pa.float64()}
+    default_chunk = 512
+    A, B = 7.0, 0.1
+    NAMES = ("x1", "x2", "x3")
+
+    def parameter(self, key):
+        if key not in self.NAMES:
+            raise DesignError(f"--vary {key}: the ishigami test function has parameters x1, x2, x3."
+                              f"{did_you_mean(key, self.NAMES)}")
+        return {"integer": False, "plausible": [-math.pi, math.pi]}
+
+    def run(self, base, point, seed):
+        x = [float(point.get(n, base.get(n, 0.0))) for n in self.NAMES]
+        y = math.sin(x[0]) + self.A * math.sin(x[1]) ** 2 + self.B * x[2] ** 4 * math.sin(x[0])
+        return {"y": y}, None
+
+    @classmethod
+    def indices(cls) -> dict[str, np.ndarray]:
+        a, b, pi = cls.A, cls.B, math.pi
+        v1 = 0.5 * (1 + b * pi**4 / 5) ** 2
+        v2 = a**2 / 8
+        v13 = b**2 * pi**8 * (1 / 18 - 1 / 50)
+        v = v1 + v2 + v13
+        return {"S1": np.array([v1, v2, 0.0]) / v, "ST": np.array([v1 + v13, v2, v13]) / v}
+
+
+MODELS: dict[str, SimModel] = {"defection": DefectionModel(), "ishigami": Ishigami()}
+
+
+def get(name: str) -> SimModel:
+    model = MODELS.get(name)
+    if model is None:
+        raise DefectionError(f"--model '{name}' is not a model.{did_you_mean(name, MODELS)} "
+                             f"Choose one of: {', '.join(MODELS)}.")
+    return model

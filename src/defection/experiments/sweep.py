@@ -1,0 +1,55 @@
+"""``defection sweep``: a design over parameter ranges, R seeds per point, on Dask, resumable."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from defection.experiments import design as designs
+from defection.experiments import models
+from defection.experiments.executor import Outcome, Plan, Progress, execute
+
+
+def plan_sweep(scenario: Any = "myanmar-2021", vary: list[str] | tuple[str, ...] = (), *, design: str = "lhs",
+               samples: int = 64, replicates: int = 1, seed: int = 0, days: int | None = None,
+               overrides: list[str] | dict[str, Any] | None = None, chunk: int | None = None,
+               timeseries: bool = True, model: str = "defection") -> Plan:
+    """Validate a sweep's specification and return its :class:`Plan` (nothing is run)."""
+    sim = models.get(model)
+    if design not in designs.DESIGNS:  # check the cheap things first, so the error names the real problem
+        designs.check_design(design, samples, 1, replicates)
+    varies = designs.parse_varies(list(vary), sim)
+    designs.check_design(design, samples, len(varies), replicates)
+    if chunk is not None and chunk < 1:
+        raise designs.DesignError(f"--chunk {chunk}: a chunk needs at least 1 run.")
+    if seed < 0:
+        raise designs.DesignError(f"--seed {seed}: seeds are non-negative integers.")
+    if model == "defection":
+        from defection import api
+
+        base = api.resolve(scenario, overrides, days=days).model_dump(mode="json")
+    else:
+        base = {}
+    X = designs.sample(varies, design, samples, seed)
+    points = [{v.key: (int(row[j]) if v.integer else float(row[j])) for j, v in enumerate(varies)} for row in X]
+    labels = {v.key: (pa.int64() if v.integer else pa.float64(), [p[v.key] for p in points]) for v in varies}
+    return Plan(kind="sweep", model=model, base=base, points=points, labels=labels, replicates=replicates,
+                seed=seed, seed_by="run", chunk=chunk or sim.default_chunk, timeseries=timeseries and sim.has_timeseries,
+                spec={"vary": [v.to_dict() for v in varies], "design": design, "samples": int(samples),
+                      "problem": designs.problem(varies)})
+
+
+def sweep(scenario: Any = "myanmar-2021", vary: list[str] | tuple[str, ...] = (), *, out: str | Path | None,
+          design: str = "lhs", samples: int = 64, replicates: int = 1, seed: int = 0, days: int | None = None,
+          overrides: list[str] | dict[str, Any] | None = None, chunk: int | None = None, timeseries: bool = True,
+          model: str = "defection", scheduler: Any = None, workers: int | None = None, force: bool = False,
+          progress: Progress | None = None) -> Outcome:
+    """Run a sweep into ``out`` (or finish an interrupted one) and return its :class:`Outcome`.
+
+    >>> sweep("myanmar-2021", ["support.protection_capacity=0:200"], design="lhs", samples=16,
+    ...       replicates=2, out="runs/sweep1")
+    """
+    plan = plan_sweep(scenario, vary, design=design, samples=samples, replicates=replicates, seed=seed, days=days,
+                      overrides=overrides, chunk=chunk, timeseries=timeseries, model=model)
+    return execute(plan, None if out is None else Path(out), force=force, scheduler=scheduler, workers=workers, progress=progress)

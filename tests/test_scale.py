@@ -1,0 +1,99 @@
+"""Scale: results do not depend on agent granularity, thread count or work split; per-region records.
+
+The full-size checks (k = 1 against k = 10 over 334 days, wall time, memory per agent) are in
+``bench/scale.py``; these are their reduced-size versions, fast enough for CI.
+"""
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from scipy.stats import ks_2samp
+
+from conftest import ensemble, final
+from defection import api, cli
+from defection.model.protest import segments
+from defection.model.state import STATE_NAMES
+
+
+def test_coarser_and_finer_civilians_agree_in_distribution():
+    """k = 100 and k = 1000 give the same distribution of day-334 defections and killings (KS, p > 0.01).
+
+    Every count in the national series (civilians killed, arrested, active; officers) is already
+    in people, whatever k: k only sets how many people one civilian agent stands for. So "once
+    the counts are scaled" is the identity here, and the series are compared as they are. This
+    is the CI-sized version of the k = 1 against k = 10 comparison in ``bench/scale.py``.
+    """
+    coarse = ensemble()  # k = 1000, seeds 0-9 (shared with the other tests of the session)
+    fine = ensemble(("run.scale=100",), seeds=tuple(range(100, 110)))
+    for name in ("defected", "civilians_killed"):
+        a, b = final(coarse, name), final(fine, name)
+        p = ks_2samp(a, b).pvalue
+        assert p > 0.01, f"{name}: k=1000 mean {a.mean():.0f}, k=100 mean {b.mean():.0f}, KS p = {p:.4f}"
+
+
+def test_segments_cover_each_township_in_bounded_pieces():
+    rng = np.random.default_rng(1)
+    sizes = rng.integers(0, 300, 50)
+    sizes[[3, 17]] = 0  # empty townships are allowed
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    lo, town = segments(starts, 64)
+    assert lo[0] == 0 and lo[-1] == starts[-1] and (np.diff(lo) > 0).all() and (np.diff(lo) <= 64).all()
+    for s in range(len(town)):
+        t = town[s]
+        assert starts[t] <= lo[s] and lo[s + 1] <= starts[t + 1]
+    assert set(town.tolist()) == {t for t in range(50) if sizes[t] > 0}
+
+
+def test_one_or_two_threads_agree_when_townships_are_split_across_threads():
+    """At k = 2 a township (~78,000 agents) spans two work segments, so both threads may share one."""
+    one = api.run(seed=7, days=4, overrides=["run.scale=2"], threads=1)
+    two = api.run(seed=7, days=4, overrides=["run.scale=2"], threads=2)
+    assert one.timeseries.equals(two.timeseries)
+    assert one.series("civilians_arrested")[-1] > 0
+
+
+@pytest.fixture(scope="module")
+def regional():
+    return api.run(seed=3, days=120, record_regions=True)
+
+
+def test_regions_add_up_to_the_national_series(regional):
+    t = regional.regions
+    assert t.column_names[:2] == ["date", "region"]
+    assert set(t.column_names[2:]) == set(regional.timeseries.column_names) - {"date", "day"}
+    assert t.num_rows == 120 * 15 and len(set(t.column("region").to_pylist())) == 15
+    for name in ("defected", "defected_civilian", "defected_paramilitary", "quiet_resisters", "compliant", "caught",
+                 "coercive_capacity", "civilians_active", "civilians_killed", "civilians_arrested",
+                 "families_protected", "families_enrolled"):
+        by_region = t.column(name).to_numpy().reshape(120, 15).sum(axis=1)
+        assert np.allclose(by_region, regional.series(name)), name
+    detained = t.column("civilians_detained").to_numpy().reshape(120, 15).sum(axis=1)
+    assert np.abs(detained - regional.series("civilians_detained")).max() <= 15  # each region rounds
+    assert t.column("programme_cost").null_count == t.num_rows  # national only
+    assert sum(regional.summary["states"][s] for s in STATE_NAMES) == 80_000
+
+
+def test_recording_regions_changes_nothing_else(regional):
+    assert api.run(seed=3, days=120).timeseries.equals(regional.timeseries)
+
+
+def test_cli_record_regions_writes_regions_parquet(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "r"
+    monkeypatch.setattr(sys, "argv", ["defection", "run", "--days", "10", "--record", "regions", "--out", str(out)])
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code in (0, None)
+    assert (out / "regions.parquet").is_file() and (out / "manifest.json").is_file()
+    table = pq.read_table(out / "regions.parquet")
+    assert table.column_names[:2] == ["date", "region"] and table.num_rows == 10 * 15
+
+    monkeypatch.setattr(sys, "argv", ["defection", "run", "--days", "3", "--record", "towns", "--out",
+                                      str(tmp_path / "bad")])
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code == 2
+    assert "regions" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()
