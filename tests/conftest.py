@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import functools
+import sys
 
 import numpy as np
 import pytest
 
-from defection import api
+from defection import api, cli
 
 SEEDS = tuple(range(10))
 
@@ -32,3 +33,13 @@ def paired_interval(a: np.ndarray, b: np.ndarray, z: float = 2.262) -> tuple[flo
 @pytest.fixture(scope="session")
 def default_runs():
     return ensemble()
+
+
+def run_cli(args, monkeypatch, capsys) -> tuple[int, str]:
+    """Run ``defection ARGS`` in-process; return its exit code and its output, white space folded
+    (rich wraps long messages to the terminal's width)."""
+    monkeypatch.setattr(sys, "argv", ["defection", *args])
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    captured = capsys.readouterr()
+    return exc.value.code or 0, " ".join((captured.out + captured.err).split())

@@ -111,12 +111,12 @@ def test_resumed_calibration_gives_the_same_posterior(tmp_path):
 
 
 @pytest.mark.parametrize("fits, words", [
-    (["crackdown.nope=0:1"], ["'crackdown.nope' is not a parameter"]),
-    (["crackdown.deaths_per_1000_active=0.3:0.1"], ["lo (0.3) must be below hi (0.1)"]),
-    (["crackdown.deaths_per_1000_active=0.1:0.1"], ["must be below"]),
-    (["crackdown.deaths_per_1000_active=a:b"], ["two numbers"]),
-    (["switches.predation"], ["not numeric"]),
-    ([], ["--fit is needed"]),
+    (["crackdown.nope=0:1"], ["--fit crackdown.nope", "unknown parameter"]),
+    (["crackdown.deaths_per_1000_active=0.3:0.1"], ["lo (0.3) is greater than hi (0.1)"]),
+    (["crackdown.deaths_per_1000_active=0.1:0.1"], ["lo equals hi"]),
+    (["crackdown.deaths_per_1000_active=a:b"], ["'a' is not a number"]),
+    (["switches.predation"], ["not a number"]),
+    ([], ["no --fit given"]),
 ])
 def test_bad_fit_specifications(fits, words):
     with pytest.raises(DefectionError) as exc:

@@ -7,15 +7,10 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import run_cli
 from defection import cli
 
 
-def run_cli(args, monkeypatch, capsys) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["defection", *args])
-    with pytest.raises(SystemExit) as exc:
-        cli.main()
-    captured = capsys.readouterr()
-    return exc.value.code or 0, captured.out + captured.err
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import sys
 
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from defection import cli
+from conftest import run_cli
 from defection.errors import DefectionError
 from defection.experiments.compare import PRESETS, compare, parse_policy, plan_compare
 
@@ -20,12 +19,6 @@ MORE_FEAR = "more-fear:regime.p_detect=0.4"
 NUDGE = "nudge:support.outreach=0.4"  # a small lever: its effect is within the seed-to-seed spread
 
 
-def run_cli(args, monkeypatch, capsys) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["defection", *args])
-    with pytest.raises(SystemExit) as exc:
-        cli.main()
-    captured = capsys.readouterr()
-    return exc.value.code or 0, " ".join((captured.out + captured.err).split())
 
 
 @pytest.fixture(scope="module")

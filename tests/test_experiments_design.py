@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from defection import cli
+from conftest import run_cli
 from defection.errors import DefectionError
 from defection.experiments import design as designs
 from defection.experiments import models
@@ -17,12 +16,6 @@ from defection.experiments.sweep import plan_sweep, sweep
 SMALL = ["force.n_officers=2000", "run.scale=10000"]
 
 
-def run_cli(args, monkeypatch, capsys) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["defection", *args])
-    with pytest.raises(SystemExit) as exc:
-        cli.main()
-    captured = capsys.readouterr()
-    return exc.value.code or 0, " ".join((captured.out + captured.err).split())
 
 
 @pytest.mark.parametrize("args, words", [

@@ -3,25 +3,18 @@ at their known values; Morris ranks its parameters correctly; clean errors other
 from __future__ import annotations
 
 import json
-import sys
 
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from defection import cli
+from conftest import run_cli
 from defection.errors import DefectionError
 from defection.experiments.models import Ishigami
 from defection.experiments.sensitivity import sensitivity
 from defection.experiments.sweep import sweep
 
 
-def run_cli(args, monkeypatch, capsys) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["defection", *args])
-    with pytest.raises(SystemExit) as exc:
-        cli.main()
-    captured = capsys.readouterr()
-    return exc.value.code or 0, captured.out + captured.err
 
 
 @pytest.fixture(scope="module")

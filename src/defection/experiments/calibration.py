@@ -32,7 +32,9 @@ import pyarrow as pa
 from defection import api, data, scenarios
 from defection.engine.outputs import manifest, write_json, write_parquet
 from defection.errors import DefectionError, did_you_mean
-from defection.scenarios.schema import Scenario, parameters, plausible_range
+from defection.experiments.design import DesignError, Vary, parse_varies
+from defection.experiments.models import DefectionModel
+from defection.scenarios.schema import Scenario
 
 # Observed series name -> model series name.
 SERIES = {
@@ -50,14 +52,8 @@ DEFAULT_FITS = (
 )
 
 
-@dataclass(frozen=True)
-class Fit:
-    """One fitted parameter with a uniform prior on [lo, hi]."""
-
-    key: str
-    lo: float
-    hi: float
-    integer: bool = False
+# A fitted parameter is a varied one with a uniform prior on [lo, hi].
+Fit = Vary
 
 
 @dataclass(frozen=True)
@@ -74,39 +70,14 @@ class Observation:
 
 
 def parse_fits(specs: list[str]) -> list[Fit]:
-    """``key=lo:hi`` (or ``key`` alone, for its documented plausible range) -> fits, with clean errors."""
-    if not specs:
-        raise DefectionError("--fit is needed at least once: --fit section.key=lo:hi (e.g. --fit regime.p_detect=0.05:0.4).")
-    known = parameters()
-    fits, seen = [], set()
-    for spec in specs:
-        key, _, rng = spec.partition("=")
-        key = key.strip()
-        if key not in known:
-            raise DefectionError(f"--fit {spec}: '{key}' is not a parameter.{did_you_mean(key, known)} "
-                                 "Give section.key as in the scenario file.")
-        if known[key].annotation not in (int, float):
-            raise DefectionError(f"--fit {spec}: '{key}' is not numeric, so it cannot be fitted.")
-        if key in seen:
-            raise DefectionError(f"--fit {spec}: '{key}' is given twice.")
-        seen.add(key)
-        if rng:
-            lo_s, sep, hi_s = rng.partition(":")
-            try:
-                lo, hi = float(lo_s), float(hi_s)
-            except ValueError:
-                raise DefectionError(f"--fit {spec}: the range must be lo:hi with two numbers, e.g. {key}=0.1:0.4.") from None
-            if not sep or not (math.isfinite(lo) and math.isfinite(hi)):
-                raise DefectionError(f"--fit {spec}: the range must be lo:hi with two finite numbers.")
-        else:
-            default = plausible_range(key)
-            if default is None:
-                raise DefectionError(f"--fit {key}: it has no documented range; give one as {key}=lo:hi.")
-            lo, hi = default
-        if lo >= hi:
-            raise DefectionError(f"--fit {spec}: lo ({lo}) must be below hi ({hi}).")
-        fits.append(Fit(key, lo, hi, known[key].annotation is int))
-    return fits
+    """``key=lo:hi`` (or ``key`` alone, for its documented plausible range) -> fits, with clean errors.
+
+    The same rules as a sweep's ``--vary`` (one parser for both); messages name ``--fit``.
+    """
+    try:
+        return parse_varies(list(specs), DefectionModel())
+    except DesignError as exc:
+        raise DefectionError(str(exc).replace("--vary", "--fit")) from None
 
 
 def load_observations(source: str, start: dt.date, days: int | None = None) -> list[Observation]:
