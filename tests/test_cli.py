@@ -7,7 +7,7 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import run_cli
+from common import run_cli
 from defection import cli
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import run_cli
+from common import run_cli
 from defection.errors import DefectionError
 from defection.experiments.compare import PRESETS, compare, parse_policy, plan_compare
 

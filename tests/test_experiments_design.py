@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import run_cli
+from common import run_cli
 from defection.errors import DefectionError
 from defection.experiments import design as designs
 from defection.experiments import models

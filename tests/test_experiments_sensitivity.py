@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import run_cli
+from common import run_cli
 from defection.errors import DefectionError
 from defection.experiments.models import Ishigami
 from defection.experiments.sensitivity import sensitivity

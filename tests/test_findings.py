@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import ensemble, final, paired_interval
+from common import ensemble, final, paired_interval
 
 NO_FEAR = ("switches.fear_prosecution=false", "switches.fear_family=false", "switches.fear_livelihood=false")
 POLICY_5X = ("support.protection_capacity=100", "support.livelihood_capacity=300")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import ensemble
+from common import ensemble
 from defection import api
 
 CUMULATIVE = ("defected", "defected_civilian", "defected_paramilitary", "caught", "civilians_killed",

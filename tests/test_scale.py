@@ -5,15 +5,13 @@ The full-size checks (k = 1 against k = 10 over 334 days, wall time, memory per 
 """
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from scipy.stats import ks_2samp
 
-from conftest import ensemble, final
-from defection import api, cli
+from common import ensemble, final, run_cli
+from defection import api
 from defection.model.protest import segments
 from defection.model.state import STATE_NAMES
 
@@ -82,18 +80,13 @@ def test_recording_regions_changes_nothing_else(regional):
 
 def test_cli_record_regions_writes_regions_parquet(tmp_path, monkeypatch, capsys):
     out = tmp_path / "r"
-    monkeypatch.setattr(sys, "argv", ["defection", "run", "--days", "10", "--record", "regions", "--out", str(out)])
-    with pytest.raises(SystemExit) as exc:
-        cli.main()
-    assert exc.value.code in (0, None)
+    code, _ = run_cli(["run", "--days", "10", "--record", "regions", "--out", str(out)], monkeypatch, capsys)
+    assert code == 0
     assert (out / "regions.parquet").is_file() and (out / "manifest.json").is_file()
     table = pq.read_table(out / "regions.parquet")
     assert table.column_names[:2] == ["date", "region"] and table.num_rows == 10 * 15
 
-    monkeypatch.setattr(sys, "argv", ["defection", "run", "--days", "3", "--record", "towns", "--out",
-                                      str(tmp_path / "bad")])
-    with pytest.raises(SystemExit) as exc:
-        cli.main()
-    assert exc.value.code == 2
-    assert "regions" in capsys.readouterr().err
+    code, text = run_cli(["run", "--days", "3", "--record", "towns", "--out", str(tmp_path / "bad")], monkeypatch,
+                         capsys)
+    assert code == 2 and "regions" in text and "Traceback" not in text
     assert not (tmp_path / "bad").exists()

@@ -1,0 +1,44 @@
+"""Helpers shared by the tests: cached ensembles, paired intervals, an in-process CLI runner.
+
+A module of its own, not conftest.py: tests/browser has a conftest too, and ``from conftest
+import`` would find whichever is first on sys.path.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+
+import numpy as np
+import pytest
+
+from defection import api, cli
+
+SEEDS = tuple(range(10))
+
+
+@functools.lru_cache(maxsize=None)
+def ensemble(overrides: tuple[str, ...] = (), seeds: tuple[int, ...] = SEEDS) -> tuple:
+    """Results of the default scenario with ``overrides``, one per seed (cached for the session)."""
+    return tuple(api.run("myanmar-2021", seed=s, overrides=list(overrides)) for s in seeds)
+
+
+def final(results, name: str) -> np.ndarray:
+    """Day-334 value of a series, shape (seeds,)."""
+    return np.array([r.series(name)[-1] for r in results], dtype=float)
+
+
+def paired_interval(a: np.ndarray, b: np.ndarray, z: float = 2.262) -> tuple[float, float, float]:
+    """Mean of b - a and its 95% t-interval (t with 9 df for 10 seeds by default)."""
+    d = np.asarray(b, float) - np.asarray(a, float)
+    half = z * d.std(ddof=1) / np.sqrt(len(d))
+    return d.mean(), d.mean() - half, d.mean() + half
+
+
+def run_cli(args, monkeypatch, capsys) -> tuple[int, str]:
+    """Run ``defection ARGS`` in-process; return its exit code and its output, white space folded
+    (rich wraps long messages to the terminal's width)."""
+    monkeypatch.setattr(sys, "argv", ["defection", *args])
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    captured = capsys.readouterr()
+    return exc.value.code or 0, " ".join((captured.out + captured.err).split())
