@@ -72,6 +72,7 @@ def run(
         record = _read_manifest(from_manifest)
         sc = scenarios.from_dict(record["scenario"], origin=f"scenario in {from_manifest}")
         sc = api.resolve(sc, seed=int(record["seed"]))
+        record_outputs = record_outputs or list(record.get("record") or [])
     else:
         overrides = list(sets or [])
         if scale is not None:

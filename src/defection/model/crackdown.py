@@ -25,7 +25,7 @@ from numba import njit, prange
 
 from defection.engine.rng import poisson, uniform
 from defection.model.protest import SEGMENT, segments
-from defection.model.state import COMPLIANT, KILLED, PARAMILITARY, QUIET
+from defection.model.state import KILLED, QUIET
 
 
 @njit(parallel=True, cache=True)
