@@ -170,12 +170,9 @@ class Simulator:
         return max(o.day for o in self.obs) + 1
 
     def __call__(self, params: dict) -> dict[str, float]:
-        if self.single_thread:
-            import numba
-
-            numba.set_num_threads(1)
+        # api.run picks its own thread count, so a worker process is held to one thread here
         result = api.run(self.scenario, seed=particle_seed(params, self.base_seed), days=self.days,
-                         overrides=overrides_for(params, self.fits))
+                         overrides=overrides_for(params, self.fits), threads=1 if self.single_thread else None)
         return {o.stat: float(result.series(o.series)[o.day]) for o in self.obs}
 
 
@@ -205,12 +202,10 @@ def _sampler(workers: int, scheduler: str | None):
     if scheduler:
         from distributed import Client
 
-        from defection.errors import DefectionError as _E
-
         try:
             client = Client(scheduler, timeout=10)
         except OSError as exc:
-            raise _E(f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc}).") from None
+            raise DefectionError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc}).") from None
         return pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=20)
     if workers <= 1:
         return pyabc.sampler.SingleCoreSampler()
