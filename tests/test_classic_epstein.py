@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from defection.classic import CLASSIC, run_classic
+from defection.classic import _epstein_kernel as kernel
 from defection.classic import epstein as ep
 from defection.errors import ScenarioError
 
@@ -45,10 +46,28 @@ def test_neighbourhood_shapes():
     assert len(dx) == 148 and np.all(dx * dx + dy * dy <= 49) and not np.any((dx == 0) & (dy == 0))
 
 
-@pytest.mark.parametrize("c, a", [(c, a) for c in range(0, 25) for a in range(1, 12)])
-def test_ratio_rounding_is_pythons_round_or_floor(c, a):
-    assert ep.ratio_rounded(c, a, False) == round(c / a)  # half to even: 1/2 → 0, 3/2 → 2, 5/2 → 2
-    assert ep.ratio_rounded(c, a, True) == math.floor(c / a)
+@pytest.mark.parametrize("rounding, c, a, m", [
+    ("round", 1, 2, 0), ("round", 3, 2, 2), ("round", 5, 2, 2), ("round", 7, 2, 4), ("round", 2, 3, 1),
+    ("round", 0, 5, 0), ("round", 8, 1, 8), ("floor", 5, 2, 2), ("floor", 3, 2, 1), ("floor", 2, 3, 0)])
+def test_arrest_probability_uses_pythons_round_half_to_even_or_floor(rounding, c, a, m):
+    p = ep.EpsteinParams(rounding=rounding)
+    P = ep.arrest_probability(p, 112)
+    assert P.shape == (113, 114)
+    assert P[c, a] == 1.0 - math.exp(-2.3 * m)
+
+
+@pytest.mark.parametrize("rounding", ["round", "floor"])
+def test_arrest_probability_by_table_or_by_division_gives_the_same_run(rounding):
+    """Neighbourhoods of up to 256 cells look P up in a (C, A) table; larger ones divide."""
+    p = ep.EpsteinParams(legitimacy=0.7, max_jail_term=15, rounding=rounding)
+    by_table, by_division = ep.build(p, seed=3), ep.build(p, seed=3)
+    s = by_division.state
+    s.ip[kernel.P_SEEN] = -int(rounding == "floor")
+    s.fp = np.concatenate([[p.active_threshold], ep.arrest_probability(p, int(s.ip[kernel.P_MC]), by_seen=False)])
+    by_table.run(80)
+    by_division.run(80)
+    assert by_table.state.history[:, 2].max() > 20  # a real test: many citizens turn active
+    np.testing.assert_array_equal(by_table.state.history, by_division.state.history)
 
 
 def test_settings_parse_and_validate():
@@ -209,7 +228,7 @@ def test_punctuated_equilibrium_and_its_suppression():
     assert np.all(peak_many < 0.02)
 
 
-@pytest.mark.parametrize("vision, kind", [(7, "von_neumann"), (7, "euclidean"), (20, "euclidean")])
+@pytest.mark.parametrize("vision, kind", [(7, "von_neumann"), (7, "euclidean"), (20, "euclidean"), (27, "euclidean")])
 def test_random_empty_cell_is_uniform_over_empty_cells(vision, kind):
     """Moves go to a uniformly chosen empty cell within vision (chi-square over the cells)."""
     from scipy.stats import chisquare
@@ -218,14 +237,14 @@ def test_random_empty_cell_is_uniform_over_empty_cells(vision, kind):
     sim = ep.build(ep.EpsteinParams(width=side, height=side, citizen_vision=vision, cop_vision=vision,
                                     neighbourhood=kind, citizen_density=0.8, cop_density=0.0), seed=1)
     s = sim.state
-    x, y, halo = 5, 3, int(s.ip[2])
-    nb = s.nb_c
-    cells = {((x + dx) % side, (y + dy) % side) for dx, dy in zip(nb.odx, nb.ody)}
+    x, y = 5, 3
+    m = int(s.ip[kernel.P_MC])
+    cells = {((x + dx) % side, (y + dy) % side) for dx, dy in zip(s.nb[kernel.DX_C, :m], s.nb[kernel.DY_C, :m])}
     empty = sorted(c for c in cells if s.grid[c[1] * side + c[0]] < 0)
     counts = dict.fromkeys(empty, 0)
     key = np.uint64(12345)
     for t in range(40 * len(empty)):
-        cx, cy = ep._rand_empty(s.occ, x, y, nb.offl, nb.odx, nb.ody, side, side, halo, key, t, 7, 0)
+        cx, cy = kernel._move_target(s.occ, s.nb, s.ip, False, x, y, key, t, 7, 0)
         counts[(cx, cy)] += 1  # KeyError if not an empty cell in vision
     assert 5 < len(empty) < len(cells)
     assert chisquare(list(counts.values())).pvalue > 1e-3

@@ -1,4 +1,5 @@
-"""Bit intrinsics for the Numba kernels: population count and count of trailing zeros.
+"""Bit and vector intrinsics for the Numba kernels: population count, count of trailing zeros,
+16-lane int32 add and subtract.
 
 They compile to the CPU's ``popcnt`` and ``tzcnt`` instructions (LLVM ``ctpop``/``cttz``).
 """
@@ -33,3 +34,35 @@ def ctz(typingctx, x):
         return builder.cttz(args[0], ir.Constant(ir.IntType(1), 0))
 
     return sig, codegen
+
+
+def _add16(sign: int):
+    """An intrinsic ``f(dst, i, src, j)``: dst.flat[i:i+16] ±= src.flat[j:j+16], int32 arrays,
+    as one 16-lane vector operation. LLVM does not vectorise this loop by itself (it cannot
+    prove that Numba's index arithmetic gives consecutive addresses). No bounds checks."""
+
+    @intrinsic
+    def vector_update(typingctx, dst, i, src, j):
+        if not all(isinstance(a, types.Array) and a.dtype == types.int32 and a.layout == "C" for a in (dst, src)):
+            return None
+        sig = types.void(dst, i, src, j)
+
+        def codegen(context, builder, signature, args):
+            lanes = ir.VectorType(ir.IntType(32), 16)
+            d = context.make_array(signature.args[0])(context, builder, args[0])
+            s = context.make_array(signature.args[2])(context, builder, args[2])
+            dptr = builder.bitcast(builder.gep(d.data, [args[1]]), lanes.as_pointer())
+            sptr = builder.bitcast(builder.gep(s.data, [args[3]]), lanes.as_pointer())
+            dv = builder.load(dptr, align=4, typ=lanes)
+            sv = builder.load(sptr, align=4, typ=lanes)
+            builder.store(builder.add(dv, sv) if sign > 0 else builder.sub(dv, sv), dptr, align=4)
+            return context.get_dummy_value()
+
+        return sig, codegen
+
+    return vector_update
+
+
+add16 = _add16(+1)
+sub16 = _add16(-1)
+

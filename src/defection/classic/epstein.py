@@ -23,13 +23,9 @@ implements them (``mesa/examples/advanced/epstein_civil_violence``):
 Options switch each rule to NetLogo's "Rebellion" (Wilensky 2004): see :data:`OPTIONS`.
 
 Speed: the whole sweep of one step (the shuffle, every agent's action in turn, the counts)
-is one Numba kernel, and it never scans a neighbourhood cell by cell. It keeps indexes up to
-date instead: for every cell, the number of cops and of active citizens within citizen
-vision (so a citizen's C and A are two loads); the active citizens as bit rows padded by a
-halo of ``max(vision)`` cells, so a cop counts and picks one with 2·vision+1 popcounts; and
-a padded occupancy grid, in which a random empty cell within vision is found by rejection
-sampling (exactly uniform, with an exact scan as fall-back). All random draws come from
-:mod:`defection.engine.rng`, keyed by (stream, step, agent, slot), an agent being
+is one Numba kernel, :func:`defection.classic._epstein_kernel.sweep`, which keeps
+neighbourhood counts up to date instead of scanning neighbourhoods. All random draws come
+from :mod:`defection.engine.rng`, keyed by (stream, step, agent, slot), an agent being
 identified in draws by the cell it started in: common random numbers.
 """
 from __future__ import annotations
@@ -38,27 +34,19 @@ import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
-from numba import njit
 
-from defection.classic._bits import ctz, popcount
+from defection.classic import _epstein_kernel as kernel
+from defection.classic._epstein_kernel import ACTIVE, CITIZEN, COP, JAILED, QUIET
 from defection.engine.loop import Simulation, Step
-from defection.engine.rng import _mix, uniform
 from defection.errors import ScenarioError, did_you_mean
 
 STREAMS = ("place", "traits", "order", "move", "arrest")
 """Random streams of the model, in the fixed order their keys are spawned from the seed."""
 
-QUIET, ACTIVE, JAILED = 0, 1, 2
-CITIZEN, COP = 0, 1
 MAX_VISION = 31
-
-# rows of the agent integer table
-_CELL, _KIND, _STATE, _JAIL, _RID, _X, _Y = range(7)
-# planes of the bit grid
-_OCC, _COPS, _ACT = range(3)
 
 OPTIONS: dict[str, dict[str, str]] = {
     # option: {value: meaning}; the first value is Mesa's (the default), the second NetLogo's.
@@ -218,18 +206,6 @@ def spans(vision: int, neighbourhood: str) -> np.ndarray:
     return out
 
 
-# --------------------------------------------------------------------------- kernels
-_ONE = np.uint64(1)
-_DRAWS = 8  # draws for rejection sampling of a random empty cell before an exact scan
-_TWO53 = 9007199254740992.0
-_S53 = np.uint64(53)
-_MASK53 = np.uint64((1 << 53) - 1)
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # as in defection.engine.rng
-_S32 = np.uint64(32)
-_S56 = np.uint64(56)
-_FAST_M = 256  # neighbourhoods up to this many cells draw 8 candidates of <= 8 bits per hash
-
-
 def offsets(sp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(dx, dy) of every neighbourhood cell except the centre, row by row."""
     vis = (sp.size - 1) // 2
@@ -243,460 +219,61 @@ def offsets(sp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.array(dx, np.int64), np.array(dy, np.int64)
 
 
-@njit(cache=True, inline="always")
-def ratio_rounded(cops, actives, use_floor):
-    """floor(C/A), or round(C/A) exactly as Python's ``round`` (half to even), in integers."""
-    m = cops // actives
-    if not use_floor:
-        r2 = 2 * (cops - m * actives)
-        if r2 > actives or (r2 == actives and (m & 1) == 1):
-            m += 1
-    return m
-
-
-@njit(cache=True, inline="always")
-def _setbit(bits, y, x, halo, W):
-    # the cell and its halo copy (the cell itself again if it has none): no branches, as a
-    # third of the cells of a small grid lie in the halo and the branch would mispredict
-    p = x + halo
-    bits[y, p >> 6] |= _ONE << np.uint64(p & 63)
-    p = x + halo + W * (np.int64(x < halo) - np.int64(x >= W - halo))
-    bits[y, p >> 6] |= _ONE << np.uint64(p & 63)
-
-
-@njit(cache=True, inline="always")
-def _clrbit(bits, y, x, halo, W):
-    p = x + halo
-    bits[y, p >> 6] &= ~(_ONE << np.uint64(p & 63))
-    p = x + halo + W * (np.int64(x < halo) - np.int64(x >= W - halo))
-    bits[y, p >> 6] &= ~(_ONE << np.uint64(p & 63))
-
-
-@njit(cache=True, inline="always")
-def _field(bits, y, s, L):
-    """The L (< 64) bits of row y starting at padded position s."""
-    w = s >> 6
-    o = s & 63
-    v = bits[y, w] >> np.uint64(o)
-    if o != 0:
-        v |= bits[y, w + 1] << np.uint64(64 - o)
-    return v & ((_ONE << np.uint64(L)) - _ONE)
-
-
-@njit(cache=True, inline="always")
-def _wrap(v, n):
-    if v < 0:
-        return v + n
-    if v >= n:
-        return v - n
-    return v
-
-
-@njit(cache=True, inline="always")
-def _setocc(occ, x, y, halo, W, H, val):
-    """Occupancy on the padded grid (flat, rows of W + 2·halo): cell (x, y) and its halo copies."""
-    pw = W + 2 * halo
-    xs0 = x + halo
-    ys0 = y + halo
-    xs1 = xs0 + W * (np.int64(x < halo) - np.int64(x >= W - halo))  # branch-free halo copies
-    ys1 = ys0 + H * (np.int64(y < halo) - np.int64(y >= H - halo))
-    occ[ys0 * pw + xs0] = val
-    occ[ys0 * pw + xs1] = val
-    occ[ys1 * pw + xs0] = val
-    occ[ys1 * pw + xs1] = val
-
-
-@njit(cache=True, inline="always")
-def _hash64(key, day, agent, slot):
-    """The 64 bits behind :func:`~defection.engine.rng.uniform` (same counter, same hash),
-    all of them: ``uniform`` keeps the top 53."""
-    counter = (np.uint64(agent) | (np.uint64(day) << _S32)) ^ (np.uint64(slot) << _S56)
-    return _mix(key ^ _mix(counter * _GOLDEN + key))
-
-
-@njit(cache=True, inline="always")
-def _addmap16(m, x, y, mbits, vis, halo, H, d):
-    """:func:`_addmap` for vision <= 7: each neighbourhood row is a fixed window of 16
-    columns from x + halo − vis, masked by ``mbits[j]`` (bit k set: column k is in the
-    row), so the update is one branch-free vector add per row. The map has 16 spare
-    columns on the right, which the window may touch (adding 0)."""
-    s = np.uint64(x + halo - vis)
-    for j in range(2 * vis + 1):
-        r = np.uint64(_wrap(y + j - vis, H))
-        b = mbits[j]
-        if d > 0:
-            for k in range(16):
-                m[r, s + np.uint64(k)] += np.int32((b >> k) & 1)
-        else:
-            for k in range(16):
-                m[r, s + np.uint64(k)] -= np.int32((b >> k) & 1)
-
-
-@njit(cache=True)
-def _addmap(m, x, y, sp, vis, halo, H, d):
-    """Add d over the neighbourhood of (x, y), centre included, to the count map m, whose
-    rows are the grid rows and whose columns are padded: cell x' sits at column x' + halo
-    (and at its halo copy). Only the occupant of a cell reads its entry, and it corrects
-    for itself. One contiguous run per neighbourhood row, no wrapping within a row."""
-    for j in range(2 * vis + 1):
-        yy = _wrap(y + j - vis, H)
-        r = sp[j]
-        for k in range(x + halo - r, x + halo + r + 1):
-            m[yy, k] += d
-
-
-@njit(cache=True, inline="always")
-def _addmap2(m, x, y, sp, mbits, vis, halo, H, d):
-    if vis <= 7:
-        _addmap16(m, x, y, mbits, vis, halo, H, d)
-    else:
-        _addmap(m, x, y, sp, vis, halo, H, d)
-
-
-@njit(cache=True, inline="always")
-def _readmap(m, x, y, halo, W):
-    v = m[y, x + halo]
-    if x < halo:
-        v += m[y, x + halo + W]
-    elif x >= W - halo:
-        v += m[y, x + halo - W]
-    return v
-
-
-@njit(cache=True, inline="always")
-def _rand_empty(occ, x, y, offl, odx, ody, W, H, halo, key, t, rid, slot0):
-    """A uniformly chosen empty cell in the neighbourhood of (x, y) as (x', y'), or (-1, -1).
-
-    Rejection sampling (exactly uniform) with an exact scan as fall-back: the result is a
-    mixture of uniform choices, so uniform. ``offl`` are the offsets in the padded
-    occupancy grid, so a candidate costs one add and one load."""
-    M = odx.size
-    flat = occ
-    base = (y + halo) * (W + 2 * halo) + x + halo
-    kk = -1
-    if M <= _FAST_M:
-        # the common case: one 64-bit hash gives 8 candidates of b = ceil(log2 M) bits
-        # each, every one exactly uniform on 0..2^b − 1; a candidate counts if it is below M
-        # (so it is exactly uniform on the M cells) and its cell is empty. The first such
-        # candidate is taken: exact rejection sampling, so the cell is exactly uniform over
-        # the empty ones. All 8 are tested without branches (``offl`` is padded to _FAST_M
-        # entries, so out-of-range candidates load harmlessly).
-        b = 0
-        while (1 << b) < M:
-            b += 1
-        bb = np.uint64(b)
-        msk = (_ONE << bb) - _ONE
-        for s in range(_DRAWS):
-            z = _hash64(key, t, rid, slot0 + s)
-            zz = z
-            e = np.uint64(0)
-            for i in range(8):
-                k = np.int64(zz & msk)
-                zz >>= bb
-                ok = (k < M) & (flat[base + offl[k]] == 0)
-                e |= np.uint64(ok) << np.uint64(i)
-            if e != 0:
-                kk = np.int64((z >> (bb * ctz(e))) & msk)
-                break
-    elif M >= 2048:
-        for s in range(_DRAWS):
-            k = np.int64(uniform(key, t, rid, slot0 + s) * M)
-            if flat[base + offl[k]] == 0:
-                kk = k
-                break
-    else:
-        # one draw, read as a 53-bit integer u, yields several candidates: u·M = k·2^53 + u',
-        # and the remainder u' is again uniform, with log2(M) fewer random bits; reusing it
-        # at most ``per`` times keeps every index uniform to within 2^-24 (relative)
-        per = 3 if M < 512 else 2
-        mm = np.uint64(M)
-        for s in range(_DRAWS):
-            u = np.uint64(uniform(key, t, rid, slot0 + s) * _TWO53)
-            for _ in range(per):
-                u *= mm
-                k = np.int64(u >> _S53)
-                u &= _MASK53
-                if flat[base + offl[k]] == 0:
-                    kk = k
-                    break
-            if kk >= 0:
-                break
-    if kk < 0:
-        # exact scan: count the empty cells, draw one
-        n = 0
-        for k in range(M):
-            if flat[base + offl[k]] == 0:
-                n += 1
-        if n > 0:
-            kth = np.int64(uniform(key, t, rid, slot0 + _DRAWS) * n)
-            for k in range(M):
-                if flat[base + offl[k]] == 0:
-                    if kth == 0:
-                        kk = k
-                        break
-                    kth -= 1
-    # one exit (an inlined function with several returns keeps reference-count calls)
-    rx = -1
-    ry = -1
-    if kk >= 0:
-        rx = _wrap(x + odx[kk], W)
-        ry = _wrap(y + ody[kk], H)
-    return rx, ry
-
-
-@njit(cache=True)
-def _sweep(t, perm, ai, af, grid, occ, bits, copc, actc, nb_c, nb_p, ip, fp, keys, counts, rows):
-    """One step: shuffle all agents, let each act in turn, count citizens by state.
-
-    ``copc``/``actc``: cops / active citizens in citizen vision of each cell (padded count
-    maps, centre included); ``bits``: active citizens as padded bit rows, for cops to pick
-    one; ``occ``: padded occupancy, for moves; ``grid``: the agent on each cell."""
-    W = ip[0]
-    H = ip[1]
-    halo = ip[2]
-    vc = ip[3]
-    vp = ip[4]
-    max_jail = ip[5]
-    movement = ip[6] != 0
-    use_floor = ip[7] != 0
-    jail_incl = ip[8] != 0
-    cop_move = ip[9] != 0
-    T = fp[0]
-    ptab = fp[1:]  # P = 1 − exp(−k·m) for m = 0, 1, …: computed once, by Python's math.exp
-    k_order = keys[0]
-    k_move = keys[1]
-    k_arrest = keys[2]
-    N = perm.size
-    cell = ai[:, _CELL]
-    kind = ai[:, _KIND]
-    state = ai[:, _STATE]
-    jail = ai[:, _JAIL]
-    rid = ai[:, _RID]
-    X = ai[:, _X]
-    Y = ai[:, _Y]
-    griev = af[:, 0]
-    risk = af[:, 1]
-    sp_c = nb_c.sp
-    mb_c = nb_c.mbits
-    sp_p = nb_p.sp
-    offl_c = nb_c.offl
-    odx_c = nb_c.odx
-    ody_c = nb_c.ody
-    offl_p = nb_p.offl
-    odx_p = nb_p.odx
-    ody_p = nb_p.ody
-
-    for i in range(N):
-        perm[i] = i
-    for i in range(N - 1, 0, -1):
-        j = np.int64(uniform(k_order, t, i, 0) * (i + 1))
-        tmp = perm[i]
-        perm[i] = perm[j]
-        perm[j] = tmp
-
-    for q in range(N):
-        a = perm[q]
-        x = np.int64(X[a])
-        y = np.int64(Y[a])
-        if kind[a] == CITIZEN:
-            if jail[a] > 0:
-                jail[a] -= 1
-                continue
-            was_active = state[a] == ACTIVE
-            if cell[a] < 0:
-                # released from off-grid jail (cop_after_arrest = move): back to its cell, or
-                # to a random empty cell within vision of it, or it waits one more step
-                if grid[y * W + x] >= 0:
-                    x, y = _rand_empty(occ, x, y, offl_c, odx_c, ody_c, W, H, halo, k_move, t, rid[a], 64)
-                    if x < 0:
-                        continue
-                cell[a] = y * W + x
-                X[a] = x
-                Y[a] = y
-                grid[y * W + x] = a
-                _setocc(occ, x, y, halo, W, H, 1)
-            G = griev[a]
-            new = QUIET
-            if G > T:
-                cops = _readmap(copc, x, y, halo, W)
-                if cops == 0:
-                    new = ACTIVE
-                else:
-                    act = _readmap(actc, x, y, halo, W) + 1  # the citizen counts herself ...
-                    if was_active:
-                        act -= 1  # ... once
-                    P = ptab[ratio_rounded(cops, act, use_floor)]
-                    if G - risk[a] * P > T:
-                        new = ACTIVE
-            state[a] = new
-            nx = x
-            ny = y
-            if movement:
-                nx, ny = _rand_empty(occ, x, y, offl_c, odx_c, ody_c, W, H, halo, k_move, t, rid[a], 0)
-                if nx >= 0:
-                    grid[y * W + x] = -1
-                    _setocc(occ, x, y, halo, W, H, 0)
-                    grid[ny * W + nx] = a
-                    _setocc(occ, nx, ny, halo, W, H, 1)
-                    cell[a] = ny * W + nx
-                    X[a] = nx
-                    Y[a] = ny
-                else:
-                    nx = x
-                    ny = y
-            moved = nx != x or ny != y
-            if was_active and (new != ACTIVE or moved):
-                _clrbit(bits, y, x, halo, W)
-                _addmap2(actc, x, y, sp_c, mb_c, vc, halo, H, -1)
-            if new == ACTIVE and (not was_active or moved):
-                _setbit(bits, ny, nx, halo, W)
-                _addmap2(actc, nx, ny, sp_c, mb_c, vc, halo, H, 1)
-        else:
-            act = 0
-            # with equal visions, the citizens' count map says at once whether any active
-            # citizen is in sight (the cop's own cell holds none), which is the common case
-            if vp != vc or _readmap(actc, x, y, halo, W) > 0:
-                for j in range(2 * vp + 1):
-                    yy = _wrap(y + j - vp, H)
-                    r = sp_p[j]
-                    n = np.int64(popcount(_field(bits, yy, x - r + halo, 2 * r + 1)))
-                    rows[j] = n
-                    act += n
-            nx = -1
-            ny = -1
-            if act > 0:
-                kth = np.int64(uniform(k_arrest, t, rid[a], 0) * act)
-                tx = -1
-                ty = -1
-                for j in range(2 * vp + 1):
-                    if kth < rows[j]:
-                        yy = _wrap(y + j - vp, H)
-                        r = sp_p[j]
-                        w = _field(bits, yy, x - r + halo, 2 * r + 1)
-                        for _ in range(kth):
-                            w &= w - _ONE
-                        tx = _wrap(x - r + np.int64(ctz(w)), W)
-                        ty = yy
-                        break
-                    kth -= rows[j]
-                v = grid[ty * W + tx]
-                u = uniform(k_arrest, t, rid[a], 1)
-                if jail_incl:
-                    jail[v] = np.int64(u * (max_jail + 1))
-                else:
-                    jail[v] = np.int64(u * max_jail)
-                state[v] = JAILED
-                _clrbit(bits, ty, tx, halo, W)
-                _addmap2(actc, tx, ty, sp_c, mb_c, vc, halo, H, -1)
-                if cop_move:
-                    # the jailed citizen leaves the grid (X, Y keep its cell); the cop takes it
-                    cell[v] = -1
-                    grid[ty * W + tx] = -1
-                    _setocc(occ, tx, ty, halo, W, H, 0)
-                    nx = tx
-                    ny = ty
-            if nx < 0 and movement:
-                nx, ny = _rand_empty(occ, x, y, offl_p, odx_p, ody_p, W, H, halo, k_move, t, rid[a], 0)
-            if nx >= 0:
-                grid[y * W + x] = -1
-                _setocc(occ, x, y, halo, W, H, 0)
-                grid[ny * W + nx] = a
-                _setocc(occ, nx, ny, halo, W, H, 1)
-                cell[a] = ny * W + nx
-                X[a] = nx
-                Y[a] = ny
-                _addmap2(copc, x, y, sp_c, mb_c, vc, halo, H, -1)
-                _addmap2(copc, nx, ny, sp_c, mb_c, vc, halo, H, 1)
-
-    nq = 0
-    na = 0
-    nj = 0
-    for a in range(N):
-        if kind[a] == CITIZEN:
-            st = state[a]
-            if st == QUIET:
-                nq += 1
-            elif st == ACTIVE:
-                na += 1
-            else:
-                nj += 1
-    counts[0] = nq
-    counts[1] = na
-    counts[2] = nj
-
-
-@njit(cache=True)
-def _populate(W, H, halo, cd, pd, legit, k_place, k_traits, ai, af, grid, occ, copc, sp_c, vc):
-    n = 0
-    for c in range(W * H):
-        u = uniform(k_place, 0, c, 0)
-        if u < cd + pd:
-            kind = CITIZEN if u < cd else COP
-            x = c % W
-            y = c // W
-            ai[n, _CELL] = c
-            ai[n, _KIND] = kind
-            ai[n, _STATE] = QUIET
-            ai[n, _JAIL] = 0
-            ai[n, _RID] = c
-            ai[n, _X] = x
-            ai[n, _Y] = y
-            h = uniform(k_traits, 0, c, 0)
-            af[n, 0] = h * (1.0 - legit)
-            af[n, 1] = uniform(k_traits, 0, c, 1)
-            af[n, 2] = h
-            grid[c] = n
-            _setocc(occ, x, y, halo, W, H, 1)
-            if kind == COP:
-                _addmap(copc, x, y, sp_c, vc, halo, H, 1)
-            n += 1
-    return n
-
-
 # --------------------------------------------------------------------------- model
-def _neighbourhood(vision: int, kind: str, padded_width: int):
-    """Precomputed tables of one neighbourhood, as a named tuple the kernel can take."""
-    sp = spans(vision, kind)
-    dx, dy = offsets(sp)
-    offl = np.zeros(max(dx.size, _FAST_M), np.int64)  # padded for _rand_empty's fast path
-    offl[:dx.size] = dy * padded_width + dx
-    vis = (sp.size - 1) // 2
-    # row j of the neighbourhood as a 16-column window from x − vision (for vision <= 7)
-    mbits = np.array([((1 << (2 * int(r) + 1)) - 1) << (vis - int(r)) for r in sp], np.int64)
-    return Neighbourhood(sp=sp, offl=offl, odx=dx, ody=dy, mbits=mbits)
+def neighbourhood_table(p: EpsteinParams) -> tuple[np.ndarray, int, int]:
+    """The kernel's neighbourhood table ``nb`` (rows SPAN_C…DY_P of :mod:`._epstein_kernel`)
+    and the number of cells in the citizens' and the cops' neighbourhoods (centre excluded).
+
+    Per neighbourhood: the half-width of each row (see :func:`spans`); the (dx, dy) of its
+    cells; the same offsets in the flat padded occupancy grid (rows of width + 2·halo);
+    for citizens and vision <= 7, row j as 16 flags for a window of columns from dx = −vision.
+    Rows are zero-padded to a common length of at least ``FAST_M``."""
+    halo = max(p.citizen_vision, p.cop_vision)
+    pw = p.width + 2 * halo
+    sp_c, sp_p = spans(p.citizen_vision, p.neighbourhood), spans(p.cop_vision, p.neighbourhood)
+    dx_c, dy_c = offsets(sp_c)
+    dx_p, dy_p = offsets(sp_p)
+    vis = p.citizen_vision
+    # row j as 16 flags (1: column x − vision + i is in the row), rows one after the other
+    masks = [int(abs(i - vis) <= r) for r in sp_c for i in range(16)] if vis <= 7 else []
+    rows = {kernel.SPAN_C: sp_c, kernel.MASK_C: masks, kernel.OFF_C: dy_c * pw + dx_c, kernel.DX_C: dx_c, kernel.DY_C: dy_c,
+            kernel.SPAN_P: sp_p, kernel.OFF_P: dy_p * pw + dx_p, kernel.DX_P: dx_p, kernel.DY_P: dy_p}
+    nb = np.zeros((len(rows), max(kernel.FAST_M, dx_c.size, dx_p.size)), np.int32)
+    for row, values in rows.items():
+        nb[row, :len(values)] = values
+    return nb, int(dx_c.size), int(dx_p.size)
 
 
-class Neighbourhood(NamedTuple):
-    """``sp``: half-width of each row (see :func:`spans`); ``odx``/``ody``: offsets of its
-    cells, centre excluded; ``offl``: the same offsets in the flat padded occupancy grid
-    (padded with zeros to at least ``_FAST_M`` entries); ``mbits``: row j as a bit mask of
-    a 16-column window starting at dx = −vision (used when vision <= 7)."""
-
-    sp: np.ndarray
-    offl: np.ndarray
-    odx: np.ndarray
-    ody: np.ndarray
-    mbits: np.ndarray
+def arrest_probability(p: EpsteinParams, cells: int, by_seen: bool = True) -> np.ndarray:
+    """P[C, A] = 1 − exp(−k·round(C/A)) (or floor, by ``p.rounding``) for C = 0..cells cops
+    and A = 0..cells+1 active citizens in vision (column A = 0 unused), as Mesa computes it:
+    Python's ``round`` (half to even) of the float C/A, and ``math.exp``. With ``by_seen``
+    false, P[m] = 1 − exp(−k·m) for m = 0..cells."""
+    per_m = np.array([1.0 - math.exp(-1 * p.arrest_prob_constant * m) for m in range(cells + 1)])
+    if not by_seen:
+        return per_m
+    ratio = np.arange(cells + 1)[:, None] / np.arange(1, cells + 2)[None, :]
+    m = np.floor(ratio) if p.rounding == "floor" else np.round(ratio)  # np.round: half to even
+    return np.concatenate([np.zeros((cells + 1, 1)), per_m[m.astype(np.int64)]], axis=1)
 
 
 @dataclass
 class EpsteinState:
-    """Agent tables and grid indexes. ``ai`` columns (agent-major, so one agent's fields
-    share a cache line): cell (−1 = jailed off the grid), kind, state, jail term left, draw
-    id (starting cell), x, y; ``af`` columns: grievance, risk aversion, hardship. ``grid`` holds the agent on each cell or −1; ``occ`` (padded occupancy),
-    ``copc``/``actc`` (neighbourhood counts) and ``bits`` (active bit rows) are indexes the
-    kernel keeps up to date."""
+    """Agent tables and grid indexes, as the kernel :func:`~._epstein_kernel.sweep` takes
+    them (its docstring gives every array's shape and meaning). ``ai`` columns: cell (−1 =
+    jailed off the grid), kind, state, jail term left, draw id (starting cell), x, y; ``af``
+    columns: grievance, risk aversion (16 bytes, so that more agents fit in the L1 cache)."""
 
     params: EpsteinParams
     ai: np.ndarray
     af: np.ndarray
+    hardship: np.ndarray
     grid: np.ndarray
     occ: np.ndarray
     bits: np.ndarray
     copc: np.ndarray
     actc: np.ndarray
-    nb_c: Neighbourhood
-    nb_p: Neighbourhood
+    nb: np.ndarray
     perm: np.ndarray
     ip: np.ndarray
     fp: np.ndarray
@@ -725,32 +302,30 @@ class EpsteinState:
         return int(self.ai.shape[0])
 
     # column views of the agent tables
-    cell = property(lambda self: self.ai[:, _CELL], doc="cell y·width + x, or −1 when jailed off the grid")
-    kind = property(lambda self: self.ai[:, _KIND], doc="CITIZEN or COP")
-    state = property(lambda self: self.ai[:, _STATE], doc="QUIET, ACTIVE or JAILED (cops: QUIET)")
-    jail = property(lambda self: self.ai[:, _JAIL], doc="jail steps left")
-    grievance = property(lambda self: self.af[:, 0])
-    risk_aversion = property(lambda self: self.af[:, 1])
-    hardship = property(lambda self: self.af[:, 2])
+    cell = property(lambda self: self.ai[:, kernel.CELL], doc="cell y·width + x, or −1 when jailed off the grid")
+    kind = property(lambda self: self.ai[:, kernel.KIND], doc="CITIZEN or COP")
+    state = property(lambda self: self.ai[:, kernel.STATE], doc="QUIET, ACTIVE or JAILED (cops: QUIET)")
+    jail = property(lambda self: self.ai[:, kernel.JAIL], doc="jail steps left")
+    grievance = property(lambda self: self.af[:, kernel.GRIEVANCE])
+    risk_aversion = property(lambda self: self.af[:, kernel.RISK])
 
     @property
     def n_citizens(self) -> int:
-        return int((self.ai[:, _KIND] == CITIZEN).sum())
+        return int((self.kind == CITIZEN).sum())
 
     @property
     def n_cops(self) -> int:
-        return int((self.ai[:, _KIND] == COP).sum())
+        return int((self.kind == COP).sum())
 
     def count(self) -> tuple[int, int, int]:
-        cit = self.ai[:, _KIND] == CITIZEN
-        st = self.ai[cit, _STATE]
+        st = self.state[self.kind == CITIZEN]
         return int((st == QUIET).sum()), int((st == ACTIVE).sum()), int((st == JAILED).sum())
 
 
 def _step_fn(sim: Simulation, day: int) -> None:
     s: EpsteinState = sim.state
-    _sweep(day + 1, s.perm, s.ai, s.af, s.grid, s.occ, s.bits, s.copc, s.actc, s.nb_c, s.nb_p, s.ip,
-           s.fp, s.keys, s.counts, s.rows)
+    kernel.sweep(day + 1, s.perm, s.ai, s.af, s.grid, s.occ, s.bits, s.copc, s.actc, s.nb, s.ip, s.fp, s.keys,
+            s.counts, s.rows)
     s.record(day + 1)
 
 
@@ -764,32 +339,33 @@ def build(params: EpsteinParams | None = None, seed: int = 0) -> Simulation:
     sim = Simulation(state=None, steps=[Step("sweep", _step_fn)], seed=seed, streams=STREAMS, params=p)
     W, H = p.width, p.height
     halo = max(p.citizen_vision, p.cop_vision)
-    nwords = (W + 2 * halo + 63) // 64 + 1
     ncell = W * H
-    pw = W + 2 * halo
-    nb_c = _neighbourhood(p.citizen_vision, p.neighbourhood, pw)
-    nb_p = _neighbourhood(p.cop_vision, p.neighbourhood, pw)
-    mapw = W + 2 * halo + 16  # 16 spare columns for _addmap16's fixed windows
-    ai = np.zeros((ncell, 8), np.int32)  # agent-major: one agent's fields share a cache line
-    af = np.zeros((ncell, 4), np.float64)
+    nb, m_c, m_p = neighbourhood_table(p)
+    mapw = W + 2 * halo + 16  # 16 spare columns for the kernel's fixed 16-column windows
+    ai = np.zeros((ncell, kernel.AI_COLUMNS), np.int32)
+    af = np.zeros((ncell, 2), np.float64)
+    hardship = np.zeros(ncell, np.float64)
     grid = np.full(ncell, -1, np.int32)
-    occ = np.zeros((H + 2 * halo) * pw, np.uint8)
+    occ = np.zeros((H + 2 * halo) * (W + 2 * halo), np.uint8)
     copc = np.zeros((H, mapw), np.int32)
-    n = _populate(W, H, halo, p.citizen_density, p.cop_density, p.legitimacy, sim.keys["place"],
-                  sim.keys["traits"], ai, af, grid, occ, copc, nb_c.sp, p.citizen_vision)
-    ai = np.ascontiguousarray(ai[:n])
-    af = np.ascontiguousarray(af[:n])
-    ip = np.array([W, H, halo, p.citizen_vision, p.cop_vision, p.max_jail_term, int(p.movement),
-                   int(p.rounding == "floor"), int(p.jail_term == "inclusive"),
-                   int(p.cop_after_arrest == "move")], np.int64)
-    m_max = int(nb_c.odx.size)  # round(C/A) <= C <= cells in vision
-    fp = np.array([p.active_threshold] + [1.0 - math.exp(-1 * p.arrest_prob_constant * m) for m in range(m_max + 1)],
-                  np.float64)
-    keys = np.array([sim.keys["order"], sim.keys["move"], sim.keys["arrest"]], np.uint64)
+    n = kernel.populate(W, H, halo, p.citizen_density, p.cop_density, p.legitimacy, sim.keys["place"],
+                   sim.keys["traits"], ai, af, hardship, grid, occ, copc, nb, p.citizen_vision)
+    ip = np.zeros(kernel.N_IP, np.int64)
+    ip[[kernel.P_W, kernel.P_H, kernel.P_HALO, kernel.P_VC, kernel.P_VP, kernel.P_MAXJAIL, kernel.P_MC, kernel.P_MP, kernel.P_BITS_C, kernel.P_BITS_P]] = (
+        W, H, halo, p.citizen_vision, p.cop_vision, p.max_jail_term, m_c, m_p, (m_c - 1).bit_length(),
+        (m_p - 1).bit_length())
+    table = m_c <= kernel.FAST_M  # a (C, A) table of at most 0.5 MB, else P by round(C/A)
+    ip[[kernel.P_MOVEMENT, kernel.P_INCLUSIVE, kernel.P_COPMOVE, kernel.P_SEEN]] = (
+        p.movement, p.jail_term == "inclusive", p.cop_after_arrest == "move",
+        m_c + 2 if table else -int(p.rounding == "floor"))
+    P = arrest_probability(p, m_c, by_seen=table)
+    fp = np.concatenate([[p.active_threshold], P.ravel()])
     state = EpsteinState(
-        params=p, ai=ai, af=af, grid=grid, occ=occ, bits=np.zeros((H, nwords), np.uint64), copc=copc,
-        actc=np.zeros((H, mapw), np.int32), nb_c=nb_c, nb_p=nb_p, perm=np.empty(n, np.int64), ip=ip, fp=fp,
-        counts=np.zeros(3, np.int64), rows=np.zeros(2 * halo + 1, np.int64), keys=keys,
+        params=p, ai=np.ascontiguousarray(ai[:n]), af=np.ascontiguousarray(af[:n]), hardship=hardship[:n].copy(),
+        grid=grid, occ=occ, bits=np.zeros((H, (W + 2 * halo + 63) // 64 + 1), np.uint64), copc=copc,
+        actc=np.zeros((H, mapw), np.int32), nb=nb, perm=np.empty(n, np.int64), ip=ip, fp=fp,
+        counts=np.zeros(3, np.int64), rows=np.zeros(2 * halo + 1, np.int64),
+        keys=np.array([sim.keys["order"], sim.keys["move"], sim.keys["arrest"]], np.uint64),
     )
     state.counts[:] = state.count()
     state.record(0)
@@ -832,12 +408,13 @@ def summary(active: np.ndarray, jailed: np.ndarray, n_citizens: int, burn_in: in
 
 
 def check_invariants(state: EpsteinState) -> None:
-    """Recompute the grid, occupancy, neighbourhood counts and active bit rows from the agent
-    table and raise AssertionError on any mismatch (a test and debugging aid)."""
+    """Recompute the grid, occupancy, neighbourhood counts, active bit rows and state counts
+    from the agent table and raise AssertionError on any mismatch (a test and debugging aid)."""
     p = state.params
     W, H = p.width, p.height
-    halo = int(state.ip[2])
-    cell, kind, st, jail, X, Y = (state.ai[:, r] for r in (_CELL, _KIND, _STATE, _JAIL, _X, _Y))
+    halo = int(state.ip[kernel.P_HALO])
+    cell, kind, st, jail = state.cell, state.kind, state.state, state.jail
+    X, Y = state.ai[:, kernel.X], state.ai[:, kernel.Y]
     grid = np.full(W * H, -1, np.int32)
     on = cell >= 0
     assert np.array_equal(cell[on], (Y * W + X)[on]), "cell and (x, y) disagree"
@@ -848,18 +425,19 @@ def check_invariants(state: EpsteinState) -> None:
     assert np.all((st[kind == CITIZEN] == JAILED) | on[kind == CITIZEN]), "a free citizen is off the grid"
     assert np.all(jail >= 0) and np.all(jail[st != JAILED] == 0), "jail term without arrest"
     assert np.all(st[kind == COP] == QUIET)
+    assert tuple(state.counts) == state.count(), "state counts out of date"
     occ = np.zeros_like(state.occ)
     copc = np.zeros_like(state.copc)
     actc = np.zeros_like(state.actc)
     bits = np.zeros_like(state.bits)
     for a in np.nonzero(on)[0]:
         x, y = int(X[a]), int(Y[a])
-        _setocc(occ, x, y, halo, W, H, 1)
+        kernel.set_occupied(occ, x, y, halo, W, H, 1)
         if kind[a] == COP:
-            _addmap(copc, x, y, state.nb_c.sp, p.citizen_vision, halo, H, 1)
+            kernel.add_to_map(copc, x, y, state.nb, p.citizen_vision, halo, H, 1)
         elif st[a] == ACTIVE:
-            _addmap(actc, x, y, state.nb_c.sp, p.citizen_vision, halo, H, 1)
-            _setbit(bits, y, x, halo, W)
+            kernel.add_to_map(actc, x, y, state.nb, p.citizen_vision, halo, H, 1)
+            kernel.set_bit(bits, y, x, halo, W)
     assert np.array_equal(occ, state.occ), "occupancy out of date"
     assert np.array_equal(copc, state.copc), "cop counts out of date"
     assert np.array_equal(actc, state.actc), "active counts out of date"
