@@ -30,16 +30,27 @@ class Cancelled(Exception):
     """Raised inside the worker when the job it is running was cancelled."""
 
 
-def _worker_init(queue, cancel) -> None:
+def _worker_init(queue, cancel, server: int) -> None:
     global _QUEUE, _CANCEL
     os.environ["NUMBA_NUM_THREADS"] = "1"
     _QUEUE, _CANCEL = queue, cancel
+    # the server's pid comes from the server: it may be gone before this worker has started
+    threading.Thread(target=_exit_with_parent, args=(server,), name="defection-parent-watch", daemon=True).start()
     try:
         import numba
 
         numba.set_num_threads(1)
     except Exception:  # pragma: no cover - numba is a core dependency
         pass
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """In the worker: exit once the server that started it is gone. A server stopped by a signal
+    (SIGTERM from a service manager, SIGKILL) never shuts its pool down, and the worker would
+    otherwise live on as an orphan."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(0)
 
 
 def base_scenario(spec: dict[str, Any]):
@@ -121,7 +132,7 @@ class JobManager:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=self._ctx, initializer=_worker_init,
-                                             initargs=(self._queue, self._cancel))
+                                             initargs=(self._queue, self._cancel, os.getpid()))
         return self._pool
 
     def _listen(self) -> None:
