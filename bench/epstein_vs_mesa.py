@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass
 
 from defection.classic import epstein
+from defection.classic.peer import mesa_model
 
 
 @dataclass
@@ -60,15 +61,6 @@ class Clock:
         return self.agent_steps / self.wall
 
 
-def mesa_model(size: int):
-    from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence
-
-    from defection.classic.peer import mesa_kwargs
-
-    return EpsteinCivilViolence(**mesa_kwargs(epstein.EpsteinParams(width=size, height=size)),
-                                max_iters=10**9, seed=0)
-
-
 def shared_size(size: int, rounds: int, steps_per_round: int, seeds: int) -> tuple[Clock, Clock, list[float], int]:
     """Mesa and ours, interleaved; (mesa, ours, per-round ratios, Mesa's agents).
 
@@ -76,10 +68,10 @@ def shared_size(size: int, rounds: int, steps_per_round: int, seeds: int) -> tup
     covers steps 1..rounds·steps_per_round once. In each round ours runs ``seeds`` fresh
     models (new seeds each round) over that whole range: the same steps, averaged the same
     way, and each model keeps its data in cache while it runs, as Mesa's does."""
-    mesa = mesa_model(size)
+    p = epstein.EpsteinParams(width=size, height=size)
+    mesa = mesa_model(p, seed=0)
     n_mesa = len(mesa.agents)
     steps = rounds * steps_per_round
-    p = epstein.EpsteinParams(width=size, height=size)
     mclock, oclock, ratios = Clock(), Clock(), []
 
     def mesa_steps():

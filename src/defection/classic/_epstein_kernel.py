@@ -242,15 +242,27 @@ def _scan_empty(occ, nb, off_row, M, base, key, t, rid, slot):
 
 
 @njit(cache=True, inline="always", _nrt=False)
-def _relocate(ai, grid, occ, a, x, y, nx, ny, halo, W, H):
-    """Move agent a from (x, y) to the empty cell (nx, ny)."""
+def _vacate(grid, occ, x, y, halo, W, H):
+    """Mark cell (x, y) empty."""
     grid[np.uint64(y * W + x)] = -1
     set_occupied(occ, x, y, halo, W, H, 0)
-    grid[np.uint64(ny * W + nx)] = a
-    set_occupied(occ, nx, ny, halo, W, H, 1)
-    ai[a, CELL] = ny * W + nx
-    ai[a, X] = nx
-    ai[a, Y] = ny
+
+
+@njit(cache=True, inline="always", _nrt=False)
+def _place(ai, grid, occ, a, x, y, halo, W, H):
+    """Put agent a on the empty cell (x, y)."""
+    grid[np.uint64(y * W + x)] = a
+    set_occupied(occ, x, y, halo, W, H, 1)
+    ai[a, CELL] = y * W + x
+    ai[a, X] = x
+    ai[a, Y] = y
+
+
+@njit(cache=True, inline="always", _nrt=False)
+def _relocate(ai, grid, occ, a, x, y, nx, ny, halo, W, H):
+    """Move agent a from (x, y) to the empty cell (nx, ny)."""
+    _vacate(grid, occ, x, y, halo, W, H)
+    _place(ai, grid, occ, a, nx, ny, halo, W, H)
 
 
 @njit(cache=True, inline="always", _nrt=False)
@@ -287,11 +299,7 @@ def _return_from_jail(a, t, ai, grid, occ, nb, ip, key):
     if grid[y * W + x] >= 0:
         x, y = _move_target(occ, nb, ip, False, x, y, key, t, ai[a, RID], 64)
     if x >= 0:
-        ai[a, CELL] = y * W + x
-        ai[a, X] = x
-        ai[a, Y] = y
-        grid[y * W + x] = a
-        set_occupied(occ, x, y, halo, W, H, 1)
+        _place(ai, grid, occ, a, x, y, halo, W, H)
     return x >= 0
 
 
@@ -400,8 +408,7 @@ def _cop_acts(a, t, ai, grid, occ, bits, copc, actc, nb, ip, rows, k_move, k_arr
         if ip[P_COPMOVE] != 0:
             # the jailed citizen leaves the grid (X, Y keep its cell); the cop takes it
             ai[v, CELL] = -1
-            grid[ty * W + tx] = -1
-            set_occupied(occ, tx, ty, halo, W, H, 0)
+            _vacate(grid, occ, tx, ty, halo, W, H)
             nx = tx
             ny = ty
     if nx < 0 and ip[P_MOVEMENT] != 0:

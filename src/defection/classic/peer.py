@@ -25,13 +25,19 @@ def mesa_kwargs(p: EpsteinParams) -> dict:
     )
 
 
+def mesa_model(p: EpsteinParams, seed: int):
+    """Mesa's ``EpsteinCivilViolence`` at ``p``, never stopping on its own."""
+    from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence
+
+    return EpsteinCivilViolence(**mesa_kwargs(p), max_iters=10**9, seed=seed)
+
+
 def run_mesa(p: EpsteinParams, steps: int, seed: int) -> dict:
     """Columns ``step, quiet, active, jailed`` (step 0 = initial state), plus the number of
     citizens and agents and the wall-clock and CPU (this thread) seconds spent stepping."""
     from mesa.examples.advanced.epstein_civil_violence.agents import Citizen
-    from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence
 
-    m = EpsteinCivilViolence(**mesa_kwargs(p), max_iters=10**9, seed=seed)
+    m = mesa_model(p, seed)
     t0 = time.perf_counter()
     c0 = time.thread_time()
     for _ in range(steps):
