@@ -2,6 +2,7 @@
 
     python bench/ensemble.py                       # 1,000-run ensemble on 2 local workers + efficiency
     python bench/ensemble.py --runs 100            # smaller; the 1,000-run time is extrapolated linearly
+    python bench/ensemble.py --quick               # 4 runs of 10 days each way: checks that it runs (CI)
 
 Targets (issue): 1,000 runs of the default scenario in <= 20 minutes on 2 cores; parallel efficiency
 from 1 to 2 local workers >= 90%. Timings are compared with a baseline measured in this same process
@@ -64,7 +65,11 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=None, help="days per run (default: the scenario's 334)")
     ap.add_argument("--chunk", type=int, default=4, help="runs per Dask task (default 4, as in sweeps)")
     ap.add_argument("--skip-ensemble", action="store_true", help="only measure the efficiency")
+    ap.add_argument("--quick", action="store_true", help="4 runs of 10 days for each measurement (CI; measures "
+                                                         "nothing, checks that the benchmark runs)")
     args = ap.parse_args()
+    if args.quick:
+        args.runs, args.efficiency_runs, args.days, args.chunk = 4, 4, 10, 2
 
     import numba
 
@@ -99,6 +104,7 @@ def main() -> None:
                   f"baseline's ideal; load average {os.getloadavg()[0]:.1f}")
         eff = timings[1] / (2 * timings[2])
         print(f"parallel efficiency 1 -> 2 workers (wall): {eff:.0%} (target >= 90%)")
+        verdict = {"efficiency": round(eff, 3), "cpu_efficiency": round(cpu[1] / cpu[2], 3)}
         # CPU accounting is insensitive to other jobs on the machine: the share of the 2 workers' CPU that
         # is simulation (baseline CPU per run x runs), relative to the same share on 1 worker
         share = {w: args.efficiency_runs * c1 / cpu[w] for w in (1, 2)}
@@ -116,6 +122,7 @@ def main() -> None:
                 cluster.close()
             total = time.perf_counter() - t0
             ideal = args.runs * t1 / args.workers
+            verdict["ratio_to_baseline"] = round(run_time / ideal, 3)
             print(f"ensemble: {args.runs} runs on {args.workers} workers: {total:.1f} s wall "
                   f"({run_time:.1f} s running, {startup:.1f} s cluster start); {run_time / ideal:.2f}x the "
                   f"baseline's ideal of {ideal:.1f} s; worker CPU {run_cpu:.1f} s = "
@@ -127,6 +134,7 @@ def main() -> None:
                       f"(linear in runs; target <= 20 min)")
             else:
                 print(f"1,000-run ensemble: {total / 60:.1f} min (target <= 20 min)")
+        print(" ".join(f"{k}={v}" for k, v in verdict.items()))
 
 
 if __name__ == "__main__":

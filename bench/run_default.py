@@ -6,9 +6,11 @@ and writes every agent's float32 state once a day (the cheapest possible day).
 
     python bench/run_default.py            # one thread (the target: <= 2 s)
     NUMBA_NUM_THREADS=2 python bench/run_default.py
+    python bench/run_default.py --quick    # 20 days: checks that it runs (CI), measures nothing
 """
 from __future__ import annotations
 
+import argparse
 import os
 
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
@@ -29,8 +31,16 @@ def baseline_seconds(n_agents: int, days: int) -> float:
     return time.perf_counter() - t0
 
 
+QUICK_DAYS = 20
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help=f"{QUICK_DAYS} days instead of the scenario's 334 (CI)")
+    quick = ap.parse_args().quick
     sc = scenarios.load("myanmar-2021")
+    if quick:
+        sc = api.resolve(sc, days=QUICK_DAYS)
     api.run(sc, days=5)  # warm Numba's cache and imports
     tracemalloc.start()
     t0 = time.perf_counter()

@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 import pytest
+from scipy.stats import t as t_dist
 
 from defection import api, cli
 
@@ -27,10 +28,10 @@ def final(results, name: str) -> np.ndarray:
     return np.array([r.series(name)[-1] for r in results], dtype=float)
 
 
-def paired_interval(a: np.ndarray, b: np.ndarray, z: float = 2.262) -> tuple[float, float, float]:
-    """Mean of b - a and its 95% t-interval (t with 9 df for 10 seeds by default)."""
+def paired_interval(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean of b - a and its t-interval (Student's t with len(a) - 1 degrees of freedom)."""
     d = np.asarray(b, float) - np.asarray(a, float)
-    half = z * d.std(ddof=1) / np.sqrt(len(d))
+    half = t_dist.ppf(0.5 + confidence / 2, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
     return d.mean(), d.mean() - half, d.mean() + half
 
 

@@ -20,7 +20,9 @@ FITS = ["crackdown.deaths_per_1000_active=0.0003:0.004", "crackdown.arrests_per_
 
 
 def synthetic_data(path, days=(20, 40, 60, 79), seed=123):
-    """Series simulated at TRUTH, written like the shipped CSV; defections as lower bounds at half the value."""
+    """Series simulated at TRUTH, written like the shipped CSV: deaths and arrests as points,
+    defections as one-sided lower bounds ("at least") at half the simulated value, as the
+    shipped data report them."""
     r = api.run(seed=seed, days=80, overrides=SMALL + [f"{k}={v}" for k, v in TRUTH.items()])
     start = dt.date(2021, 2, 1)
     with open(path, "w", newline="") as fh:
@@ -30,7 +32,7 @@ def synthetic_data(path, days=(20, 40, 60, 79), seed=123):
             date = (start + dt.timedelta(days=d)).isoformat()
             w.writerow([date, "civilians_killed", r.series("civilians_killed")[d], "point", "national"])
             w.writerow([date, "civilians_arrested", r.series("civilians_arrested")[d], "point", "national"])
-            w.writerow([date, "police_defected", r.series("defected")[d], "point", "national"])
+            w.writerow([date, "police_defected", 0.5 * r.series("defected")[d], "lower", "national"])
     return path
 
 
@@ -45,7 +47,10 @@ def recovered(tmp_path_factory):
 
 
 def test_synthetic_recovery_true_values_inside_90_percent_intervals(recovered):
-    _, summary = recovered
+    out, summary = recovered
+    # the synthetic defections really are one-sided bounds, as the shipped data's are
+    obs = cal.load_observations(str(out.parent / "synthetic.csv"), dt.date(2021, 2, 1))
+    assert {o.series for o in obs if o.lower_bound} == {"defected"} and sum(o.lower_bound for o in obs) == 4
     for key, truth in TRUTH.items():
         post = summary["posterior"][key]
         assert post["q05"] <= truth <= post["q95"], (key, post)

@@ -94,6 +94,36 @@ def test_settings_parse_and_validate():
             ep.EpsteinParams.from_settings(settings)
 
 
+def test_bad_parameters_raise_a_scenario_error_whichever_way_they_come_in():
+    """Pydantic validates; the user sees our paragraph, not a ValidationError, also when the
+    parameters are built in Python."""
+    with pytest.raises(ScenarioError, match=r"^epstein: legitimacy=2\.0 is not valid; .*between 0 and 1\.$"):
+        ep.EpsteinParams(legitimacy=2.0)
+    with pytest.raises(ScenarioError, match="arrest_prob_constant=nan .* finite"):
+        ep.EpsteinParams(arrest_prob_constant=math.nan)
+    with pytest.raises(ScenarioError, match="unknown setting 'vison' .*Did you mean 'cop_vision'"):
+        ep.EpsteinParams(vison=3)
+    assert ep.EpsteinParams(rounding=" Floor ").rounding == "floor"  # options are case-insensitive words
+    with pytest.raises(ValueError, match="frozen"):  # checked parameters cannot change afterwards
+        ep.EpsteinParams().legitimacy = 5.0
+
+
+def test_error_paragraphs_stay_short_whatever_the_input():
+    """A huge value or thousands of unknown keys give a message of a few hundred characters."""
+    many = {f"key{i}": "1" for i in range(20_000)}
+    for settings in ({"legitimacy": "9" * 1_000_000}, {"x" * 100_000: "1"}, many):
+        with pytest.raises(ScenarioError) as exc:
+            ep.EpsteinParams.from_settings(settings)
+        assert len(str(exc.value)) < 600 and "\n" not in str(exc.value)
+
+
+def test_run_classic_refuses_a_bad_seed_or_length_before_writing_anything(tmp_path):
+    for steps, seed, words in ((10, -1, "seed=-1"), (10, 2**64, "seed="), (-3, 0, "steps=-3"), (1 << 24, 0, "steps=")):
+        with pytest.raises(ScenarioError, match=f"^epstein: {words}.* must be an integer from 0 to "):
+            run_classic("epstein", steps, seed, {}, tmp_path)
+    assert not any(tmp_path.iterdir())
+
+
 # ---------------------------------------------------------------- behaviour
 def test_initial_state_matches_densities_and_is_quiet():
     sim = ep.build(ep.EpsteinParams(width=200, height=200), seed=3)

@@ -179,3 +179,16 @@ def test_run_classic_network_writes_outputs(tmp_path):
         run_classic("granovetter-network", 3, 3, {"graph": "ws", "degree": "5"}, tmp_path)
     with pytest.raises(ScenarioError, match="graph"):
         run_classic("granovetter-network", 3, 3, {"graph": "smallworld"}, tmp_path)
+
+
+def test_network_parameters_validate_with_clear_messages():
+    """Pydantic checks the ranges; the message names the key, the value and the allowed range."""
+    with pytest.raises(ScenarioError, match=r"^granovetter-network: nodes=0 is not valid; nodes must be an integer "
+                                            r"from 1 to 50,000,000\.$"):
+        NetworkParams(nodes=0)
+    with pytest.raises(ScenarioError, match="degree must be a number from 0 to nodes-1 = 9"):
+        NetworkParams.from_settings({"nodes": "10", "degree": "12"})
+    with pytest.raises(ScenarioError, match="threshold_sd='inf' is not valid"):
+        NetworkParams.from_settings({"threshold_sd": "inf"})
+    assert NetworkParams(graph=" WS ", degree=4).graph == "ws"
+    assert NetworkParams.from_settings({"nodes": "2000"}).as_dict() == {**NetworkParams().as_dict(), "nodes": 2000}

@@ -87,7 +87,7 @@ def test_interrupted_run_leaves_no_complete_looking_files(tmp_path, monkeypatch,
 
     monkeypatch.setattr(api.Result, "save", interrupt)
     code, text = run_cli(["run", "--days", "5", "--out", str(tmp_path / "o")], monkeypatch, capsys)
-    assert code == 130 and "Traceback" not in text
+    assert code == 130 and "Traceback" not in text and "interrupted: no partial results" in text
     assert not (tmp_path / "o" / "manifest.json").exists()
 
 

@@ -5,7 +5,7 @@ import numpy as np
 from scipy import stats
 
 from defection.engine import Recorder, Simulation, Step, stream_keys
-from defection.engine.rng import poisson, uniform, uniform_array
+from defection.engine.rng import fill_uniform, poisson, uniform, uniform_array
 
 
 def test_uniform_draws_are_uniform_and_reproducible():
@@ -14,6 +14,16 @@ def test_uniform_draws_are_uniform_and_reproducible():
     assert stats.kstest(u, "uniform").pvalue > 0.001
     assert np.array_equal(u, uniform_array(key, 3, 200_000, 0))
     assert 0.0 <= u.min() and u.max() < 1.0
+
+
+def test_fill_uniform_writes_the_same_draws_into_any_float_array():
+    key = stream_keys(7, ("a",))["a"]
+    expected = uniform_array(key, 2, 10_000, 5)
+    wide, narrow = np.empty(10_000), np.empty(10_000, np.float32)
+    fill_uniform(wide, key, 2, 5)
+    fill_uniform(narrow, key, 2, 5)
+    assert np.array_equal(wide, expected)
+    assert np.array_equal(narrow, expected.astype(np.float32))
 
 
 def test_draw_depends_only_on_seed_stream_day_agent_slot():

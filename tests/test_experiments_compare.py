@@ -65,6 +65,23 @@ def test_paired_seeds_make_effects_tighter_than_unpaired_ensembles(comparison):
     assert paired_sd < 0.5 * unpaired_sd
 
 
+def test_paired_intervals_are_scipy_t_intervals_equal_to_the_textbook_formula():
+    from scipy import stats
+
+    from defection.experiments.compare import paired_interval
+
+    rng = np.random.default_rng(5)
+    for n in (2, 3, 6, 40):
+        d = rng.normal(3.0, 2.0, n)
+        half = stats.t.ppf(0.95, n - 1) * d.std(ddof=1) / np.sqrt(n)  # the hand computation it replaces
+        lo, hi = paired_interval(d)
+        assert lo == pytest.approx(d.mean() - half, rel=1e-12) and hi == pytest.approx(d.mean() + half, rel=1e-12)
+        ci = stats.ttest_1samp(d, 0.0).confidence_interval(0.90)
+        assert (lo, hi) == pytest.approx((ci.low, ci.high), rel=1e-12)
+    assert paired_interval(np.full(5, 2.0)) == (2.0, 2.0)  # identical differences: the mean, exactly
+    assert paired_interval(np.array([1.0])) == (None, None)
+
+
 def test_seed_policy_preset_asks_the_seeds_question(monkeypatch, capsys, tmp_path):
     plan = plan_compare("myanmar-2021", preset="seed-policy", replicates=2)
     names = plan.labels["policy"][1]

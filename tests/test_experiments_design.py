@@ -126,13 +126,14 @@ def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypat
     code, text = run_cli(["sweep", "--vary", "support.outreach=0.1:0.8", "--samples", "8", "--days", "30",
                           "--set", SMALL[0], "--set", SMALL[1], "--workers", "0", "--out", str(out)],
                          monkeypatch, capsys)
-    assert code == 0, text
+    assert code == 3, text  # finished, with failed runs: its own exit code, after the summary line
     design = pq.read_table(out / "design.parquet").to_pydict()
     n_bad = sum(x > 0.6 for x in design["support.outreach"])
     assert 0 < n_bad < 8
     failures = pq.read_table(out / "failures.parquet").to_pydict()
     assert len(failures["run"]) == n_bad and all(x > 0.6 for x in failures["support.outreach"])
     assert all("FloatingPointError: simulated blow-up" in e for e in failures["error"])
+    assert all("Traceback (most recent call last)" in tb and "in run" in tb for tb in failures["traceback"])
     assert pq.read_table(out / "summary.parquet").num_rows == 8 - n_bad
     assert json.loads((out / "manifest.json").read_text())["runs_failed"] == n_bad
     assert f"{8 - n_bad} of 8 runs succeeded, {n_bad} failed" in text

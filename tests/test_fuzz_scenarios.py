@@ -85,3 +85,27 @@ def test_any_valid_scenario_runs_and_keeps_its_invariants(picks, switches_off):
     r = api.run(overrides=overrides)
     total = sum(r.series(k) for k in ("compliant", "quiet_resisters", "defected", "caught"))
     assert (total == 2000).all()
+
+
+def _outcome(call):
+    try:
+        return call()
+    except ScenarioError as exc:
+        return f"refused: {exc}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_a_byte_order_mark_changes_nothing(text):
+    """A UTF-8 BOM, as some Windows editors write, is not part of the TOML: the same scenario or refusal."""
+    assert _outcome(lambda: scenarios.from_toml("\ufeff" + text)) == _outcome(lambda: scenarios.from_toml(text))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.one_of(keys, st.text(min_size=1, max_size=500)), values, min_size=1, max_size=60),
+       st.sampled_from([None, *SECTIONS]))
+def test_error_messages_stay_short(junk, section):
+    """Any number of wrong keys and values, however long, gives a message of bounded length."""
+    message = _outcome(lambda: scenarios.from_dict(junk if section is None else {section: junk}))
+    if isinstance(message, str):
+        assert len(message) <= 2500, len(message)

@@ -8,7 +8,7 @@ import pytest
 
 from defection import scenarios
 from defection.engine import stream_keys
-from defection.model import community, crackdown, decision, exposure, metrics, protest, regime, support
+from defection.model import STREAMS, community, crackdown, decision, exposure, metrics, protest, regime, support
 from defection.model.geography import apportion, myanmar
 from defection.model.population import build_state
 from defection.model.state import CAUGHT, COMPLIANT, DEFECTED, QUIET
@@ -95,7 +95,7 @@ def test_social_punishment_by_hand():
     barracks = np.array([0, 1, 0], np.uint8)
     social = np.full(3, 1.0, np.float32)
     # active share = 2*50/100 = 1.0, reference 0.5 -> min(3, 2) = 2; violence 1 -> (1 + 0.5)
-    community.punish(start, state, barracks, social, np.array([2]), np.array([100]), 50.0, 0.1, 0.5, 0.5,
+    community.punish(start, state, barracks, social, np.array([2]), np.array([100]), 50.0, 0.1, 0.5, 3.0, 0.5,
                      np.array([1.0]), 0.3, 0.1, 0.2)
     s_t = 0.1 * 2 * 1.5
     assert social[0] == pytest.approx(0.9 + s_t * 1.2)  # compliant, living among citizens, extorting
@@ -183,7 +183,7 @@ def test_coercive_capacity_by_hand():
 
 def test_population_matches_its_distributions():
     sc = scenarios.from_dict({})
-    st = build_state(sc, 0, stream_keys(0, ("support",)))
+    st = build_state(sc, stream_keys(0, STREAMS))
     o = st.officers
     assert o.n == 80_000
     assert (o.branch == 1).mean() == pytest.approx(0.20, abs=0.002)

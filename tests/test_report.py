@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from defection import api
-from defection.dashboard import i18n
+from defection import i18n
 from defection.engine.outputs import write_parquet
 from defection.report.html import build
 

@@ -5,6 +5,11 @@ The full-size checks (k = 1 against k = 10 over 334 days, wall time, memory per 
 """
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
@@ -45,12 +50,37 @@ def test_segments_cover_each_township_in_bounded_pieces():
     assert set(town.tolist()) == {t for t in range(50) if sizes[t] > 0}
 
 
+THREADS_CHECK = """
+import json
+import numba
+from defection import api
+
+used, results = {}, {}
+for threads in (1, 2):
+    seen = set()
+    results[threads] = api.run(seed=7, days=4, overrides=["run.scale=2"], threads=threads,
+                               progress=lambda day: seen.add(numba.get_num_threads()))
+    used[threads] = sorted(seen)
+print(json.dumps({"used": used, "same": results[1].timeseries.equals(results[2].timeseries),
+                  "arrested": float(results[1].series("civilians_arrested")[-1])}))
+"""
+
+
 def test_one_or_two_threads_agree_when_townships_are_split_across_threads():
-    """At k = 2 a township (~78,000 agents) spans two work segments, so both threads may share one."""
-    one = api.run(seed=7, days=4, overrides=["run.scale=2"], threads=1)
-    two = api.run(seed=7, days=4, overrides=["run.scale=2"], threads=2)
-    assert one.timeseries.equals(two.timeseries)
-    assert one.series("civilians_arrested")[-1] > 0
+    """At k = 2 a township (~78,000 agents) spans two work segments, so both threads may share one.
+
+    Numba caps the thread count at NUMBA_NUM_THREADS, which defaults to the number of CPUs: on a
+    1-CPU runner ``threads=2`` would silently run one thread. The runs therefore happen in a
+    subprocess with NUMBA_NUM_THREADS=2 (two threads can share one CPU), which reports the thread
+    count each run actually used."""
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2"}
+    done = subprocess.run([sys.executable, "-c", THREADS_CHECK], env=env, capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["used"] == {"1": [1], "2": [2]}, report  # really one thread, then really two
+    assert report["same"], report
+    assert report["arrested"] > 0
 
 
 @pytest.fixture(scope="module")

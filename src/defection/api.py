@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from defection import model, scenarios
+from defection.errors import ResourceError
 from defection.model.metrics import breakdowns
 from defection.scenarios.schema import Scenario
 
@@ -30,23 +32,29 @@ class Result:
         """One daily series as an array of shape (days,)."""
         return self.timeseries.column(name).to_numpy()
 
-    def save(self, out: Path, plot: bool = True, **manifest_extra: Any) -> Path:
-        """Write timeseries.parquet (and regions.parquet if recorded), summary.json, overview.png, then
-        manifest.json (last: it marks a complete run)."""
-        from defection.engine.outputs import manifest, write_json, write_parquet
+    def save(self, out: Path, plot: bool = True, force: bool = False, **manifest_extra: Any) -> Path:
+        """Write timeseries.parquet (and regions.parquet if recorded), summary.json, overview.png and
+        manifest.json into ``out``, and return it.
 
-        out = Path(out)
-        write_parquet(out / "timeseries.parquet", self.timeseries)
-        if self.regions is not None:
-            write_parquet(out / "regions.parquet", self.regions)
-        write_json(out / "summary.json", self.summary)
-        if plot:
-            from defection.report.overview import overview
+        The directory is complete or absent: the files are written into a staging sibling that then
+        replaces ``out`` in one rename (``engine.outputs.results_dir``). A non-empty ``out`` is refused
+        unless ``force``, which replaces it whole, so no file of an earlier run is left beside these.
+        """
+        from defection.engine.outputs import manifest, results_dir, write_json, write_parquet
 
-            overview(self.timeseries, out / "overview.png", title=f"{self.scenario.name}, seed {self.seed}")
-        write_json(out / "manifest.json", manifest("run", self.scenario.model_dump(mode="json"), self.seed,
-                                                   days=self.scenario.run.days, **manifest_extra))
-        return out
+        with results_dir(Path(out), force) as where:
+            staging = where.staging
+            write_parquet(staging / "timeseries.parquet", self.timeseries)
+            if self.regions is not None:
+                write_parquet(staging / "regions.parquet", self.regions)
+            write_json(staging / "summary.json", self.summary)
+            if plot:
+                from defection.report.overview import overview
+
+                overview(self.timeseries, staging / "overview.png", title=f"{self.scenario.name}, seed {self.seed}")
+            write_json(staging / "manifest.json", manifest("run", self.scenario.model_dump(mode="json"), self.seed,
+                                                           days=self.scenario.run.days, **manifest_extra))
+        return where.target
 
 
 def resolve(scenario: str | Path | Scenario = "myanmar-2021", overrides: list[str] | dict[str, Any] | None = None,
@@ -56,13 +64,15 @@ def resolve(scenario: str | Path | Scenario = "myanmar-2021", overrides: list[st
         sc = scenarios.from_dict(scenario.model_dump(mode="json"), overrides) if overrides else scenario
     else:
         sc = scenarios.load(scenario, overrides)
-    extra = {}
+    extra, sources = {}, {}
     if days is not None:
-        extra["run.days"] = days
+        extra["run.days"], sources["run.days"] = days, f"--days {days}"
     if seed is not None:
-        extra["run.seed"] = seed
-    if extra:
-        sc = scenarios.from_dict(sc.model_dump(mode="json"), extra)
+        extra["run.seed"], sources["run.seed"] = seed, f"--seed {seed}"
+    if extra:  # an invalid days or seed is blamed on the option, not on the scenario
+        data = sc.model_dump(mode="json")
+        data["run"].update({key.split(".")[1]: value for key, value in extra.items()})
+        sc = scenarios.from_dict(data, origin=f"scenario '{sc.name}'", sources=sources)
     return sc
 
 
@@ -80,6 +90,7 @@ def run(scenario: str | Path | Scenario = "myanmar-2021", *, seed: int | None = 
     metrics per state/region, as ``Result.regions`` (columns date, region and the metrics).
     """
     sc = resolve(scenario, overrides, days, seed)
+    check_memory(sc)
     sim = model.build(sc)
     if record_regions:
         from defection.model.metrics import RegionRecorder
@@ -92,6 +103,53 @@ def run(scenario: str | Path | Scenario = "myanmar-2021", *, seed: int | None = 
                                 "day": np.arange(sim.recorder.filled, dtype=np.int32)})
     regions = sim.region_recorder.table(sim.state.dates) if record_regions else None
     return Result(sc, sc.run.seed, table, summarize(sim, table), sim.profile(), regions)
+
+
+# Memory of a run (docs/performance.md, "the per-agent byte budget"): the model's arrays per agent, and
+# the interpreter with NumPy, Numba's compiled kernels, pyarrow and SciPy (245 MiB measured).
+BYTES_PER_CIVILIAN_AGENT = 11  # hardship, risk aversion (float32), jailed_until (int16), active (uint8)
+BYTES_PER_OFFICER = 59  # the officers' 21 attribute arrays
+BYTES_BASE = 256 * 2**20
+
+
+def agent_count(sc: Scenario) -> tuple[int, int]:
+    """(officers, civilian agents) of a run: one civilian agent per ``run.scale`` people, at least one per
+    township (as ``model.population.build_civilians`` makes them)."""
+    from defection.model.geography import myanmar
+
+    people = myanmar().township_population
+    return int(sc.force.n_officers), int(np.maximum(1, np.round(people / sc.run.scale)).sum())
+
+
+def memory_need(sc: Scenario) -> int:
+    """Bytes a run of ``sc`` needs at least: the interpreter and the agents' arrays (per-day records are small)."""
+    officers, civilians = agent_count(sc)
+    return BYTES_BASE + officers * BYTES_PER_OFFICER + civilians * BYTES_PER_CIVILIAN_AGENT
+
+
+def memory_limit() -> int | None:
+    """Bytes of memory this process may use: the machine's physical memory, or its container's (cgroup) limit
+    if lower; None where neither can be read."""
+    limits = []
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        limits.append(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        with contextlib.suppress(ValueError, OSError):
+            limits.append(int(Path(path).read_text().strip()))  # "max" (no limit) raises ValueError
+    return min(limits) if limits else None
+
+
+def check_memory(sc: Scenario) -> None:
+    """Refuse, before anything is allocated, a run that needs more memory than the machine has."""
+    need, limit = memory_need(sc), memory_limit()
+    if limit is not None and need > limit:
+        officers, civilians = agent_count(sc)
+        raise ResourceError(
+            f"scenario '{sc.name}' needs about {need / 2**30:,.1f} GiB of memory ({officers:,} officers and "
+            f"{civilians:,} civilian agents at run.scale = {sc.run.scale:,}, {BYTES_PER_OFFICER} and "
+            f"{BYTES_PER_CIVILIAN_AGENT} bytes each, plus {BYTES_BASE / 2**20:,.0f} MiB for the program), but this "
+            f"machine has {limit / 2**30:,.1f} GiB. Raise run.scale (people per civilian agent) or lower "
+            f"force.n_officers.")
 
 
 AGENTS_PER_THREAD = 2_000_000
@@ -129,7 +187,8 @@ def summarize(sim, table: pa.Table) -> dict[str, Any]:
         "end_date": str(table.column("date")[-1].as_py()) if table.num_rows else None,
         "final": final,
         "coercive_capacity_initial": float(cap[0]) if len(cap) else None,
-        "coercive_capacity_min_share": float(cap.min() / cap[0]) if len(cap) else None,
+        # None, not NaN, when the force starts with no coercive capacity (all effectiveness weights 0)
+        "coercive_capacity_min_share": float(cap.min() / cap[0]) if len(cap) and cap[0] > 0 else None,
         "day_capacity_below_half": int(below[0]) if len(below) else None,
-        **breakdowns(sim.state),
+        **breakdowns(sim.state, sim.params),
     }

@@ -1,7 +1,9 @@
 """The ``defection`` command line. Bad input exits with code 2 and one paragraph, never a traceback."""
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -11,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from defection.errors import DefectionError
+from defection.errors import DefectionError, shorten
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate how a security force splits under repression.")
@@ -33,16 +35,85 @@ def progress_bar(unit: str) -> Progress:
                     TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)
 
 
+MAX_MANIFEST_BYTES = 10_000_000  # a run's manifest is about 20 kB
+
+
 def _read_manifest(path: Path) -> dict:
+    """The manifest of a ``defection run`` at ``path``, checked: a scenario table, a seed, extra outputs."""
     if not path.is_file():
         raise DefectionError(f"--from {path}: no such file. Give the manifest.json written beside a run's results.")
     try:
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            raise DefectionError(f"--from {path}: {path.stat().st_size:,} bytes is far too large for a manifest.json.")
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DefectionError(f"--from {path}: not a readable JSON manifest ({exc}).") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
+        raise DefectionError(f"--from {path}: not a readable JSON manifest ({shorten(exc, 200, '...')}).") from None
+    except RecursionError:
+        raise DefectionError(f"--from {path}: not a run manifest (its JSON is nested too deeply).") from None
     if not isinstance(data, dict) or "scenario" not in data or "seed" not in data:
         raise DefectionError(f"--from {path}: this JSON is not a run manifest (it lacks 'scenario' and 'seed').")
+    if data.get("kind", "run") != "run":
+        raise DefectionError(f"--from {path}: this is the manifest of a {shorten(data['kind'], 40, '...')!r} job; "
+                             "--from re-runs a `defection run` of a scenario (kind 'run').")
+    seed, extra = data["seed"], data.get("record") or []
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise DefectionError(f"--from {path}: its seed, {shorten(json.dumps(seed), 40, '...')}, is not a run seed (an "
+                             f"integer from 0 to {MAX_SEED:,}); the file was edited or damaged. Give the manifest.json "
+                             "a run wrote.")
+    if not isinstance(data["scenario"], dict) or not isinstance(extra, list) or \
+            not all(isinstance(item, str) for item in extra):
+        raise DefectionError(f"--from {path}: its 'scenario' must be a table and its 'record' a list of output names; "
+                             "the file was edited or damaged. Give the manifest.json a run wrote.")
     return data
+
+
+MAX_SEED = 2**63 - 1  # seeds are unsigned 64-bit stream keys; the schema's run.seed allows the same range
+
+
+def _check_run_options(scenario: str, classic: bool, *, days, steps, seed, scale, sets, from_manifest) -> None:
+    """Refuse options ``run`` would otherwise ignore silently, and a negative seed, before anything runs."""
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise DefectionError(f"--seed {seed}: a seed is an integer from 0 to {MAX_SEED:,}.")
+    if from_manifest is not None:
+        given = [name for name, value in (("--days", days), ("--steps", steps), ("--seed", seed), ("--scale", scale))
+                 if value is not None] + (["--set"] if sets else [])
+        if given:
+            raise DefectionError(f"--from re-runs the manifest's job exactly, so {' and '.join(given)} cannot be "
+                                 "combined with it. To change the job, run its scenario with those options instead.")
+    elif classic and (days is not None or scale is not None):
+        raise DefectionError(f"{scenario} is a classic model: it counts --steps, not --days, and has no --scale. "
+                             f"Use --steps N.")
+    elif not classic and steps is not None:
+        raise DefectionError(f"--steps is for the classic models ({', '.join(_classic_names())}); {scenario} counts "
+                             "days: use --days N.")
+
+
+def _classic_names() -> list[str]:
+    try:
+        from defection.classic import CLASSIC
+    except ImportError:
+        return []
+    return sorted(CLASSIC)
+
+
+def _check_workers(workers: Optional[int], minimum: int) -> None:
+    """Refuse a number of worker processes below ``minimum`` (0 for the commands that can run in-process)."""
+    if workers is not None and workers < minimum:
+        allowed = "0 (runs in this process) or more" if minimum == 0 else "1 or more"
+        raise DefectionError(f"--workers {workers}: give {allowed} local worker processes.")
+
+
+def _check_data_file(source: str) -> None:
+    """Refuse a ``--data`` file that is not text, before any simulation runs."""
+    path = Path(source)
+    if not path.is_file():
+        return  # a shipped data set's name, or a missing file, which the calibration explains
+    try:
+        with open(path, encoding="utf-8") as fh:
+            fh.read(MAX_MANIFEST_BYTES)
+    except UnicodeDecodeError:
+        raise DefectionError(f"--data {source}: this is not a CSV text file (it is not UTF-8 text). Give a CSV with "
+                             "columns date,series,value,bound, or a shipped data set name.") from None
 
 
 @app.command()
@@ -55,13 +126,15 @@ def run(
     out: Optional[Path] = typer.Option(None, help="Output directory (default: runs/<timestamp>)."),
     sets: Optional[list[str]] = SetOption,
     from_manifest: Optional[Path] = typer.Option(None, "--from", help="Re-run exactly the job in this manifest.json."),
-    force: bool = typer.Option(False, help="Write into a non-empty output directory."),
+    force: bool = typer.Option(False, help="Replace the results in a non-empty output directory."),
     profile: bool = typer.Option(False, help="Print the day's schedule with the time spent in each mechanism."),
     record_outputs: Optional[list[str]] = typer.Option(None, "--record", help="Extra output (repeatable): regions "
                                                        "writes per-region daily series to regions.parquet."),
 ) -> None:
     """Run one simulation and write timeseries.parquet, summary.json, overview.png and manifest.json."""
-    from defection.engine.outputs import prepare_out_dir
+    _check_run_options(scenario, from_manifest is None and _is_classic(scenario), days=days, steps=steps, seed=seed,
+                       scale=scale, sets=sets, from_manifest=from_manifest)
+    from defection.engine.outputs import results_dir
 
     if from_manifest is None and _is_classic(scenario):
         _run_classic(scenario, steps, seed, out, sets or [], force)
@@ -82,26 +155,23 @@ def run(
     if unknown:
         raise DefectionError(f"--record {unknown[0]}: unknown output. The one extra output is: regions.")
     regions = "regions" in (record_outputs or [])
-    out = prepare_out_dir(out, force)
     agents = _agent_count(sc)
-    with _run_progress_bar() as bar:
-        task = bar.add_task(f"{sc.name} seed {sc.run.seed}, {agents:,} agents", total=sc.run.days, rate="")
-        result = api.run(sc, progress=_rate_updater(bar, task, agents), record_regions=regions)
-    # only a finished run is saved: Ctrl-C before this line leaves the directory without results
-    result.save(out, **({"record": ["regions"]} if regions else {}))
-    _print_summary(result, out)
+    # --out is locked and checked before the run; the results appear there whole, or not at all (Ctrl-C, error)
+    with results_dir(out, force) as where:
+        with _run_progress_bar() as bar:
+            task = bar.add_task(f"{sc.name} seed {sc.run.seed}, {agents:,} agents", total=sc.run.days, rate="")
+            result = api.run(sc, progress=_rate_updater(bar, task, agents), record_regions=regions)
+        result.save(where.staging, **({"record": ["regions"]} if regions else {}))
+    _print_summary(result, where.target)
     if profile:
         _print_profile(result.profile)
 
 
 def _agent_count(sc) -> int:
     """Officers plus civilian agents (one per ``run.scale`` people, at least one per township)."""
-    import numpy as np
+    from defection.api import agent_count
 
-    from defection.model.geography import myanmar
-
-    pop = myanmar().township_population
-    return int(sc.force.n_officers + np.maximum(1, np.round(pop / sc.run.scale)).sum())
+    return sum(agent_count(sc))
 
 
 def _run_progress_bar() -> Progress:
@@ -160,7 +230,7 @@ def _is_classic(name: str) -> bool:
 def _run_classic(name: str, steps: Optional[int], seed: Optional[int], out: Optional[Path], sets: list[str],
                  force: bool) -> None:
     from defection.classic import run_classic
-    from defection.engine.outputs import prepare_out_dir
+    from defection.engine.outputs import results_dir
     from defection.scenarios import parse_override
 
     settings = {}
@@ -168,13 +238,12 @@ def _run_classic(name: str, steps: Optional[int], seed: Optional[int], out: Opti
         key, _ = parse_override(item)
         settings[key] = item.split("=", 1)[1].strip()
     n_steps = steps if steps is not None else 200
-    out = prepare_out_dir(out, force)
-    with progress_bar("steps") as bar:
+    with results_dir(out, force) as where, progress_bar("steps") as bar:
         task = bar.add_task(f"{name} seed {seed or 0}", total=n_steps)
-        summary = run_classic(name, n_steps, seed or 0, settings, out,
+        summary = run_classic(name, n_steps, seed or 0, settings, where.staging,
                               progress=lambda k: bar.update(task, completed=k))
     Console().print(summary)
-    Console().print(f"results in {out}")
+    Console().print(f"results in {where.target}")
 
 
 # --- calibration and forecasts (experiments/calibration.py) ---------------------------------
@@ -196,6 +265,8 @@ def calibrate(
     sets: Optional[list[str]] = SetOption,
 ) -> None:
     """Fit parameters to observed series with ABC-SMC (pyabc); resumable from its SQLite history."""
+    _check_workers(workers, minimum=1)
+    _check_data_file(data)
     from defection.experiments.calibration import calibrate as run_calibration
 
     out = out or Path("runs") / f"calibration-{_stamp()}"
@@ -223,24 +294,23 @@ def forecast(
     draws: int = typer.Option(100, help="Posterior draws, one simulation each."),
     out: Optional[Path] = typer.Option(None, help="Output directory (default: runs/forecast-<timestamp>)."),
     seed: int = typer.Option(0, help="Seed for drawing particles and runs."),
-    force: bool = typer.Option(False, help="Write into a non-empty output directory."),
+    force: bool = typer.Option(False, help="Replace the results in a non-empty output directory."),
 ) -> None:
     """Simulate from posterior draws; write forecast.parquet (quantiles by date and series) and forecast.png."""
     import datetime as dt
 
-    from defection.engine.outputs import prepare_out_dir
+    from defection.engine.outputs import results_dir
     from defection.experiments.calibration import forecast as run_forecast
 
     try:
         last = dt.date.fromisoformat(until)
     except ValueError:
         raise DefectionError(f"--until {until!r} is not a date; use YYYY-MM-DD, e.g. 2023-12-31.") from None
-    out = prepare_out_dir(out or Path("runs") / f"forecast-{_stamp()}", force)
-    with progress_bar("draws") as bar:
+    with results_dir(out or Path("runs") / f"forecast-{_stamp()}", force) as where, progress_bar("draws") as bar:
         task = bar.add_task("forecast", total=draws)
-        table = run_forecast(calibration, last, draws, out, seed=seed,
+        table = run_forecast(calibration, last, draws, where.staging, seed=seed,
                              progress=lambda k: bar.update(task, completed=k))
-    Console().print(f"{table.num_rows:,} rows (date x series) in {out / 'forecast.parquet'}")
+    Console().print(f"{table.num_rows:,} rows (date x series) in {where.target / 'forecast.parquet'}")
 
 
 def _stamp() -> str:
@@ -251,21 +321,25 @@ def _stamp() -> str:
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Address to bind; loopback by default. 0.0.0.0 exposes it to the network."),
+    host: str = typer.Option("127.0.0.1", help="Loopback address to bind (127.0.0.1, localhost or ::1); "
+                                               "other machines reach it through an SSH tunnel."),
     port: int = typer.Option(8765, help="Port to listen on."),
 ) -> None:
     """Serve the web dashboard (Dash, fully offline) until interrupted."""
     if not 0 < port < 65536:
         raise DefectionError(f"--port {port}: give a port from 1 to 65535.")
     try:
-        from defection.dashboard.app import serve as _serve
+        from defection.dashboard.app import loopback_host, serve as _serve
     except ImportError as exc:
         raise DefectionError(f"the dashboard needs dash and plotly ({exc}). Install them: pip install dash plotly.") from None
-    console.print(f"dashboard on http://{host}:{port}/ (Ctrl-C to stop)")
+    host = loopback_host(host)
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"dashboard on http://{shown}:{port}/ (Ctrl-C to stop)", highlight=False)
     try:
         _serve(host=host, port=port)
     except OSError as exc:
         raise DefectionError(f"cannot listen on {host}:{port} ({exc.strerror or exc}). Choose another --port.") from None
+    console.print("dashboard stopped; no job was left running.")
 
 
 @app.command()
@@ -331,6 +405,7 @@ def sweep(
     force: bool = typer.Option(False, help="Discard a different experiment already in --out."),
 ) -> None:
     """Run a design over parameter ranges, R seeds per point; write summary.parquet, timeseries/, manifest.json."""
+    _check_workers(workers, minimum=0)
     from defection.experiments.sweep import sweep as run_sweep
 
     with progress_bar("runs") as bar:
@@ -340,6 +415,7 @@ def sweep(
                             progress=_runs_progress(bar, "sweep"))
     _print_outcome(outcome, "sweep")
     Console().print(f"results in {outcome.out}")
+    outcome.raise_for_failures()  # exit code 3 and a paragraph: how many failed, where the tracebacks are
 
 
 @app.command()
@@ -386,6 +462,7 @@ def compare(
     force: bool = typer.Option(False, help="Discard a different experiment already in --out."),
 ) -> None:
     """Run each policy as an ensemble; table of means, 90% intervals, paired effects, cost per extra defection."""
+    _check_workers(workers, minimum=0)
     from defection.experiments.compare import compare as run_compare
 
     with progress_bar("runs") as bar:
@@ -425,6 +502,7 @@ def compare(
                       "-" if cpd is None else f"{cpd:,.0f}")
     Console().print(costs)
     Console().print(f"results in {res['outcome'].out} (compare.parquet, compare.png)")
+    res["outcome"].raise_for_failures()
 
 
 @app.command()
@@ -474,14 +552,89 @@ def export_ema(
 
 
 def main() -> None:
+    """Run the command line; turn every foreseeable failure into one bounded paragraph and an exit code:
+    2 for bad input or an environment that cannot do the job, 130 for Ctrl-C."""
     try:
         app()
+    except SystemExit as exc:
+        if exc.code == 130 and _interrupted(exc):  # typer turns Ctrl-C into exit code 130 without a word
+            _say_interrupted()
+        raise
     except DefectionError as exc:
-        console.print(f"[bold red]error:[/] {exc}", soft_wrap=True, highlight=False, emoji=False)
-        sys.exit(2)
+        _print_error(str(exc))
+        sys.exit(getattr(exc, "exit_code", 2))  # 2: bad input; 3: an experiment finished with failed runs
     except KeyboardInterrupt:
-        console.print("interrupted: no partial results were left as complete files.")
+        _say_interrupted()
         sys.exit(130)
+    except OSError as exc:  # the file system refused an output (or input) that the commands did not check
+        _print_error(_os_error_message(exc))
+        sys.exit(2)
+    except MemoryError:
+        _print_error("the machine ran out of memory. A run needs about 11 bytes per civilian agent and 59 per "
+                     "officer; raise run.scale (people per civilian agent), or run fewer --workers at once. "
+                     "Nothing was saved as a complete result.")
+        sys.exit(2)
+
+
+def _print_error(message: str) -> None:
+    console.print(f"[bold red]error:[/] {shorten(message)}", soft_wrap=True, highlight=False, emoji=False,
+                  markup=True)
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is in the chain of exceptions that led to ``exc``."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _say_interrupted() -> None:
+    console.print("interrupted: no partial results were left as complete files. A sweep, comparison or "
+                  "calibration resumes where it stopped when the same command is run again.", highlight=False)
+
+
+_OS_ERROR_HINTS = {
+    errno.ENOTDIR: "a part of the path is a file, not a directory",
+    errno.ENOENT: "a directory on the path does not exist and cannot be created there",
+    errno.EEXIST: "a file is in the way where a directory is needed",
+    errno.EISDIR: "it is a directory, where a file is needed",
+    errno.EACCES: "you have no permission to write there",
+    errno.EPERM: "you have no permission to write there",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+}
+
+
+def _os_error_message(exc: OSError) -> str:
+    """One paragraph for a file system error: the path (as the user named it), the reason, what to do."""
+    import re
+
+    path = exc.filename if exc.filename is not None else _option_value("--out")
+    if path is not None:  # a temporary name, .NAME.tmp-PID-HEX, stands for the file NAME being written
+        path = Path(os.fsdecode(path))
+        path = path.with_name(re.sub(r"^\.(.+)\.tmp-\d+(?:-[0-9a-f]+)?$", r"\1", path.name))
+    hint = _OS_ERROR_HINTS.get(exc.errno)
+    reason = (exc.strerror or str(exc)) + (f": {hint}" if hint else "")
+    return (f"cannot create or write {shorten(repr(str(path)), 300, '...') if path is not None else 'a file'} "
+            f"({reason}). Give an --out path in a directory you can write to, on a disk with free space. Files are "
+            "written under temporary names and renamed into place only when complete, so no partial file was "
+            "left under a final name.")
+
+
+def _option_value(option: str) -> Optional[str]:
+    """The value given to ``option`` on the command line, if any (to name the path an error concerns)."""
+    args = sys.argv[1:]
+    for k, arg in enumerate(args):
+        if arg == option and k + 1 < len(args):
+            return args[k + 1]
+        if arg.startswith(option + "="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 if __name__ == "__main__":

@@ -7,11 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -53,40 +48,13 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """``defection serve`` on a free loopback port, as a user would start it; stopped by its pid."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {**os.environ, "NUMBA_NUM_THREADS": "1"}
-    exe = Path(sys.executable).with_name("defection")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "defection.cli"]
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen([*cmd, "serve", "--port", str(port)], stdout=fh, stderr=subprocess.STDOUT,
-                                env=env)
+    """``defection serve`` on a free loopback port, as a user would start it; stopped at the end."""
+    from dashboard_server import start_server, stop_server
+
+    proc, port, log = start_server(tmp_path_factory.mktemp("serve"))
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"defection serve did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.3)
     yield {"url": url, "port": port, "log": log, "proc": proc}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_server(proc)
     assert "Traceback" not in log.read_text(errors="replace"), log.read_text(errors="replace")

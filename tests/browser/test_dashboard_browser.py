@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 RUN_TIMEOUT = 120_000
+CHART_TIMEOUT = 30_000  # the first chart waits for plotly.js (3.5 MB) to load and parse on a busy machine
 BAD_TOML = b'name = "broken"\n[support]\noutreech = 0.3\n'
 
 
@@ -57,6 +58,8 @@ def _run(page: Page, job: int, capacity: int) -> int:
     expect(status).to_contain_text(f"#{job} ", timeout=RUN_TIMEOUT)
     expect(status).to_contain_text("Finished", timeout=RUN_TIMEOUT)
     page.locator("#tab-results").click()
+    # the view says which run it shows: read the number only once it is this run's, not the previous one's
+    expect(page.locator(f'#results-body [data-job="{job}"]')).to_be_visible()
     final = page.locator("#final-defected")
     expect(final).to_be_visible()
     return _number(final.inner_text())
@@ -75,7 +78,7 @@ def test_dashboard_levers_language_upload(offline_page: Page, artifacts):
     # every Results chart is drawn
     for chart in ("fig-defections", "fig-rank", "fig-tenure", "fig-quiet", "fig-capacity", "fig-killed",
                   "fig-region"):
-        expect(page.locator(f"#{chart} .main-svg").first).to_be_visible()
+        expect(page.locator(f"#{chart} .main-svg").first).to_be_visible(timeout=CHART_TIMEOUT)
     expect(page.locator("#fig-killed")).to_contain_text("observed (AAPP)")
     with_protection = _run(page, 2, 2000)
     assert with_protection > without, (without, with_protection)
@@ -121,9 +124,10 @@ def test_compare_and_cancel(offline_page: Page, artifacts):
     page.locator("#compare-run").click()
     table = page.locator("#compare-table")
     expect(table).to_be_visible(timeout=RUN_TIMEOUT)
+    expect(page.locator("#compare-body [data-job]")).to_have_count(1)
     diff = page.locator("#diff-defected").inner_text()
     assert not diff.startswith("−") and _number(diff) > 0, diff
-    expect(page.locator("#fig-compare-diff .main-svg").first).to_be_visible()
+    expect(page.locator("#fig-compare-diff .main-svg").first).to_be_visible(timeout=CHART_TIMEOUT)
     page.screenshot(path=str(artifacts / "dashboard-compare.png"), full_page=True)
 
     # a long run can be cancelled, and the page answers while it runs

@@ -12,8 +12,10 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from defection.classic import epstein, granovetter
+from defection.classic._params import ClassicParams, explain
 from defection.engine.outputs import manifest, write_json, write_parquet
 from defection.errors import ScenarioError, did_you_mean
 
@@ -44,6 +46,31 @@ CLASSIC: dict[str, ClassicModel] = {
 }
 
 
+class RunLength(BaseModel):
+    """How long, and with which seed, a classic model runs (the seed range is the scenarios' one)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    steps: int = Field(200, ge=0, lt=1 << 24, strict=True)
+    seed: int = Field(0, ge=0, le=2**63 - 1, strict=True)
+
+
+def check_run(name: str, steps: int, seed: int, settings: dict[str, str]) -> ClassicParams:
+    """Validate a classic run before anything is written: the model's name, ``steps``, ``seed``
+    and ``settings`` (``--set key=value`` strings). Returns the model's parameters.
+
+    Raises :class:`~defection.errors.ScenarioError` for an unknown model, key or value."""
+    if name not in CLASSIC:
+        raise ScenarioError(
+            f"unknown classic model {name!r}; choose one of {', '.join(CLASSIC)}.{did_you_mean(name, CLASSIC)}"
+        )
+    try:
+        RunLength.model_validate({"steps": steps, "seed": seed})
+    except ValidationError as exc:
+        raise ScenarioError(explain(name, RunLength, exc)) from None
+    return CLASSIC[name].params.from_settings(settings)
+
+
 def run_classic(name: str, steps: int, seed: int, settings: dict[str, str], out: Path,
                 progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Validate ``settings`` (``--set key=value`` strings), run ``steps`` steps with ``seed``,
@@ -52,14 +79,8 @@ def run_classic(name: str, steps: int, seed: int, settings: dict[str, str], out:
 
     Raises :class:`~defection.errors.ScenarioError` for an unknown model, key or value.
     """
-    if name not in CLASSIC:
-        raise ScenarioError(
-            f"unknown classic model {name!r}; choose one of {', '.join(CLASSIC)}.{did_you_mean(name, CLASSIC)}"
-        )
-    if not isinstance(steps, int) or steps < 0 or steps >= 1 << 24:
-        raise ScenarioError(f"{name}: steps={steps!r} is not allowed; steps must be an integer from 0 to 16,777,215.")
+    params = check_run(name, steps, seed, settings)
     model = CLASSIC[name]
-    params = model.params.from_settings(settings)
     out = Path(out)
     t0 = time.perf_counter()
     cols = model.run(params, steps=steps, seed=seed, progress=progress)
@@ -81,4 +102,4 @@ def run_classic(name: str, steps: int, seed: int, settings: dict[str, str], out:
     return summary
 
 
-__all__ = ["CLASSIC", "ClassicModel", "run_classic", "epstein", "granovetter"]
+__all__ = ["CLASSIC", "ClassicModel", "check_run", "run_classic", "epstein", "granovetter"]

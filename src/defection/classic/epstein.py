@@ -30,18 +30,19 @@ identified in draws by the cell it started in: common random numbers.
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import numpy as np
+from pydantic import Field, field_validator, model_validator
 
 from defection.classic import _epstein_kernel as kernel
 from defection.classic._epstein_kernel import ACTIVE, CITIZEN, COP, JAILED, QUIET
+from defection.classic._params import ClassicParams, shown
 from defection.engine.loop import Simulation, Step
-from defection.errors import ScenarioError, did_you_mean
+from defection.errors import did_you_mean
 
 STREAMS = ("place", "traits", "order", "move", "arrest")
 """Random streams of the model, in the fixed order their keys are spawned from the seed."""
@@ -69,128 +70,66 @@ VARIANTS = {
 }
 
 
-@dataclass(frozen=True)
-class EpsteinParams:
-    """Parameters; the defaults are Mesa 3.3's ``EpsteinCivilViolence`` defaults."""
+def _lower_choice(value: Any) -> Any:
+    """Rule options and variants are case-insensitive words."""
+    return value.strip().lower() if isinstance(value, str) else value
 
-    width: int = 40
-    height: int = 40
-    citizen_density: float = 0.7
-    cop_density: float = 0.074
-    citizen_vision: int = 7
-    cop_vision: int = 7
-    legitimacy: float = 0.8
-    max_jail_term: int = 1000
+
+class EpsteinParams(ClassicParams):
+    """Parameters; the defaults are Mesa 3.3's ``EpsteinCivilViolence`` defaults.
+
+    A bad value raises :class:`~defection.errors.ScenarioError` naming the key, the value and
+    what it must be. ``variant`` (``mesa`` or ``netlogo``, see :data:`VARIANTS`) sets the four
+    rule options at once; explicit option keys override it."""
+
+    label: ClassVar[str] = "epstein"
+    extra_keys: ClassVar[tuple[str, ...]] = ("variant",)
+
+    width: int = Field(40, ge=3, le=1 << 15)  # and at least 2*vision+1: checked with the visions below
+    height: int = Field(40, ge=3, le=1 << 15)
+    citizen_density: float = Field(0.7, ge=0.0, le=1.0)
+    cop_density: float = Field(0.074, ge=0.0, le=1.0)
+    citizen_vision: int = Field(7, ge=1, le=MAX_VISION)
+    cop_vision: int = Field(7, ge=1, le=MAX_VISION)
+    legitimacy: float = Field(0.8, ge=0.0, le=1.0)
+    max_jail_term: int = Field(1000, ge=0, lt=1 << 30)
     active_threshold: float = 0.1
-    arrest_prob_constant: float = 2.3
+    arrest_prob_constant: float = Field(2.3, ge=0.0)
     movement: bool = True
-    neighbourhood: str = "von_neumann"
-    rounding: str = "round"
-    jail_term: str = "inclusive"
-    cop_after_arrest: str = "stay"
+    neighbourhood: Literal["von_neumann", "euclidean"] = "von_neumann"
+    rounding: Literal["round", "floor"] = "round"
+    jail_term: Literal["inclusive", "exclusive"] = "inclusive"
+    cop_after_arrest: Literal["stay", "move"] = "stay"
 
-    def __post_init__(self) -> None:
-        self.validate()
-
-    def validate(self) -> None:
-        def bad(key: str, allowed: str) -> ScenarioError:
-            return ScenarioError(f"epstein: {key}={getattr(self, key)!r} is not allowed; {key} must be {allowed}.")
-
-        for key in ("citizen_density", "cop_density", "legitimacy"):
-            v = getattr(self, key)
-            if not (0.0 <= v <= 1.0) or math.isnan(v):
-                raise bad(key, "a number between 0 and 1")
-        if self.citizen_density + self.cop_density > 1.0:
-            raise ScenarioError(
-                f"epstein: citizen_density + cop_density = {self.citizen_density + self.cop_density:g} "
-                "exceeds 1; lower one of them so that they sum to at most 1."
-            )
-        for key in ("citizen_vision", "cop_vision"):
-            v = getattr(self, key)
-            if not (1 <= v <= MAX_VISION):
-                raise bad(key, f"an integer from 1 to {MAX_VISION}")
-        vmax = max(self.citizen_vision, self.cop_vision)
-        for key in ("width", "height"):
-            v = getattr(self, key)
-            if not (2 * vmax + 1 <= v <= 1 << 15):
-                raise bad(key, f"an integer from 2*vision+1 = {2 * vmax + 1} to 32768 (the neighbourhood "
-                               "must not wrap onto itself)")
-        if not (0 <= self.max_jail_term < 1 << 30):
-            raise bad("max_jail_term", "a non-negative integer")
-        if self.arrest_prob_constant < 0 or math.isnan(self.arrest_prob_constant):
-            raise bad("arrest_prob_constant", "a non-negative number")
-        if math.isnan(self.active_threshold):
-            raise bad("active_threshold", "a number")
-        for key, choices in OPTIONS.items():
-            if getattr(self, key) not in choices:
-                raise bad(key, "one of " + ", ".join(choices))
-        if self.width * self.height >= 1 << 31:
-            raise ScenarioError("epstein: width*height must be below 2**31 cells.")
-
-    def as_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
+    @field_validator(*OPTIONS, mode="before")
     @classmethod
-    def from_settings(cls, settings: dict[str, str] | None = None) -> "EpsteinParams":
-        """Parse ``--set key=value`` strings. ``variant=mesa|netlogo`` first sets the four
-        rule options; explicit option keys override it."""
-        settings = dict(settings or {})
-        fields = {f.name: f for f in dataclasses.fields(cls)}
-        valid = sorted(list(fields) + ["variant"])
-        kwargs: dict[str, Any] = {}
-        if "variant" in settings:
-            v = settings.pop("variant").strip().lower()
-            if v not in VARIANTS:
-                raise ScenarioError(
-                    f"epstein: variant={v!r} is not allowed; variant must be one of "
-                    f"{', '.join(VARIANTS)}.{did_you_mean(v, VARIANTS)}"
-                )
-            kwargs.update(VARIANTS[v])
-        for key, raw in settings.items():
-            if key not in fields:
-                raise ScenarioError(
-                    f"epstein: unknown setting {key!r} (value {raw!r}); valid keys are "
-                    f"{', '.join(valid)}.{did_you_mean(key, valid)}"
-                )
-            kwargs[key] = _parse(key, raw, fields[key].type, OPTIONS.get(key))
-        return cls(**kwargs)
+    def _lower_options(cls, value: Any) -> Any:
+        return _lower_choice(value)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_variant(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "variant" not in data:
+            return data
+        data = dict(data)
+        name = _lower_choice(data.pop("variant"))
+        if name not in VARIANTS:
+            raise ValueError(f"variant={shown(name)} is not allowed; variant must be one of "
+                             f"{', '.join(VARIANTS)}.{did_you_mean(str(name), VARIANTS)}")
+        return {**VARIANTS[name], **data}
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
-
-
-def _parse(key: str, raw: Any, typ: Any, choices: dict[str, str] | None) -> Any:
-    s = str(raw).strip()
-    typ = typ if isinstance(typ, str) else typ.__name__
-    try:
-        if typ == "int":
-            f = float(s)
-            if not f.is_integer():
-                raise ValueError
-            return int(f)
-        if typ == "float":
-            f = float(s)
-            if math.isnan(f) or math.isinf(f):
-                raise ValueError
-            return f
-        if typ == "bool":
-            if s.lower() in _TRUE:
-                return True
-            if s.lower() in _FALSE:
-                return False
-            raise ValueError
-    except ValueError:
-        what = {"int": "an integer", "float": "a finite number", "bool": "true or false"}[typ]
-        raise ScenarioError(f"epstein: {key}={s!r} is not valid; {key} must be {what}.") from None
-    assert choices is not None
-    v = s.lower()
-    if v not in choices:
-        raise ScenarioError(
-            f"epstein: {key}={s!r} is not allowed; {key} must be one of {', '.join(choices)}."
-            f"{did_you_mean(v, choices)}"
-        )
-    return v
+    @model_validator(mode="after")
+    def _check_together(self) -> "EpsteinParams":
+        total = self.citizen_density + self.cop_density
+        if total > 1.0:
+            raise ValueError(f"citizen_density + cop_density = {total:g} exceeds 1; lower one of them so that "
+                             "they sum to at most 1.")
+        least = 2 * max(self.citizen_vision, self.cop_vision) + 1
+        for key in ("width", "height"):
+            if getattr(self, key) < least:
+                raise ValueError(f"{key}={getattr(self, key)!r} is not allowed; {key} must be an integer from "
+                                 f"2*vision+1 = {least} to 32768 (the neighbourhood must not wrap onto itself).")
+        return self
 
 
 def spans(vision: int, neighbourhood: str) -> np.ndarray:

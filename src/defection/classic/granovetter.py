@@ -14,18 +14,18 @@
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Literal, get_args
 
 import numpy as np
 from numba import njit
+from pydantic import Field, field_validator, model_validator
 
+from defection.classic._params import ClassicParams
 from defection.engine.loop import Simulation, Step
 from defection.engine.rng import normal, uniform
-from defection.errors import ScenarioError, did_you_mean
 
 STREAMS = ("graph", "thresholds", "seeds")
 
@@ -63,76 +63,44 @@ def cascade(thresholds) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- network variant
-@dataclass(frozen=True)
-class NetworkParams:
+class NetworkParams(ClassicParams):
     """The network threshold model. Graph ``er``: Erdős–Rényi with mean degree ``degree``;
     ``ws``: Watts–Strogatz ring where each node links to ``degree``/2 neighbours on each side,
     each link rewired with probability ``rewire``. Thresholds φ ~ Normal(``threshold_mean``,
     ``threshold_sd``) clipped to [0, 1]; a fraction ``initial_active`` of nodes, chosen at
-    random, has joined at step 0 (at least one node when ``initial_active`` > 0)."""
+    random, has joined at step 0 (at least one node when ``initial_active`` > 0).
 
-    nodes: int = 10_000
-    graph: str = "er"
-    degree: float = 8.0
-    rewire: float = 0.1
-    threshold_mean: float = 0.18
-    threshold_sd: float = 0.0
-    initial_active: float = 0.001
+    A bad value raises :class:`~defection.errors.ScenarioError` naming the key, the value and
+    what it must be."""
 
-    def __post_init__(self) -> None:
-        def bad(key: str, allowed: str) -> ScenarioError:
-            return ScenarioError(
-                f"granovetter-network: {key}={getattr(self, key)!r} is not allowed; {key} must be {allowed}."
-            )
+    label: ClassVar[str] = "granovetter-network"
 
-        if not (1 <= self.nodes <= 50_000_000):
-            raise bad("nodes", "an integer from 1 to 50,000,000")
-        if self.graph not in GRAPHS:
-            raise ScenarioError(
-                f"granovetter-network: graph={self.graph!r} is not allowed; graph must be one of "
-                f"{', '.join(GRAPHS)}.{did_you_mean(self.graph, GRAPHS)}"
-            )
-        if not (0 <= self.degree <= max(self.nodes - 1, 0)) or math.isnan(self.degree):
-            raise bad("degree", f"a number from 0 to nodes-1 = {self.nodes - 1}")
-        if self.graph == "ws" and (self.degree != int(self.degree) or int(self.degree) % 2):
-            raise bad("degree", "an even integer for graph=ws (degree/2 neighbours on each side)")
-        for key in ("rewire", "threshold_mean", "initial_active"):
-            v = getattr(self, key)
-            if not (0.0 <= v <= 1.0) or math.isnan(v):
-                raise bad(key, "a number between 0 and 1")
-        if not (self.threshold_sd >= 0.0) or math.isinf(self.threshold_sd):
-            raise bad("threshold_sd", "a non-negative number")
+    nodes: int = Field(10_000, ge=1, le=50_000_000)
+    graph: Literal["er", "ws", "complete"] = "er"
+    degree: float = Field(8.0, ge=0.0)  # and at most nodes - 1: checked with nodes below
+    rewire: float = Field(0.1, ge=0.0, le=1.0)
+    threshold_mean: float = Field(0.18, ge=0.0, le=1.0)
+    threshold_sd: float = Field(0.0, ge=0.0)
+    initial_active: float = Field(0.001, ge=0.0, le=1.0)
 
-    def as_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
+    @field_validator("graph", mode="before")
     @classmethod
-    def from_settings(cls, settings: dict[str, str] | None = None) -> "NetworkParams":
-        fields = {f.name: f for f in dataclasses.fields(cls)}
-        kwargs: dict[str, Any] = {}
-        for key, raw in (settings or {}).items():
-            if key not in fields:
-                raise ScenarioError(
-                    f"granovetter-network: unknown setting {key!r} (value {raw!r}); valid keys are "
-                    f"{', '.join(sorted(fields))}.{did_you_mean(key, fields)}"
-                )
-            typ = fields[key].type if isinstance(fields[key].type, str) else fields[key].type.__name__
-            s = str(raw).strip()
-            if typ == "str":
-                kwargs[key] = s.lower()
-                continue
-            try:
-                f = float(s)
-                if math.isnan(f) or math.isinf(f) or (typ == "int" and not f.is_integer()):
-                    raise ValueError
-            except ValueError:
-                what = "an integer" if typ == "int" else "a finite number"
-                raise ScenarioError(f"granovetter-network: {key}={s!r} is not valid; {key} must be {what}.") from None
-            kwargs[key] = int(f) if typ == "int" else f
-        return cls(**kwargs)
+    def _lower_graph(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _check_degree(self) -> "NetworkParams":
+        if self.degree > self.nodes - 1:
+            raise ValueError(f"degree={self.degree!r} is not allowed; degree must be a number from 0 to "
+                             f"nodes-1 = {self.nodes - 1}.")
+        if self.graph == "ws" and (self.degree != int(self.degree) or int(self.degree) % 2):
+            raise ValueError(f"degree={self.degree!r} is not allowed; degree must be an even integer for "
+                             "graph=ws (degree/2 neighbours on each side).")
+        return self
 
 
-GRAPHS = ("er", "ws", "complete")
+GRAPHS: tuple[str, ...] = get_args(NetworkParams.model_fields["graph"].annotation)
+"""The graph kinds, as :class:`NetworkParams` accepts them."""
 
 
 @njit(cache=True)

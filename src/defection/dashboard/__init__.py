@@ -1,7 +1,7 @@
 """The web dashboard (``defection serve``): a Dash app that runs entirely offline.
 
-Importing this package does not import Dash, so the translation table
-(:mod:`defection.dashboard.i18n`) can be used by the HTML report on its own.
+Importing this package does not import Dash. The translation table it shares with the HTML
+report lives below both, in :mod:`defection.i18n`.
 """
 from __future__ import annotations
 

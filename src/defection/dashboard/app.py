@@ -1,17 +1,66 @@
 """``defection serve``: the Dash app. All scripts, styles and fonts come from the installed packages
-and the machine; the page requests nothing from any other server, so it works under a shutdown."""
+and the machine; the page requests nothing from any other server, so it works under a shutdown.
+
+The server listens on loopback only and answers only requests addressed to it by name
+(``Host: 127.0.0.1:PORT`` or ``localhost:PORT``), so a web page that rebinds its own domain name
+to 127.0.0.1 (DNS rebinding) gets 403 instead of the dashboard's callbacks.
+"""
 from __future__ import annotations
 
+import ipaddress
 import logging
+import signal
+import threading
 from pathlib import Path
 
-from defection.dashboard.i18n import t
+from defection.i18n import t
+from defection.errors import DefectionError
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+# a request body holds at most one upload (base64) and the scenario text it became, plus the levers
+MAX_REQUEST_BYTES = 4_000_000
 
 
-def create_app(manager=None, default: str = "myanmar-2021", warm: bool = True):
-    """Build the Dash app; ``manager`` runs the ensembles (a new :class:`JobManager` by default)."""
+def loopback_host(host: str) -> str:
+    """``host`` if it is a loopback address or ``localhost``; otherwise a DefectionError saying why."""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise DefectionError(
+            f"--host {host[:100]!r} is not a loopback address. The dashboard has no login, so it listens "
+            f"only on this machine: use 127.0.0.1 (the default), localhost or ::1. "
+            f"To open it from another machine, forward the port over SSH, e.g. "
+            f"ssh -L 8765:127.0.0.1:8765 THIS-MACHINE, and browse http://127.0.0.1:8765/ there.")
+    return host
+
+
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    """``Host`` header values that name this server: 127.0.0.1, localhost or the bound address, with the port."""
+    names = {"127.0.0.1", "localhost", f"[{host}]" if ":" in host else host}
+    values = {f"{name}:{port}" for name in names}
+    if port == 80:  # browsers leave out the default port
+        values |= names
+    return frozenset(v.lower() for v in values)
+
+
+def _guard_host(server, hosts: frozenset[str]) -> None:
+    """Refuse (403) any request whose Host header is not this server's own address."""
+    import flask
+
+    @server.before_request
+    def _check_host():
+        if flask.request.headers.get("Host", "").lower() not in hosts:
+            return flask.Response("This dashboard answers only at its own loopback address, e.g. "
+                                  f"http://{sorted(hosts)[0]}/.\n", status=403, mimetype="text/plain")
+        return None
+
+
+def create_app(manager=None, default: str = "myanmar-2021", warm: bool = True, host: str = "127.0.0.1",
+               port: int = 8765):
+    """Build the Dash app, answering only as ``host:port``; ``manager`` runs the ensembles (a new
+    :class:`JobManager` by default)."""
     import dash
 
     from defection import scenarios
@@ -25,8 +74,11 @@ def create_app(manager=None, default: str = "myanmar-2021", warm: bool = True):
     app = dash.Dash(__name__, title=t("app.title"), assets_folder=str(ASSETS), serve_locally=True,
                     external_scripts=[], external_stylesheets=[], update_title=None,
                     suppress_callback_exceptions=False)
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES  # larger bodies get 413, unread
+    _guard_host(app.server, allowed_hosts(host, port))
     manager = manager or JobManager()
-    app.layout = layout(names, default, lever_values(scenarios.load(default)))
+    values = lever_values(scenarios.load(default))
+    app.layout = lambda: layout(names, default, values)  # a function: each page load gets its own tab id
     callbacks.register(app, manager, names)
     app._defection_jobs = manager  # for tests and shutdown
     if warm:
@@ -34,12 +86,43 @@ def create_app(manager=None, default: str = "myanmar-2021", warm: bool = True):
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, quiet: bool = False) -> None:
-    """Serve the dashboard on ``host:port`` (loopback unless told otherwise) until interrupted."""
-    app = create_app()
-    if quiet:
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+def _quiet_logs() -> None:
+    """No line per request: the page polls every 0.4 s. Warnings and errors still show."""
+    for name in ("werkzeug", "dash", "dash.dash"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Raise OSError (the CLI turns it into a paragraph) if ``host:port`` cannot be bound."""
+    import socket
+
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself binds
+        probe.bind(address)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service manager, ``kill``) stops the server as Ctrl-C does: the jobs and the worker too."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
+    """Serve the dashboard on loopback ``host:port`` until Ctrl-C, then stop every job and the worker."""
+    from defection.dashboard.jobs import JobManager
+
+    host = loopback_host(host)
+    _check_port_free(host, port)  # werkzeug would print its own lines and exit 1
+    manager = JobManager()
+    _stop_on_sigterm()
     try:
-        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        app = create_app(manager, host=host, port=port)
+        _quiet_logs()
+        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)  # returns on Ctrl-C
     finally:
-        app._defection_jobs.shutdown()
+        manager.shutdown()

@@ -9,8 +9,8 @@ from typing import Any
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 
 from defection.dashboard import figures
-from defection.dashboard.i18n import digits, fmt_date, fmt_number, fmt_value, t
-from defection.dashboard.jobs import JobManager, base_scenario
+from defection.i18n import digits, fmt_date, fmt_number, fmt_value, t
+from defection.dashboard.jobs import MAX_UPLOAD_BYTES, JobManager, base_scenario
 from defection.dashboard.layout import ALL_KEYS, SCENARIO_KEYS, TABS, lever_range, lever_values
 from defection.errors import DefectionError
 
@@ -42,14 +42,6 @@ def ensemble_settings(values: dict[str, Any]) -> tuple[dict[str, Any], int, list
     return overrides, int(days), list(range(int(first), int(first) + int(n_seeds)))
 
 
-def _check(spec_scenario: dict, overrides: dict[str, Any]) -> None:
-    """Validate the overrides against the scenario now, so errors show before any job starts."""
-    from defection import scenarios
-
-    base = base_scenario(spec_scenario)
-    scenarios.from_dict(base.model_dump(mode="json"), overrides, origin="the levers")
-
-
 def _message(kind: str, text: str) -> html.Div:
     return html.Div(text, className=f"message-{kind}")
 
@@ -79,15 +71,16 @@ def register(app, manager: JobManager, builtin: list[str]) -> None:
                 return no_update, no_update, no_update, [no_update] * len(ids)
             try:
                 text = _decode_upload(contents, filename)
-                sc = scenarios.from_toml(text, origin=f"uploaded file '{filename}'")
+                sc = base_scenario({"toml": text, "filename": filename})
             except DefectionError as exc:
                 return (no_update, _message("error", f"{t('scenario.error', lang)}: {exc}"), no_update,
                         [no_update] * len(ids))
             store = {"name": sc.name, "toml": text, "filename": filename}
             current = f"{filename} ({sc.name})"
         else:
-            if name not in builtin:
-                return (no_update, _message("error", f"{t('scenario.error', lang)}: unknown scenario '{name}'."),
+            if not isinstance(name, str) or name not in builtin:  # never a path: built-in names only
+                return (no_update, _message("error", f"{t('scenario.error', lang)}: unknown scenario "
+                                                     f"{repr(name)[:60]}."),
                         no_update, [no_update] * len(ids))
             sc = scenarios.load(name)
             store = {"name": name, "toml": None, "filename": None}
@@ -123,7 +116,9 @@ def register(app, manager: JobManager, builtin: list[str]) -> None:
                   Input({"type": "lever-input", "key": ALL}, "value"), Input("lang", "value"),
                   Input("scenario-store", "data"), State({"type": "lever-input", "key": ALL}, "id"))
     def settings_summary(values, lang, store, ids):
-        items = [html.Li([t("scenario.loaded", lang), ": ", html.Strong(store.get("filename") or store["name"])])]
+        store = store if isinstance(store, dict) else {}
+        shown = str(store.get("filename") or store.get("name") or "")[:100]
+        items = [html.Li([t("scenario.loaded", lang), ": ", html.Strong(shown)])]
         for key, value in _values_by_key(ids, values).items():
             shown = fmt_value(value, lang) if _number_ok(value) else "–"
             items.append(html.Li([t(f"lever.{key}", lang), " ", html.Code(key), " = ", html.Span(shown)]))
@@ -136,39 +131,33 @@ def register(app, manager: JobManager, builtin: list[str]) -> None:
                   State({"type": "lever-input", "key": ALL}, "value"),
                   State({"type": "lever-input", "key": ALL}, "id"),
                   State("scenario-store", "data"), State("compare-a", "data"), State("compare-b", "data"),
-                  State("job-store", "data"), State("lang", "value"), prevent_initial_call=True)
-    def start(_run, _compare, values, ids, store, a, b, job, lang):
+                  State("tab-id", "data"), State("lang", "value"), prevent_initial_call=True)
+    def start(_run, _compare, values, ids, store, a, b, tab, lang):
         kind = "compare" if ctx.triggered_id == "compare-run" else "run"
-        status = manager.status((job or {}).get("job"))
-        if status["state"] in ("queued", "running"):
-            return no_update, no_update, no_update, no_update
         try:
             overrides, days, seeds = ensemble_settings(_values_by_key(ids, values))
             if kind == "compare":
                 if b is None:
                     return no_update, no_update, no_update, _message("error", t("compare.need_b", lang))
-                settings = [{"label": "A", "overrides": (a or {}).get("overrides", {})},
-                            {"label": "B", "overrides": b["overrides"]}]
+                settings = [{"label": "A", "overrides": _client_overrides(a)},
+                            {"label": "B", "overrides": _client_overrides(b)}]
             else:
                 settings = [{"label": "run", "overrides": overrides}]
-            for setting in settings:
-                _check(store, setting["overrides"])
+            spec = {**_scenario_source(store), "settings": settings, "seeds": seeds, "days": days}
+            job_id = manager.submit(spec, owner=tab)  # the server's queue enforces every limit
         except DefectionError as exc:
             msg = _message("error", str(exc))
             return (no_update, no_update, msg, no_update) if kind == "run" else (no_update, no_update, no_update, msg)
-        spec = {"name": store["name"], "toml": store.get("toml"), "filename": store.get("filename"),
-                "settings": settings, "seeds": seeds, "days": days}
-        job_id = manager.submit(spec)
         return {"job": job_id, "kind": kind}, False, "", ""
 
     @app.callback(Output("progress-fill", "style"), Output("run-status", "children"),
                   Output("poll", "disabled", allow_duplicate=True), Output("cancel-button", "disabled"),
                   Output("result-store", "data"), Output("compare-result-store", "data"),
                   Input("poll", "n_intervals"), Input("lang", "value"), State("job-store", "data"),
-                  prevent_initial_call=True)
-    def poll(_n, lang, job):
-        job = job or {}
-        st = manager.status(job.get("job"))
+                  State("tab-id", "data"), prevent_initial_call=True)
+    def poll(_n, lang, job, tab):
+        job = job if isinstance(job, dict) else {}
+        st = manager.status(job.get("job"), tab)
         if st["state"] == "unknown":
             return {"width": "0%"}, t("run.idle", lang), True, True, no_update, no_update
         share = st["done"] / st["total"] if st["total"] else 0.0
@@ -176,35 +165,39 @@ def register(app, manager: JobManager, builtin: list[str]) -> None:
         text = (f"#{digits(str(st['id']), lang)} · {label}: {fmt_number(st['done'], lang)} / {fmt_number(st['total'], lang)} "
                 f"{t('run.days_done', lang)} ({digits(f'{share:.0%}', lang)})")
         active = st["state"] in ("queued", "running")
+        if st["state"] == "queued" and st["ahead"]:
+            text += f" ({t('run.ahead', lang)}: {fmt_number(st['ahead'], lang)})"
         result = compare = no_update
         if st["state"] == "done":
             text += " " + t("run.see_results", lang)
             if ctx.triggered_id == "lang":
                 pass
             elif job.get("kind") == "compare":
-                compare = job["job"]
+                compare = st["id"]
             else:
-                result = job["job"]
+                result = st["id"]
         if st["state"] == "error":
             text += f": {st['error']}"
         return {"width": f"{share * 100:.1f}%"}, text, not active, not active, result, compare
 
     @app.callback(Output("run-message", "children", allow_duplicate=True), Input("cancel-button", "n_clicks"),
-                  State("job-store", "data"), prevent_initial_call=True)
-    def cancel(_n, job):
-        manager.cancel((job or {}).get("job"))
+                  State("job-store", "data"), State("tab-id", "data"), prevent_initial_call=True)
+    def cancel(_n, job, tab):
+        manager.cancel((job if isinstance(job, dict) else {}).get("job"), tab)
         return ""
 
     # ------------------------------------------------------------------------------------------ results
-    @app.callback(Output("results-body", "children"), Input("result-store", "data"), Input("lang", "value"))
-    def show_results(job_id, lang):
-        data = manager.result(job_id) if job_id is not None else None
+    @app.callback(Output("results-body", "children"), Input("result-store", "data"), Input("lang", "value"),
+                  State("tab-id", "data"))
+    def show_results(job_id, lang, tab):
+        data = manager.result(job_id, tab)
         if not data:
             return html.P(t("results.none", lang), className="hint")
         runs = data["runs"]["run"]
         fin = figures.final_summary(runs, "defected")
         end = figures.dates(runs)[-1]
         headline = html.Div(className="headline", children=[
+            _job_label(data["job"], lang),
             html.Div([t("results.final_defected", lang), " (", fmt_date(end, lang), "): "]),
             html.Strong(fmt_number(fin["median"], lang), id="final-defected", className="big"),
             html.Span([" · ", t("results.band", lang), ": ",
@@ -244,9 +237,10 @@ def register(app, manager: JobManager, builtin: list[str]) -> None:
                                  html.Td(fmt_value(vb, lang) if vb is not None else "–")], className=cls))
         return html.Table(rows, className="table compare-settings")
 
-    @app.callback(Output("compare-body", "children"), Input("compare-result-store", "data"), Input("lang", "value"))
-    def show_compare(job_id, lang):
-        data = manager.result(job_id) if job_id is not None else None
+    @app.callback(Output("compare-body", "children"), Input("compare-result-store", "data"), Input("lang", "value"),
+                  State("tab-id", "data"))
+    def show_compare(job_id, lang, tab):
+        data = manager.result(job_id, tab)
         if not data:
             return ""
         a_runs, b_runs = data["runs"]["A"], data["runs"]["B"]
@@ -256,7 +250,8 @@ def register(app, manager: JobManager, builtin: list[str]) -> None:
         body = [html.Tr([html.Td(r["outcome"]), html.Td(r["a"]), html.Td(r["b"]),
                          html.Td(r["diff"], id=f"diff-{r['key']}"), html.Td(r["interval"])]) for r in rows]
         figs = figures.compare_figures(a_runs, b_runs, lang)
-        parts = [html.Table([head] + body, className="table compare-table", id="compare-table")]
+        parts = [_job_label(data["job"], lang), html.Table([head] + body, className="table compare-table",
+                                                            id="compare-table")]
         if len(a_runs) < 2:
             parts.append(html.P(t("compare.few_seeds", lang), className="hint"))
         parts.append(html.Div([dcc.Graph(id=k, figure=f, config={"displaylogo": False}, className="graph")
@@ -264,20 +259,57 @@ def register(app, manager: JobManager, builtin: list[str]) -> None:
         return parts
 
 
+def _job_label(job_id: int, lang: str) -> html.Div:
+    """Which run the results come from: the page waits for its own job's label, never a previous run's."""
+    return html.Div([t("results.job", lang), " #", digits(str(job_id), lang)], className="results-job",
+                    **{"data-job": str(job_id)})
+
+
+def _scenario_source(store: Any) -> dict[str, Any]:
+    """The scenario the browser chose, as a built-in name or uploaded text, never a path: a name
+    that is not built-in is refused unread, by :func:`jobs.base_scenario`, before any job starts."""
+    store = store if isinstance(store, dict) else {}
+    text = store.get("toml")
+    if text is not None:
+        return {"name": None, "toml": text, "filename": str(store.get("filename") or "scenario")[:100]}
+    return {"name": store.get("name"), "toml": None, "filename": None}
+
+
+def _client_overrides(setting: Any) -> dict[str, Any]:
+    """A compare setting from the browser: lever keys with finite numbers only."""
+    overrides = (setting if isinstance(setting, dict) else {}).get("overrides")
+    if not isinstance(overrides, dict):
+        return {}
+    bad = [k for k in overrides if k not in SCENARIO_KEYS or not _number_ok(overrides[k])]
+    if bad:
+        raise DefectionError(f"the comparison's settings name {repr(bad[0])[:60]}, which is not a lever with a "
+                             f"number. Set A and B again.")
+    return dict(overrides)
+
+
 def _setting(values, ids) -> dict[str, Any] | Any:
     vals = _values_by_key(ids, values)
     return {"overrides": {k: vals[k] for k in SCENARIO_KEYS if _number_ok(vals.get(k))}}
 
 
-def _decode_upload(contents: str, filename: str | None) -> str:
-    name = filename or "upload"
+def _decode_upload(contents: Any, filename: Any) -> str:
+    """The uploaded file's text, refused above :data:`jobs.MAX_UPLOAD_BYTES` (the browser's cap is a courtesy)."""
+    name = str(filename or "upload")[:100]
     if not name.lower().endswith(".toml"):
         raise DefectionError(f"'{name}' is not a .toml file. Upload a scenario written in TOML.")
+    if not isinstance(contents, str):
+        raise DefectionError(f"'{name}' could not be read. Upload it again.")
+    if len(contents) > MAX_UPLOAD_BYTES * 4 // 3 + 200:  # base64 of the cap, plus the data-URL header
+        raise DefectionError(f"'{name}' is larger than {MAX_UPLOAD_BYTES:,} bytes, the limit for an uploaded "
+                             f"scenario.")
     try:
         payload = contents.split(",", 1)[1]
         raw = base64.b64decode(payload, validate=False)
     except (IndexError, binascii.Error, ValueError):
         raise DefectionError(f"'{name}' could not be read. Upload it again.") from None
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise DefectionError(f"'{name}' is {len(raw):,} bytes; an uploaded scenario may have at most "
+                             f"{MAX_UPLOAD_BYTES:,}.")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from defection.dashboard.i18n import CSS_FONT_STACK, MONTHS, digits, fmt_number, label, t
+from defection.i18n import CSS_FONT_STACK, MONTHS, digits, fmt_number, label, t
 
 # One-sided 95% quantiles of Student's t (a two-sided 90% interval), by degrees of freedom.
 _T95 = [6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.796, 1.782, 1.771, 1.761, 1.753,

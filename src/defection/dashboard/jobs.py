@@ -1,20 +1,35 @@
-"""Background ensembles for the dashboard: one worker process, progress by queue, cooperative cancel.
+"""Background ensembles for the dashboard: a server-side queue, one worker process, per-job cancel.
 
-The web server never simulates in its own process: a job is sent to a single spawned worker
-process (numba limited to one thread there, so it does not oversubscribe the machine) and the
-page polls :meth:`JobManager.status`. Cancelling sets a shared flag that the worker checks
-every simulated day; the worker then drops the job and stays warm for the next one.
+The web server never simulates in its own process. Jobs wait in a queue kept by the server
+(:class:`JobManager`) and run one at a time in a single spawned worker process (numba limited
+to one thread there, so it does not oversubscribe the machine); the page polls
+:meth:`JobManager.status`. Every limit is enforced here, on the server, whatever the browser sends:
+
+* each browser tab (its ``owner`` key) has at most one job queued or running;
+* at most :data:`MAX_ACTIVE_JOBS` jobs are queued or running in all;
+* one run has at most :data:`MAX_AGENTS` agents and one job at most :data:`MAX_AGENT_DAYS`
+  agent-days (agents x days x seeds x settings);
+* a job starts from a built-in scenario, by name, or from uploaded TOML text of at most
+  :data:`MAX_UPLOAD_BYTES`: never from a path.
+
+Cancelling a queued job drops it from the queue. Cancelling the running job sets a flag that
+only that job's progress callback reads, every simulated day; the worker then reports it
+cancelled and takes the next job. :meth:`JobManager.shutdown` stops the worker at once.
 """
 from __future__ import annotations
 
+import collections
+import contextlib
 import itertools
 import multiprocessing as mp
 import os
+import queue
+import signal
 import threading
 import time
-from concurrent.futures import CancelledError, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+
+from defection.errors import DefectionError
 
 # Series kept from each run (the rest of the timeseries stays in the worker).
 SERIES = ("defected", "defected_civilian", "defected_paramilitary", "quiet_resisters", "compliant", "caught",
@@ -22,44 +37,97 @@ SERIES = ("defected", "defected_civilian", "defected_paramilitary", "quiet_resis
 BREAKDOWNS = ("defected_by_branch", "defected_by_rank", "defected_by_tenure_band", "defected_by_region",
               "force_by_region")
 
-_QUEUE = None
-_CANCEL = None
+# Server limits (not model parameters: they bound what one local user can ask of the machine).
+MAX_ACTIVE_JOBS = 4  # queued + running, over all tabs
+MAX_AGENTS = 2_000_000  # officers + civilian agents in one run: about 0.2 GB of agent arrays
+MAX_AGENT_DAYS = 4_000_000_000  # per job; about 5 minutes on one core of a 2-vCPU VM
+MAX_UPLOAD_BYTES = 1_000_000  # an uploaded scenario's TOML text, UTF-8
+ACTIVE = ("queued", "running")
+FINISHED = ("done", "cancelled", "error")
 
 
 class Cancelled(Exception):
     """Raised inside the worker when the job it is running was cancelled."""
 
 
-def _worker_init(queue, cancel, server: int) -> None:
-    global _QUEUE, _CANCEL
-    os.environ["NUMBA_NUM_THREADS"] = "1"
-    _QUEUE, _CANCEL = queue, cancel
-    # the server's pid comes from the server: it may be gone before this worker has started
-    threading.Thread(target=_exit_with_parent, args=(server,), name="defection-parent-watch", daemon=True).start()
-    try:
-        import numba
-
-        numba.set_num_threads(1)
-    except Exception:  # pragma: no cover - numba is a core dependency
-        pass
+class JobRefused(DefectionError):
+    """A job the server will not queue: the message states the limit it breaks."""
 
 
-def _exit_with_parent(parent: int, every: float = 0.5) -> None:
-    """In the worker: exit once the server that started it is gone. A server stopped by a signal
-    (SIGTERM from a service manager, SIGKILL) never shuts its pool down, and the worker would
-    otherwise live on as an orphan."""
-    while os.getppid() == parent:
-        time.sleep(every)
-    os._exit(0)
+# ---------------------------------------------------------------------------------------- scenarios
+
+
+def builtin_scenario(name: Any):
+    """A built-in scenario by name only: anything else (a path above all) is refused unread."""
+    from defection import scenarios
+
+    names = scenarios.builtin_names()
+    if not isinstance(name, str) or name not in names:  # the same answer whatever the name: no file oracle
+        raise JobRefused(f"unknown scenario: the dashboard runs a built-in scenario ({', '.join(names)}) "
+                         f"or an uploaded .toml file, never a file named by the page.")
+    return scenarios.load(name)
+
+
+def check_upload_size(text: str, filename: str = "scenario") -> None:
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > MAX_UPLOAD_BYTES:
+        raise JobRefused(f"'{filename}' is {size:,} bytes; uploads are limited to {MAX_UPLOAD_BYTES:,} bytes.")
 
 
 def base_scenario(spec: dict[str, Any]):
-    """The scenario a job starts from: a built-in name or uploaded TOML text (parsed as data)."""
+    """The scenario a job starts from: uploaded TOML text (parsed as data) or a built-in name."""
     from defection import scenarios
 
-    if spec.get("toml") is not None:
-        return scenarios.from_toml(spec["toml"], origin=f"uploaded file '{spec.get('filename', 'scenario')}'")
-    return scenarios.load(spec.get("name") or "myanmar-2021")
+    text = spec.get("toml")
+    if text is not None:
+        filename = str(spec.get("filename") or "scenario")[:100]
+        if not isinstance(text, str):
+            raise JobRefused("the uploaded scenario is not text. Upload the .toml file again.")
+        check_upload_size(text, filename)
+        try:
+            return scenarios.from_toml(text, origin=f"uploaded file '{filename}'")
+        except DefectionError:
+            raise
+        except Exception as exc:  # untrusted text: any failure to parse it is a bad upload, not a crash
+            raise JobRefused(f"uploaded file '{filename}' could not be read as a scenario "
+                             f"({type(exc).__name__}).") from None
+    return builtin_scenario(spec.get("name"))
+
+
+def agent_count(scenario) -> int:
+    """Officers plus civilian agents (one per ``run.scale`` people, at least one per township)."""
+    import numpy as np
+
+    from defection.model.geography import myanmar
+
+    pop = myanmar().township_population
+    return int(scenario.force.n_officers + np.maximum(1, np.round(pop / scenario.run.scale)).sum())
+
+
+def check_limits(spec: dict[str, Any]) -> None:
+    """Refuse a job whose runs or total work exceed the documented limits, naming the limit."""
+    from defection import scenarios
+
+    base = base_scenario(spec).model_dump(mode="json")
+    runs = len(spec["seeds"])
+    total = 0
+    for setting in spec["settings"]:
+        sc = scenarios.from_dict(base, dict(setting["overrides"]), origin="the levers",
+                                 override_label="lever")
+        agents = agent_count(sc)
+        if agents > MAX_AGENTS:
+            raise JobRefused(
+                f"this scenario has {agents:,} agents ({sc.force.n_officers:,} officers plus one civilian agent "
+                f"per {sc.run.scale:,} people); the dashboard runs at most {MAX_AGENTS:,} agents. "
+                f"Raise run.scale or lower force.n_officers, or use `defection run` on the command line.")
+        total += agents * int(spec["days"]) * runs
+    if total > MAX_AGENT_DAYS:
+        raise JobRefused(
+            f"this job is {total:,} agent-days (agents x days x seeds x settings); the dashboard runs at most "
+            f"{MAX_AGENT_DAYS:,} per job. Use fewer seeds or days, or `defection sweep` on the command line.")
+
+
+# ---------------------------------------------------------------------------------------- worker
 
 
 def _pairs(value) -> list[list]:
@@ -71,14 +139,13 @@ def _pairs(value) -> list[list]:
 
 def _compact(result) -> dict[str, Any]:
     ts = result.timeseries
-    out = {"seed": result.seed, "start": str(ts.column("date")[0].as_py()) if ts.num_rows else None,
-           "series": {name: ts.column(name).to_numpy().astype(float) for name in SERIES},
-           "breakdowns": {name: _pairs(result.summary.get(name)) for name in BREAKDOWNS}}
-    return out
+    return {"seed": result.seed, "start": str(ts.column("date")[0].as_py()) if ts.num_rows else None,
+            "series": {name: ts.column(name).to_numpy().astype(float) for name in SERIES},
+            "breakdowns": {name: _pairs(result.summary.get(name)) for name in BREAKDOWNS}}
 
 
-def run_ensemble(job_id: int, spec: dict[str, Any]) -> dict[str, Any]:
-    """In the worker: every setting x every seed, reporting simulated days done."""
+def run_ensemble(job_id: int, spec: dict[str, Any], events=None, cancel=None) -> dict[str, Any]:
+    """In the worker: every setting x every seed, reporting simulated days done to ``events``."""
     from defection import api
 
     base = base_scenario(spec)
@@ -86,136 +153,267 @@ def run_ensemble(job_id: int, spec: dict[str, Any]) -> dict[str, Any]:
     done = 0
     runs: dict[str, list] = {}
     last = [0.0]
-
     for setting in spec["settings"]:
         runs[setting["label"]] = []
         for seed in seeds:
-            offset = done
-
-            def progress(day: int, offset=offset) -> None:
-                if _CANCEL is not None and _CANCEL.value == job_id:
+            def progress(day: int, offset=done) -> None:
+                if cancel is not None and cancel.value == job_id:
                     raise Cancelled()
                 now = time.monotonic()
-                if _QUEUE is not None and (now - last[0] > 0.2 or day == days):
+                if events is not None and (now - last[0] > 0.2 or day == days):
                     last[0] = now
-                    _QUEUE.put((job_id, offset + day))
+                    events.put(("progress", job_id, offset + day))
 
             result = api.run(base, seed=int(seed), days=days, overrides=dict(setting["overrides"]),
-                             progress=progress)
+                             progress=progress, threads=1)
             runs[setting["label"]].append(_compact(result))
             done += days
-    return {"runs": runs, "seeds": seeds, "days": days, "settings": spec["settings"]}
+    return {"job": job_id, "runs": runs, "seeds": seeds, "days": days, "settings": spec["settings"]}
 
 
 def warm_up() -> bool:
     """In the worker: import the model and load numba's compiled kernels before the first job."""
     from defection import api
 
-    api.run("myanmar-2021", seed=0, days=2)
+    api.run("myanmar-2021", seed=0, days=2, threads=1)
     return True
 
 
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """In the worker: exit once the server that started it is gone. A server stopped by a signal
+    (SIGTERM from a service manager, SIGKILL) never stops its worker, which would live on as an orphan."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(0)
+
+
+def _worker_main(tasks, events, cancel, parent: int) -> None:
+    """The worker process: warm up, then run one job at a time until told to stop (``None``)."""
+    # Ctrl-C in a terminal reaches the whole process group: the server stops the worker itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ["NUMBA_NUM_THREADS"] = "1"
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="defection-parent-watch", daemon=True).start()
+    try:
+        warm_up()
+    except Exception:  # a failing warm-up shows again, with its message, in the first job
+        pass
+    while True:
+        task = tasks.get()
+        if task is None:
+            return
+        job_id, spec = task
+        if cancel.value == job_id:
+            events.put(("cancelled", job_id, None))
+            continue
+        events.put(("running", job_id, 0))
+        try:
+            events.put(("done", job_id, run_ensemble(job_id, spec, events, cancel)))
+        except Cancelled:
+            events.put(("cancelled", job_id, None))
+        except DefectionError as exc:
+            events.put(("error", job_id, str(exc)))
+        except Exception as exc:  # a user-facing message, never a traceback
+            events.put(("error", job_id, f"{type(exc).__name__}: {str(exc)[:300]}"))
+
+
+# ---------------------------------------------------------------------------------------- server side
+
+
+@contextlib.contextmanager
+def _sigint_ignored_in_child():
+    """Start a child with SIGINT ignored, so that a Ctrl-C while it imports cannot print a traceback
+    there. An ignored signal stays ignored across exec (a handler does not); Python can only change
+    it from the main thread, where the worker starts at launch; a restart from a request thread
+    relies on the worker ignoring SIGINT once its code runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class JobManager:
-    """Submit, poll and cancel ensemble jobs run by one background worker process."""
+    """The server's job queue: submit, poll, cancel and shut down ensemble jobs.
 
-    def __init__(self, keep: int = 20) -> None:
+    Parameters
+    ----------
+    keep : int
+        Finished jobs (and their results) kept for polling; older ones are forgotten.
+    max_active : int
+        Jobs queued or running at once, over all owners.
+    """
+
+    def __init__(self, keep: int = 20, max_active: int = MAX_ACTIVE_JOBS) -> None:
         self._ctx = mp.get_context("spawn")
-        self._queue = self._ctx.Queue()
-        self._cancel = self._ctx.Value("q", -1)
-        self._pool: ProcessPoolExecutor | None = None
         self._jobs: dict[int, dict[str, Any]] = {}
+        self._pending: collections.deque[int] = collections.deque()
         self._ids = itertools.count(1)
-        self._lock = threading.Lock()
-        self._keep = keep
-        threading.Thread(target=self._listen, name="defection-progress", daemon=True).start()
+        self._lock = threading.RLock()
+        self._keep, self._max_active = keep, max_active
+        self._worker = None
+        self._sent: int | None = None  # the job the worker holds
+        self._closed = False
+        self._new_channels()
+        threading.Thread(target=self._supervise, name="defection-jobs", daemon=True).start()
 
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=self._ctx, initializer=_worker_init,
-                                             initargs=(self._queue, self._cancel, os.getpid()))
-        return self._pool
+    # --- the worker process
+    def _new_channels(self) -> None:
+        self._tasks, self._events = self._ctx.Queue(), self._ctx.Queue()
+        self._cancel = self._ctx.Value("q", -1, lock=False)
+        for q in (self._tasks, self._events):  # never wait at exit for a pipe that a dead worker no longer reads
+            q.cancel_join_thread()
 
-    def _listen(self) -> None:
-        while True:
-            try:
-                job_id, done = self._queue.get()
-            except (EOFError, OSError):  # pragma: no cover - interpreter shutting down
-                return
-            with self._lock:
-                job = self._jobs.get(job_id)
-                if job is not None and job["state"] in ("queued", "running"):
-                    job["state"] = "running"
-                    job["done"] = max(job["done"], done)
+    def _start_worker(self) -> None:
+        if self._closed or (self._worker is not None and self._worker.is_alive()):
+            return
+        if self._worker is not None:  # it died: its pipes may hold half a message
+            self._new_channels()
+        proc = self._ctx.Process(target=_worker_main, name="defection-worker", daemon=True,
+                                 args=(self._tasks, self._events, self._cancel, os.getpid()))
+        with _sigint_ignored_in_child():
+            proc.start()
+        self._worker = proc
+
+    def worker_pids(self) -> list[int]:
+        with self._lock:
+            return [self._worker.pid] if self._worker is not None and self._worker.is_alive() else []
 
     def warm(self) -> None:
         """Start the worker now, so the first run does not wait for imports and compilation."""
-        try:
-            self._executor().submit(warm_up)
-        except Exception:  # pragma: no cover - best effort
-            pass
-
-    def submit(self, spec: dict[str, Any]) -> int:
-        job_id = next(self._ids)
-        total = len(spec["settings"]) * len(spec["seeds"]) * int(spec["days"])
-        job = {"id": job_id, "state": "queued", "done": 0, "total": total, "error": None, "result": None,
-               "spec": spec, "future": None}
         with self._lock:
-            self._jobs[job_id] = job
+            self._start_worker()
+
+    def _dispatch(self) -> None:
+        """Send the next queued job to the worker if it holds none (call with the lock held)."""
+        if self._sent is not None or not self._pending or self._closed:
+            return
+        self._start_worker()
+        job_id = self._pending.popleft()
+        self._sent = job_id
+        self._cancel.value = -1
+        self._tasks.put((job_id, self._jobs[job_id]["spec"]))
+
+    def _supervise(self) -> None:
+        """Apply the worker's events; notice a dead worker and fail its job instead of waiting for ever."""
+        while not self._closed:
+            try:
+                kind, job_id, payload = self._events.get(timeout=0.25)
+            except queue.Empty:
+                self._check_worker()
+                continue
+            except (EOFError, OSError, ValueError):  # channels replaced or closed
+                time.sleep(0.05)
+                continue
+            with self._lock:
+                self._apply(kind, job_id, payload)
+
+    def _apply(self, kind: str, job_id: int, payload) -> None:
+        """One event from the worker: progress, or the end of the job it holds (then send the next)."""
+        job = self._jobs.get(job_id)
+        active = job is not None and job["state"] in ACTIVE
+        if kind in ("progress", "running"):
+            if active:
+                job["state"] = "running"
+                job["done"] = max(job["done"], payload or 0)
+            return
+        if active and kind == "done":
+            job["state"], job["done"], job["result"] = "done", job["total"], payload
+        elif active and kind == "cancelled":
+            job["state"] = "cancelled"
+        elif active:
+            job["state"], job["error"] = "error", payload
+        if self._sent == job_id:
+            self._sent = None
+        self._dispatch()
+
+    def _check_worker(self) -> None:
+        with self._lock:
+            if self._sent is None or self._closed or (self._worker is not None and self._worker.is_alive()):
+                return
+            job = self._jobs.get(self._sent)
+            if job is not None and job["state"] in ACTIVE:
+                code = self._worker.exitcode if self._worker is not None else None
+                job["state"], job["error"] = "error", f"the worker process stopped (exit code {code})."
+            self._sent = None
+            self._dispatch()
+
+    # --- the jobs
+    def submit(self, spec: dict[str, Any], owner: str) -> int:
+        """Queue a job for ``owner`` (a browser tab); :class:`JobRefused` says which limit it breaks."""
+        if not isinstance(owner, str) or not owner:
+            raise JobRefused("this page has no session id. Reload the page.")
+        check_limits(spec)
+        with self._lock:
+            if self._closed:
+                raise JobRefused("the dashboard is shutting down.")
+            mine = [j["id"] for j in self._jobs.values() if j["owner"] == owner and j["state"] in ACTIVE]
+            if mine:
+                raise JobRefused(f"job #{mine[0]} from this page is still queued or running: wait for it to "
+                                 f"finish or cancel it. Each page runs one job at a time.")
+            active = sum(j["state"] in ACTIVE for j in self._jobs.values())
+            if active >= self._max_active:
+                raise JobRefused(f"the server already has {active} jobs queued or running, its limit "
+                                 f"({self._max_active}). Wait for one to finish, or cancel one.")
+            job_id = next(self._ids)
+            total = len(spec["settings"]) * len(spec["seeds"]) * int(spec["days"])
+            self._jobs[job_id] = {"id": job_id, "owner": owner, "state": "queued", "done": 0, "total": total,
+                                  "error": None, "result": None, "spec": spec}
+            self._pending.append(job_id)
             self._trim()
-        try:
-            future = self._executor().submit(run_ensemble, job_id, spec)
-        except BrokenProcessPool:
-            self._pool = None
-            future = self._executor().submit(run_ensemble, job_id, spec)
-        job["future"] = future
-        future.add_done_callback(lambda fut, job_id=job_id: self._finish(job_id, fut))
+            self._dispatch()
         return job_id
 
-    def _finish(self, job_id: int, fut) -> None:
-        with self._lock:
-            job = self._jobs.get(job_id)
-            if job is None:
-                return
-            try:
-                job["result"] = fut.result()
-                job["state"], job["done"] = "done", job["total"]
-            except (Cancelled, CancelledError):
-                job["state"] = "cancelled"
-            except BrokenProcessPool as exc:
-                self._pool = None
-                job["state"], job["error"] = "error", f"the worker process stopped ({exc})."
-            except Exception as exc:  # a user-facing message, never a traceback
-                job["state"], job["error"] = "error", str(exc) or type(exc).__name__
-
     def _trim(self) -> None:
-        finished = [k for k, j in self._jobs.items() if j["state"] in ("done", "cancelled", "error")]
+        finished = [k for k, j in self._jobs.items() if j["state"] in FINISHED]
         for k in finished[: max(0, len(self._jobs) - self._keep)]:
             del self._jobs[k]
 
-    def status(self, job_id: int | None) -> dict[str, Any]:
+    def _own(self, job_id: Any, owner: Any) -> dict[str, Any] | None:
+        job = self._jobs.get(job_id) if isinstance(job_id, int) else None
+        return job if job is not None and job["owner"] == owner else None
+
+    def status(self, job_id: Any, owner: Any) -> dict[str, Any]:
+        """State, days done and total of ``owner``'s job; 'unknown' for anyone else's."""
         with self._lock:
-            job = self._jobs.get(job_id) if job_id is not None else None
+            job = self._own(job_id, owner)
             if job is None:
-                return {"state": "unknown", "done": 0, "total": 0, "error": None}
-            return {k: job[k] for k in ("id", "state", "done", "total", "error")}
+                return {"id": None, "state": "unknown", "done": 0, "total": 0, "error": None, "ahead": 0}
+            ahead = list(self._pending).index(job_id) + (self._sent is not None) if job_id in self._pending else 0
+            return {**{k: job[k] for k in ("id", "state", "done", "total", "error")}, "ahead": ahead}
 
-    def result(self, job_id: int | None) -> dict[str, Any] | None:
+    def result(self, job_id: Any, owner: Any) -> dict[str, Any] | None:
+        """The finished job's own results (each labelled with its job id), or None."""
         with self._lock:
-            job = self._jobs.get(job_id) if job_id is not None else None
-            return job["result"] if job is not None else None
+            job = self._own(job_id, owner)
+            return job["result"] if job is not None and job["state"] == "done" else None
 
-    def cancel(self, job_id: int | None) -> None:
+    def cancel(self, job_id: Any, owner: Any) -> None:
+        """Cancel ``owner``'s job only: dropped from the queue, or stopped within a simulated day."""
         with self._lock:
-            job = self._jobs.get(job_id) if job_id is not None else None
-            if job is None or job["state"] not in ("queued", "running"):
+            job = self._own(job_id, owner)
+            if job is None or job["state"] not in ACTIVE:
                 return
-            self._cancel.value = job_id
-            fut = job["future"]
-        if fut is not None and fut.cancel():
-            with self._lock:
+            if job_id in self._pending:
+                self._pending.remove(job_id)
                 job["state"] = "cancelled"
+            elif self._sent == job_id:
+                self._cancel.value = job_id  # read by this job's progress callback only
 
-    def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+    def shutdown(self, grace: float = 1.0) -> None:
+        """Cancel every job and stop the worker (terminated, then killed, within ~``2 * grace`` s)."""
+        with self._lock:
+            self._closed = True
+            for job in self._jobs.values():
+                if job["state"] in ACTIVE:
+                    job["state"] = "cancelled"
+            self._pending.clear()
+            worker, self._worker = self._worker, None
+        if worker is not None and worker.is_alive():
+            worker.terminate()
+            worker.join(grace)
+            if worker.is_alive():
+                worker.kill()
+                worker.join(grace)

@@ -5,7 +5,8 @@ from typing import Any
 
 from dash import dcc, html
 
-from defection.dashboard.i18n import LANG_NAMES, t
+from defection.i18n import LANG_NAMES, t
+from defection.dashboard.jobs import MAX_UPLOAD_BYTES
 
 # (group label key, [(parameter key, step, slider range if the scenario documents none)])
 LEVER_GROUPS: list[tuple[str, list[tuple[str, float, tuple[float, float] | None]]]] = [
@@ -100,7 +101,7 @@ def scenario_view(names: list[str], default: str) -> html.Div:
                      clearable=False, searchable=False, className="scenario-select"),
         html.P(T("scenario.upload"), className="hint"),
         dcc.Upload(id="scenario-upload", children=html.Div(T("scenario.drop")), accept=".toml,text/plain",
-                   multiple=False, max_size=1_000_000, className="upload"),
+                   multiple=False, max_size=MAX_UPLOAD_BYTES, className="upload"),
         html.Div(id="scenario-message", className="message", role="status"),
         html.Div([T("scenario.loaded"), ": ", html.Strong(default, id="scenario-current")], className="current"),
     ])
@@ -140,7 +141,11 @@ def compare_view() -> html.Div:
     ])
 
 
-def layout(names: list[str], default: str, values: dict[str, Any]) -> html.Div:
+def layout(names: list[str], default: str, values: dict[str, Any], tab_id: str | None = None) -> html.Div:
+    """The page; ``tab_id`` keys this page's jobs in the server's queue (a new one per page load)."""
+    import uuid
+
+    tab_id = tab_id or uuid.uuid4().hex
     return html.Div(id="root", lang="en", className="root", children=[
         html.Header(className="header", children=[
             html.Div([html.H1(T("app.title")), html.P(T("app.subtitle"), className="subtitle")]),
@@ -159,6 +164,7 @@ def layout(names: list[str], default: str, values: dict[str, Any]) -> html.Div:
             dcc.Tab(id="tab-compare", label=t("tab.compare"), value="compare", children=compare_view()),
         ]),
         dcc.Store(id="scenario-store", data={"name": default, "toml": None, "filename": None}),
+        dcc.Store(id="tab-id", data=tab_id),
         dcc.Store(id="job-store", data={"job": None, "kind": None}),
         dcc.Store(id="result-store", data=None),
         dcc.Store(id="compare-result-store", data=None),

@@ -28,6 +28,11 @@ def rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def region_names() -> tuple[str, ...]:
+    """The 15 states and regions, in the census order that the model's region index follows."""
+    return tuple(r["region"] for r in rows("regions-2014-census"))
+
+
 def observed(name: str = "myanmar-2021-early") -> dict[str, list[tuple[str, float, str]]]:
     """National observations by series: ``{series: [(iso date, value, bound), ...]}``."""
     out: dict[str, list[tuple[str, float, str]]] = {}

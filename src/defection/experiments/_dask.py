@@ -1,13 +1,15 @@
 """Dask pieces that need ``distributed`` imported (kept apart so that importing the package stays fast)."""
 from __future__ import annotations
 
+import os
+
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from defection.experiments.executor import warm_up
+from defection.experiments import models
 
 
 class WarmUpPlugin(WorkerPlugin):
-    """Runs on every worker, including one the nanny restarts after a crash: one numba thread, kernels loaded."""
+    """Runs on every worker, including one the nanny restarts after a crash: one thread, kernels loaded."""
 
     idempotent = True
 
@@ -15,4 +17,7 @@ class WarmUpPlugin(WorkerPlugin):
         self.model_name = model_name
 
     def setup(self, worker) -> None:
-        warm_up(self.model_name)
+        os.environ["NUMBA_NUM_THREADS"] = "1"
+        model = models.get(self.model_name)
+        model.single_thread()
+        model.warm_up()

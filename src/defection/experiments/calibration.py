@@ -8,20 +8,30 @@ and for an observation that is a lower bound ("at least 600") only a shortfall c
 r_i = min(0, log1p(sim_i) - log1p(obs_i)). Each series gets total weight 1, shared among its
 dates, so a series with many points does not drown one with few.
 
-Generations run one at a time, each from a fresh ABCSMC loaded from the history, with
-NumPy's global generator reseeded from (seed, generation): a calibration killed between
-generations resumes from the history with the same command and ends with the same posterior.
-The model's own seed for a particle is a hash of its parameter values.
+Generations run one at a time, each from a fresh ABCSMC loaded from the history: a calibration
+killed between generations resumes from the history with the same command and ends with the same
+posterior. The history is the user's record: it is never deleted or rewritten by anything but
+pyabc's own next generation. A history that cannot be resumed (in use by another process, not a
+pyabc database, written by an incompatible pyabc, or for another problem) is left as it is and
+refused with the reason.
+
+Randomness comes from named children of ``SeedSequence(seed)`` (:func:`stream`), passed explicitly
+as generators. pyabc itself takes no generator: it draws from NumPy's legacy global one, so
+:func:`pyabc_random_state` sets that state from the calibration's stream for the length of one
+generation and restores it afterwards. The model's own seed for a particle is a hash of its
+parameter values, so any sampler gives a particle the same simulation.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import logging
 import math
 import os
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -114,8 +124,12 @@ def _read_rows(source: str) -> list[dict[str, str]]:
     if not path.is_file():
         raise DefectionError(f"--data '{source}': no such data set or file.{did_you_mean(source, data.DATASETS)} "
                              f"Shipped data sets: {', '.join(data.DATASETS)}; or give a CSV path.")
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+    except UnicodeDecodeError:
+        raise DefectionError(f"--data {source}: not a CSV text file (it is not UTF-8 text). Give a CSV with columns "
+                             "date, series, value, bound.") from None
     missing = {"date", "series", "value"} - set(rows[0] if rows else {})
     if missing:
         raise DefectionError(f"--data {source}: the CSV lacks column(s) {', '.join(sorted(missing))}.")
@@ -180,8 +194,29 @@ def observed_stats(obs: list[Observation]) -> dict[str, float]:
     return {o.stat: o.value for o in obs}
 
 
-def generation_seed(seed: int, t: int) -> int:
-    return int(np.random.SeedSequence([int(seed), 0xCA1, int(t)]).generate_state(1)[0])
+# The independent random streams of a calibration or forecast: children of SeedSequence(seed), by position.
+STREAMS = ("abc-generation", "posterior-draws", "predictive-runs")
+
+
+def stream(seed: int, name: str, *index: int) -> np.random.SeedSequence:
+    """The seed sequence of stream ``name`` (one of :data:`STREAMS`), e.g. ``stream(seed, "abc-generation", t)``."""
+    return np.random.SeedSequence(int(seed), spawn_key=(STREAMS.index(name), *index))
+
+
+def generator(seed: int, name: str, *index: int) -> np.random.Generator:
+    """A generator on stream ``name`` of ``seed`` (see :func:`stream`)."""
+    return np.random.Generator(np.random.PCG64(stream(seed, name, *index)))
+
+
+@contextlib.contextmanager
+def pyabc_random_state(seq: np.random.SeedSequence) -> Iterator[None]:
+    """NumPy's legacy global state, which pyabc draws from, set from ``seq`` inside the block and restored after."""
+    saved = np.random.get_state()
+    np.random.set_state(np.random.RandomState(np.random.MT19937(seq)).get_state())
+    try:
+        yield
+    finally:
+        np.random.set_state(saved)
 
 
 @dataclass
@@ -196,20 +231,28 @@ class Job:
     seed: int
 
 
-def _sampler(workers: int, scheduler: str | None):
+@contextlib.contextmanager
+def sampler(workers: int, scheduler: str | None) -> Iterator[Any]:
+    """The pyabc sampler of a whole calibration; a Dask client opened for it is closed on leaving."""
     import pyabc
 
-    if scheduler:
-        from distributed import Client
+    if not scheduler:
+        yield pyabc.sampler.SingleCoreSampler() if workers <= 1 else \
+            pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+        return
+    from distributed import Client
 
-        try:
-            client = Client(scheduler, timeout=10)
-        except OSError as exc:
-            raise DefectionError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc}).") from None
-        return pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=20)
-    if workers <= 1:
-        return pyabc.sampler.SingleCoreSampler()
-    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+    try:
+        client = Client(scheduler, timeout=10)
+    except (OSError, TimeoutError) as exc:
+        raise DefectionError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc}).") from None
+    with client:
+        yield pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=20)
+
+
+LOCK_NAME = ".calibrate.lock"  # held while a calibration writes its directory
+PYABC_TABLES = {"version", "abc_smc", "populations", "models", "particles", "parameters", "samples",
+                "summary_statistics"}
 
 
 def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list[str], population: int,
@@ -217,60 +260,140 @@ def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list
               overrides: list[str] | None = None, predictive_draws: int = 40,
               progress: Callable[[int, float], None] | None = None) -> dict[str, Any]:
     """Run (or resume) ABC-SMC and write posterior.parquet, posterior_summary.json and the figures."""
-    import pyabc
+    from filelock import FileLock, Timeout
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
     logging.getLogger("pyabc").setLevel(logging.WARNING)
     if population < 2 or generations < 1:
         raise DefectionError(f"--population must be at least 2 and --generations at least 1 "
                              f"(got {population} and {generations}).")
+    if workers is not None and workers < 0:
+        raise DefectionError(f"--workers {workers}: give a number of local processes, 1 or more.")
     sc = api.resolve(scenario, overrides)
     fits = parse_fits(list(fit_specs) or list(DEFAULT_FITS))
     obs = load_observations(data_source, sc.run.start)
     job = Job(sc.model_dump(mode="json"), data_source, [asdict(f) for f in fits], population, generations, seed)
     out = Path(out)
-    db_path = out / "history.db"
-    job_path = out / "job.json"
-    if out.is_dir() and any(out.iterdir()) and not job_path.exists():
+    if out.is_dir() and any(p.name != LOCK_NAME for p in out.iterdir()) and not (out / "job.json").exists():
         raise DefectionError(f"--out {out} is not empty and holds no calibration to resume. Choose a new directory.")
     out.mkdir(parents=True, exist_ok=True)
-    if db_path.exists():
-        previous = json.loads(job_path.read_text()) if job_path.exists() else None
-        if previous != json.loads(json.dumps(asdict(job), default=str)):
-            raise DefectionError(f"{out} holds a different calibration (see its job.json). Use a new --out directory "
-                                 "to start another, or the same command as before to resume.")
+    try:
+        with FileLock(out / LOCK_NAME, timeout=0):
+            _check_job(out, job)
+            workers = workers if workers is not None else (os.cpu_count() or 1)
+            simulator = Simulator(sc, fits, obs, seed, single_thread=workers > 1 and not scheduler)
+            run_id = _run_generations(out, simulator, fits, obs, population, generations, seed, workers, scheduler,
+                                      progress)
+            return finish(out, sc, fits, obs, seed, predictive_draws, run_id=run_id)
+    except Timeout:
+        raise DefectionError(f"--out {out}: another `defection calibrate` is writing this directory (it holds "
+                             f"{out / LOCK_NAME}). Wait for it to finish, or choose another --out.") from None
+
+
+def _check_job(out: Path, job: Job) -> None:
+    """Write job.json for a new calibration; refuse a directory that holds a different one."""
+    job_path = out / "job.json"
+    wanted = json.loads(json.dumps(asdict(job), default=str))
+    if job_path.exists():
+        try:
+            previous = json.loads(job_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DefectionError(f"{job_path} cannot be read ({exc}), so {out} cannot be resumed; it was left as "
+                                 f"it is. Use a new --out directory.") from None
+        if {k: v for k, v in previous.items() if k != "versions"} != wanted:
+            raise DefectionError(f"{out} holds a different calibration (see its job.json). Use a new --out "
+                                 "directory to start another, or the same command as before to resume.")
+    elif (out / "history.db").exists():
+        raise DefectionError(f"{out / 'history.db'} has no job.json beside it, so what it calibrates is unknown; "
+                             f"it was left as it is. Use a new --out directory.")
     else:
-        write_json(job_path, asdict(job))
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    simulator = Simulator(sc, fits, obs, seed, single_thread=workers > 1 and not scheduler)
-    prior = pyabc.Distribution(**{f.key: pyabc.RV("uniform", f.lo, f.hi - f.lo) for f in fits})
-    db = f"sqlite:///{db_path}"
-    done = _generations_done(db_path)
-    for t in range(done, generations):
-        np.random.seed(generation_seed(seed, t) % 2**32)
-        abc = pyabc.ABCSMC(simulator, prior, make_distance(obs), population_size=population,
-                           sampler=_sampler(workers, scheduler))
-        if t == 0:
-            abc.new(db, observed_stats(obs))
-        else:
-            abc.load(db, 1)
-        history = abc.run(max_nr_populations=1)
-        if progress is not None:
-            progress(t + 1, float(history.get_all_populations()["epsilon"].iloc[-1]))
-    return finish(out, sc, fits, obs, seed, predictive_draws)
+        write_json(job_path, {**wanted, "versions": _versions()})
 
 
-def _generations_done(db_path: Path) -> int:
-    if not db_path.exists():
-        return 0
+def _versions() -> dict[str, str]:
+    import importlib.metadata as md
+
+    from pyabc.storage.version import __db_version__
+
+    return {"pyabc": md.version("pyabc"), "pyabc_database": str(__db_version__)}
+
+
+def _run_generations(out: Path, simulator: Simulator, fits: list[Fit], obs: list[Observation], population: int,
+                     generations: int, seed: int, workers: int, scheduler: str | None,
+                     progress: Callable[[int, float], None] | None) -> int:
+    """Run the generations not yet in ``out/history.db``, one ABCSMC each; return the history's run id."""
     import pyabc
 
+    db_path = out / "history.db"
+    run_id, done = read_history(db_path)
+    prior = pyabc.Distribution(**{f.key: pyabc.RV("uniform", f.lo, f.hi - f.lo) for f in fits})
+    db = f"sqlite:///{db_path}"
+    with sampler(workers, scheduler) as abc_sampler:
+        for t in range(done, generations):
+            with pyabc_random_state(stream(seed, "abc-generation", t)):
+                abc = pyabc.ABCSMC(simulator, prior, make_distance(obs), population_size=population,
+                                   sampler=abc_sampler)
+                if t == 0:  # a new run; one killed before its first generation stays in the history, unused
+                    history = abc.new(db, observed_stats(obs))
+                else:
+                    history = _load(abc, db_path, run_id)
+                run_id = history.id
+                history = abc.run(max_nr_populations=1)
+            if progress is not None:
+                progress(t + 1, float(history.get_all_populations()["epsilon"].iloc[-1]))
+    return run_id
+
+
+def _load(abc, db_path: Path, run_id: int):
     try:
-        history = pyabc.History(f"sqlite:///{db_path}", _id=1)
-        return int(history.max_t) + 1
-    except Exception:  # an empty or half-created history: start again
-        db_path.unlink()
-        return 0
+        return abc.load(f"sqlite:///{db_path}", run_id)
+    except Exception as exc:  # noqa: BLE001 - whatever pyabc raises, the record is kept and the reason given
+        raise DefectionError(f"{db_path} cannot be resumed by pyabc {_versions()['pyabc']} ({type(exc).__name__}: "
+                             f"{exc}); it was left as it is. Install the pyabc version in job.json, or start "
+                             f"again with a new --out directory.") from None
+
+
+def read_history(db_path: Path) -> tuple[int | None, int]:
+    """(run id, generations done) of the newest run in a pyabc history; (None, 0) if there is no file.
+
+    Read with SQLite directly, read-only, so that a file that is not a complete pyabc history is
+    never touched by pyabc (which would add its tables). Raises DefectionError with the reason for a
+    history that cannot be resumed; the file is left as it is.
+    """
+    if not db_path.exists():
+        return None, 0
+    kept = "it was left as it is. Move it away or choose a new --out directory to start another calibration"
+    with open(db_path, "rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise DefectionError(f"{db_path} is not an SQLite database (damaged, or not written by `defection "
+                                 f"calibrate`); {kept}.")
+    try:
+        with contextlib.closing(sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)) as con:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not PYABC_TABLES <= tables:
+                raise DefectionError(f"{db_path} is not a pyabc history (it lacks the table(s) "
+                                     f"{', '.join(sorted(PYABC_TABLES - tables))}); {kept}.")
+            version = con.execute("SELECT version_num FROM version").fetchone()
+            run = con.execute("SELECT MAX(id) FROM abc_smc").fetchone()[0]
+            last_t = None if run is None else \
+                con.execute("SELECT MAX(t) FROM populations WHERE abc_smc_id = ?", (run,)).fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):
+            raise DefectionError(f"{db_path} cannot be read now: another process is writing it (it was left as it "
+                                 f"is). Wait for that process to finish, then run the same command to resume.") from None
+        raise DefectionError(f"{db_path} cannot be read (SQLite: {exc}); {kept}.") from None
+    except sqlite3.DatabaseError as exc:
+        raise DefectionError(f"{db_path} is damaged (SQLite: {exc}); {kept}.") from None
+    from pyabc.storage.version import __db_version__
+
+    if version is None or str(version[0]) != str(__db_version__):
+        found = "no version" if version is None else f"version {version[0]}"
+        raise DefectionError(f"{db_path} is a pyabc history of database {found}, and the installed pyabc "
+                             f"{_versions()['pyabc']} reads version {__db_version__}. Migrate it with pyabc's "
+                             f"`abc-migrate`, or install the pyabc version recorded in job.json; {kept}.")
+    if run is None:
+        return None, 0
+    return int(run), (int(last_t) + 1 if last_t is not None and last_t >= 0 else 0)
 
 
 def posterior_table(history, fits: list[Fit]) -> pa.Table:
@@ -297,10 +420,18 @@ def summarize_posterior(table: pa.Table, fits: list[Fit]) -> dict[str, dict[str,
 
 
 def finish(out: Path, sc: Scenario, fits: list[Fit], obs: list[Observation], seed: int,
-           predictive_draws: int = 40) -> dict[str, Any]:
+           predictive_draws: int = 40, run_id: int | None = None) -> dict[str, Any]:
+    """Write the posterior, its summary, the figures and the manifest from the history's last generation.
+
+    The figure's posterior predictive draws are simulated here (the plotting code only draws arrays).
+    """
     import pyabc
 
-    history = pyabc.History(f"sqlite:///{out / 'history.db'}", _id=1)
+    from defection.report.calibration import PANELS, fit_plot, pairs_plot
+
+    if run_id is None:
+        run_id, _ = read_history(out / "history.db")
+    history = pyabc.History(f"sqlite:///{out / 'history.db'}", _id=run_id)
     table = posterior_table(history, fits)
     write_parquet(out / "posterior.parquet", table)
     summary = {
@@ -310,9 +441,11 @@ def finish(out: Path, sc: Scenario, fits: list[Fit], obs: list[Observation], see
         "posterior": summarize_posterior(table, fits),
     }
     write_json(out / "posterior_summary.json", summary)
-    from defection.report.calibration import fit_plot, pairs_plot
-
-    fit_plot(out / "fit.png", sc, fits, table, obs, seed, draws=predictive_draws)
+    days = max(o.day for o in obs) + 15
+    particles = draw_particles(table, predictive_draws, generator(seed, "posterior-draws"))
+    sims = simulate_draws(sc, fits, particles, days, generator(seed, "predictive-runs"),
+                          series=tuple(s for s, _ in PANELS))
+    fit_plot(out / "fit.png", dates_from(sc.run.start, days), sims, obs)
     pairs_plot(out / "pairs.png", fits, table)
     write_json(out / "manifest.json", manifest("calibration", sc.model_dump(mode="json"), seed,
                                                fits=[asdict(f) for f in fits], observations=[asdict(o) for o in obs],
@@ -320,9 +453,13 @@ def finish(out: Path, sc: Scenario, fits: list[Fit], obs: list[Observation], see
     return summary
 
 
-def draw_particles(table: pa.Table, n: int, seed: int) -> list[dict[str, float]]:
-    """``n`` particles drawn by weight (with replacement), reproducibly."""
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 0xF0CA])))
+def dates_from(start: dt.date, days: int) -> np.ndarray:
+    """The simulated dates, ``days`` of them from ``start``, as datetime64[D]."""
+    return np.datetime64(start) + np.arange(days).astype("timedelta64[D]")
+
+
+def draw_particles(table: pa.Table, n: int, rng: np.random.Generator) -> list[dict[str, float]]:
+    """``n`` particles drawn by weight (with replacement) with ``rng``."""
     w = table.column("weight").to_numpy()
     idx = rng.choice(len(w), size=n, p=w / w.sum())
     keys = [c for c in table.column_names if c != "weight"]
@@ -333,13 +470,15 @@ FORECAST_SERIES = ("defected", "defected_civilian", "defected_paramilitary", "qu
                    "civilians_killed", "civilians_arrested", "civilians_detained", "civilians_active")
 
 
-def simulate_draws(sc: Scenario, fits: list[Fit], particles: list[dict[str, float]], days: int, seed: int,
-                   series=FORECAST_SERIES, progress: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
-    """Run one simulation per particle; return each series as an array of shape (draws, days)."""
+def simulate_draws(sc: Scenario, fits: list[Fit], particles: list[dict[str, float]], days: int,
+                   rng: np.random.Generator, series=FORECAST_SERIES,
+                   progress: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
+    """Run one simulation per particle, its model seed drawn with ``rng``; return each series as an
+    array of shape (draws, days)."""
     out = {s: np.zeros((len(particles), days)) for s in series}
+    run_seeds = rng.integers(0, 2**63 - 1, size=len(particles), endpoint=True)
     for k, params in enumerate(particles):
-        run_seed = int(np.random.SeedSequence([int(seed), 0x5EED, k]).generate_state(1)[0] >> 1)
-        result = api.run(sc, seed=run_seed, days=days, overrides=overrides_for(params, fits))
+        result = api.run(sc, seed=int(run_seeds[k]), days=days, overrides=overrides_for(params, fits))
         for s in series:
             out[s][k] = result.series(s)
         if progress is not None:
@@ -373,9 +512,9 @@ def forecast(cal_dir: Path, until: dt.date, draws: int, out: Path, seed: int = 0
     days = (until - sc.run.start).days + 1
     if days < 1:
         raise DefectionError(f"--until {until} is before the scenario starts ({sc.run.start}).")
-    particles = draw_particles(table, draws, seed)
-    sims = simulate_draws(sc, fits, particles, days, seed, progress=progress)
-    dates = np.datetime64(sc.run.start) + np.arange(days).astype("timedelta64[D]")
+    particles = draw_particles(table, draws, generator(seed, "posterior-draws"))
+    sims = simulate_draws(sc, fits, particles, days, generator(seed, "predictive-runs"), progress=progress)
+    dates = dates_from(sc.run.start, days)
     qs = (0.05, 0.25, 0.5, 0.75, 0.95)
     frames = {"date": [], "series": []} | {f"q{int(q * 100):02d}": [] for q in qs}
     for s, values in sims.items():

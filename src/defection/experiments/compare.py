@@ -11,7 +11,6 @@ divided by the mean extra defections (both paired), when the policy adds defecti
 """
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Any
@@ -20,10 +19,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from defection.engine.outputs import atomic_write_bytes, write_json, write_parquet
+from defection.engine.outputs import write_json, write_parquet
 from defection.errors import DefectionError, ScenarioError, did_you_mean
 from defection.experiments import models
-from defection.experiments.executor import Plan, Progress, execute
+from defection.experiments.executor import execute
+from defection.experiments.plan import Plan, Progress
 
 BASELINE = "status-quo"
 OUTCOMES = ("defected", "defected_civilian", "defected_paramilitary", "coercive_capacity_min_share",
@@ -105,7 +105,8 @@ def plan_compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str
     base = base_sc.model_dump(mode="json")
     for name, settings, _ in entries:
         try:
-            scenarios.from_dict(base, [f"{k}={v}" for k, v in settings.items()], origin=f"policy '{name}'")
+            scenarios.from_dict(base, [f"{k}={v}" for k, v in settings.items()], origin=f"policy '{name}'",
+                               override_label="")
         except ScenarioError as exc:
             raise DefectionError(f"--policy {name}: {exc}") from None
     sim = models.get("defection")
@@ -136,10 +137,23 @@ def compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str, ...
     return result
 
 
-def _t90(n: int) -> float:
+def paired_interval(differences: np.ndarray, level: float = 0.90) -> tuple[float | None, float | None]:
+    """Student-t confidence interval of the mean of paired differences (``scipy.stats.t.interval``).
+
+    None for fewer than 2 pairs; a point when every difference is the same (scipy gives NaN for a
+    zero scale, but the mean is then known exactly).
+    """
     from scipy import stats
 
-    return float(stats.t.ppf(0.95, n - 1)) if n > 1 else float("nan")
+    n = len(differences)
+    if n < 2:
+        return None, None
+    mean = float(differences.mean())
+    sem = float(stats.sem(differences))
+    if sem == 0.0:
+        return mean, mean
+    lo, hi = stats.t.interval(level, df=n - 1, loc=mean, scale=sem)
+    return float(lo), float(hi)
 
 
 def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
@@ -165,14 +179,13 @@ def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
             ok = ~np.isnan(v)
             d = data[o][i] - data[o][0]
             dok = d[~np.isnan(d)]
-            half = _t90(len(dok)) * dok.std(ddof=1) / np.sqrt(len(dok)) if len(dok) > 1 else float("nan")
+            diff_lo, diff_hi = paired_interval(dok)
             rows.append({"policy": name, "outcome": o, "n": int(ok.sum()),
                          "mean": float(v[ok].mean()) if ok.any() else None,
                          "p05": float(np.percentile(v[ok], 5)) if ok.any() else None,
                          "p95": float(np.percentile(v[ok], 95)) if ok.any() else None,
                          "diff_mean": float(dok.mean()) if len(dok) else None,
-                         "diff_lo": float(dok.mean() - half) if len(dok) > 1 else None,
-                         "diff_hi": float(dok.mean() + half) if len(dok) > 1 else None})
+                         "diff_lo": diff_lo, "diff_hi": diff_hi})
         dd = data["defected"][i] - data["defected"][0]
         dc = data["programme_cost"][i] - data["programme_cost"][0]
         both = ~np.isnan(dd) & ~np.isnan(dc)
@@ -198,11 +211,9 @@ def _series(out: Path, columns: list[str]) -> pa.Table:
 
 def figure(plan: Plan, out: Path, path: Path) -> None:
     """Mean and 5–95% band over time of each policy, for the key series."""
-    import matplotlib
+    from defection.report.figures import pyplot, write_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     ts = _series(out, list(SERIES))
     runs = ts.column("run").to_numpy()
     days = int(plan.base["run"]["days"])
@@ -228,8 +239,4 @@ def figure(plan: Plan, out: Path, path: Path) -> None:
     fig.suptitle(f"{plan.base.get('name', '')}: {plan.replicates} paired runs per policy (mean, 5–95% band)",
                  fontsize=11)
     fig.autofmt_xdate()
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
+    write_png(fig, path, tight=True)

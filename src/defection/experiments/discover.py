@@ -9,7 +9,6 @@ ema_workbench is an optional extra: ``pip install 'defection[discover]'``.
 """
 from __future__ import annotations
 
-import io
 import math
 import warnings
 from pathlib import Path
@@ -18,9 +17,9 @@ from typing import Any
 import numpy as np
 import pyarrow.parquet as pq
 
-from defection.engine.outputs import atomic_write_bytes, write_json
+from defection.engine.outputs import write_json
 from defection.errors import DefectionError, did_you_mean
-from defection.experiments.executor import read_manifest
+from defection.experiments.store import read_manifest
 
 
 def _prim():
@@ -99,10 +98,9 @@ def discover(path: str | Path, outcome: str = "defected", *, above: float | None
 
 
 def figure(result: dict[str, Any], out: Path) -> None:
-    import matplotlib
+    from defection.report.figures import pyplot, write_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     traj = result["trajectory"]
     fig, ax = plt.subplots(figsize=(5.5, 4.2))
@@ -115,8 +113,4 @@ def figure(result: dict[str, Any], out: Path) -> None:
     ax.set_title(f"PRIM peeling trajectory: {result['rule']}", fontsize=10)
     fig.colorbar(sc, ax=ax, label="parameters restricted")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    atomic_write_bytes(out, buf.getvalue())
+    write_png(fig, out, tight=True)

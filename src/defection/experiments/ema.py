@@ -84,7 +84,9 @@ def default_uncertainties() -> list[str]:
             and not k.startswith(("support.", "run."))]
 
 
-SCRIPT = '''"""EMA workbench model of `{name}`, written by `defection export-ema` (defection {version}).
+# The generated module's text. Every value substituted into it is a ``repr()`` literal (see
+# ``_render``), so no scenario text can end a string and become code: the docstring is constant.
+SCRIPT = '''"""EMA workbench model written by `defection export-ema`; SCENARIO_NAME names the scenario.
 
     from ema_model import get_model
     from ema_workbench import perform_experiments
@@ -97,13 +99,15 @@ import json
 
 from defection.experiments.ema import build_model
 
-SCENARIO = json.loads({scenario!r})
-UNCERTAINTIES = {uncertainties!r}
-LEVERS = {levers!r}
+SCENARIO_NAME = {name}
+DEFECTION_VERSION = {version}
+SCENARIO = json.loads({scenario})
+UNCERTAINTIES = {uncertainties}
+LEVERS = {levers}
 
 
 def get_model():
-    return build_model(SCENARIO, UNCERTAINTIES, LEVERS, name={model_name!r})
+    return build_model(SCENARIO, UNCERTAINTIES, LEVERS, name={model_name})
 
 
 if __name__ == "__main__":
@@ -116,6 +120,33 @@ if __name__ == "__main__":
     print(experiments.head())
     print({{k: v[:5] for k, v in outcomes.items() if getattr(v, "ndim", 1) == 1}})
 '''
+
+_LITERAL_TYPES = (str, int, float, bool, type(None), list, tuple, dict)
+
+
+def _render(**values: Any) -> str:
+    """``SCRIPT`` with each value written as its ``repr()``, the only form in which data enters the module.
+
+    Only plain data (strings, numbers, lists, dicts) is accepted: their ``repr`` is a Python literal
+    that evaluates back to the value and cannot contain a statement.
+    """
+    for key, value in values.items():
+        _check_plain(key, value)
+    return SCRIPT.format(**{key: repr(value) for key, value in values.items()})
+
+
+def _check_plain(key: str, value: Any) -> None:
+    if type(value) not in _LITERAL_TYPES:  # exact types: a subclass could override __repr__
+        raise TypeError(f"{key}: {type(value).__name__} is not plain data; refusing to write it as code")
+    if isinstance(value, float) and not np.isfinite(value):  # repr gives the names inf and nan, not literals
+        raise DefectionError(f"{key}: {value} cannot be written into the EMA model; give finite bounds.")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_plain(f"{key} key", k)
+            _check_plain(f"{key}[{k!r}]", v)
+    elif isinstance(value, (list, tuple)):
+        for k, v in enumerate(value):
+            _check_plain(f"{key}[{k}]", v)
 
 
 def export_script(scenario: Any = "myanmar-2021", out: str | Path = "ema_model.py", *,
@@ -139,10 +170,10 @@ def export_script(scenario: Any = "myanmar-2021", out: str | Path = "ema_model.p
     if dup:
         raise DefectionError(f"--vary/--lever {dup[0]}: a parameter is either an uncertainty or a lever, not both.")
     sc = api.resolve(scenario, overrides, days=days)
-    text = SCRIPT.format(name=sc.name, version=__version__,
-                         scenario=json.dumps(sc.model_dump(mode="json"), sort_keys=True),
-                         uncertainties=[v.to_dict() for v in unc], levers=[v.to_dict() for v in lev],
-                         model_name="defection")
+    text = _render(name=sc.name, version=__version__,
+                   scenario=json.dumps(sc.model_dump(mode="json"), sort_keys=True),
+                   uncertainties=[v.to_dict() for v in unc], levers=[v.to_dict() for v in lev],
+                   model_name="defection")
     from defection.engine.outputs import atomic_write_bytes
 
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,11 @@ def format_value(value: Any) -> str:
 
 
 class SimModel:
-    """Interface: ``parameter``, ``check_values``, ``run``; ``outcomes`` maps name -> Arrow type."""
+    """Interface of what an experiment runs.
+
+    ``parameter``, ``check_values`` and ``base`` are used when planning; ``single_thread``,
+    ``warm_up`` and ``run`` where the runs happen. ``outcomes`` maps name -> Arrow type.
+    """
 
     name = "abstract"
     outcomes: dict[str, pa.DataType] = {}
@@ -55,6 +59,16 @@ class SimModel:
 
     def check_values(self, vary) -> None:
         pass
+
+    def base(self, scenario: Any, overrides: list[str] | dict[str, Any] | None, days: int | None) -> dict[str, Any]:
+        """The fixed configuration every point starts from (stored in the plan and hashed)."""
+        return {}
+
+    def single_thread(self) -> None:
+        """Hold this process to one thread: in a Dask worker the parallelism comes from the workers."""
+
+    def warm_up(self) -> None:
+        """Load whatever the first run would load (compiled kernels), once per worker process."""
 
     def run(self, base: dict[str, Any], point: dict[str, Any], seed: int) -> tuple[dict[str, Any], pa.Table | None]:
         raise NotImplementedError  # pragma: no cover
@@ -95,6 +109,21 @@ class DefectionModel(SimModel):
             except ScenarioError as exc:
                 msg = str(exc).removeprefix("scenario is invalid: ")
                 raise DesignError(f"--vary {vary.key}={vary.lo:g}:{vary.hi:g}: {end} is not a valid value: {msg}") from None
+
+    def base(self, scenario, overrides, days):
+        from defection import api
+
+        return api.resolve(scenario, overrides, days=days).model_dump(mode="json")
+
+    def single_thread(self) -> None:
+        import numba
+
+        numba.set_num_threads(1)
+
+    def warm_up(self) -> None:
+        from defection import api
+
+        api.run(days=3, overrides={"force.n_officers": 200, "run.scale": 10000}, threads=1)
 
     def run(self, base, point, seed):
         from defection import api, scenarios

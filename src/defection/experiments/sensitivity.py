@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from defection.engine.outputs import write_json, write_parquet
 from defection.errors import DefectionError, did_you_mean
 from defection.experiments.design import MORRIS_LEVELS
-from defection.experiments.executor import read_manifest
+from defection.experiments.store import read_manifest
 
 DEFAULT_OUTPUTS = ("defected", "coercive_capacity_min_share", "civilians_killed")
 
@@ -111,15 +111,9 @@ def _first_by_point(design: pa.Table, name: str, n_points: int) -> np.ndarray:
 
 
 def figure(method: str, results: dict[str, dict[str, Any]], out: Path, conf_level: float) -> None:
-    import io
+    from defection.report.figures import pyplot, write_png
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from defection.engine.outputs import atomic_write_bytes
-
+    plt = pyplot()
     n = len(results)
     fig, axes = plt.subplots(1, n, figsize=(4.2 * n + 1, 3.6), squeeze=False)
     for ax, (output, r) in zip(axes[0], results.items()):
@@ -134,12 +128,10 @@ def figure(method: str, results: dict[str, dict[str, Any]], out: Path, conf_leve
             ax.barh(y + 0.2, r["sigma"], 0.4, label="sigma (interactions)", color="#DD8452")
             ax.set_xlabel(f"elementary effect ({conf_level:.0%} CI on mu*)")
         ax.set_yticks(y, names, fontsize=8)
+        for label in ax.get_yticklabels():  # parameter names: drawn literally
+            label.set_parse_math(False)
         ax.invert_yaxis()
         ax.set_title(output, fontsize=10)
         ax.axvline(0, color="grey", lw=0.5)
     axes[0][0].legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
-    atomic_write_bytes(out, buf.getvalue())
+    write_png(fig, out, dpi=110, tight=True)

@@ -8,7 +8,8 @@ import pyarrow as pa
 
 from defection.experiments import design as designs
 from defection.experiments import models
-from defection.experiments.executor import Outcome, Plan, Progress, execute
+from defection.experiments.executor import Outcome, execute
+from defection.experiments.plan import Plan, Progress
 
 
 def plan_sweep(scenario: Any = "myanmar-2021", vary: list[str] | tuple[str, ...] = (), *, design: str = "lhs",
@@ -25,12 +26,7 @@ def plan_sweep(scenario: Any = "myanmar-2021", vary: list[str] | tuple[str, ...]
         raise designs.DesignError(f"--chunk {chunk}: a chunk needs at least 1 run.")
     if seed < 0:
         raise designs.DesignError(f"--seed {seed}: seeds are non-negative integers.")
-    if model == "defection":
-        from defection import api
-
-        base = api.resolve(scenario, overrides, days=days).model_dump(mode="json")
-    else:
-        base = {}
+    base = sim.base(scenario, overrides, days)
     X = designs.sample(varies, design, samples, seed)
     points = [{v.key: (int(row[j]) if v.integer else float(row[j])) for j, v in enumerate(varies)} for row in X]
     labels = {v.key: (pa.int64() if v.integer else pa.float64(), [p[v.key] for p in points]) for v in varies}

@@ -31,7 +31,7 @@ def build(scenario: Scenario, seed: int | None = None) -> Simulation:
     """A ready-to-run simulation of ``scenario`` with its own seed (or ``seed``)."""
     seed = scenario.run.seed if seed is None else seed
     sim = Simulation(state=None, steps=SCHEDULE, seed=seed, streams=STREAMS, params=scenario)
-    sim.state = build_state(scenario, seed, sim.keys)
+    sim.state = build_state(scenario, sim.keys)
     sim.recorder = Recorder(scenario.run.days, metrics.COLUMNS)
     crackdown.deploy(sim)
     tw = sim.state.townships

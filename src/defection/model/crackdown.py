@@ -140,7 +140,7 @@ def crackdown(sim, day: int) -> None:
             sim.keys["crackdown"], day, tw.arrests_today, tw.deaths_today,
         )
     deaths, arrests = int(tw.deaths_today.sum()), int(tw.arrests_today.sum())
-    tw.violence *= 0.9
+    tw.violence *= 1.0 - p.community.violence_decay
     tw.violence += tw.deaths_today
     nat.killed += deaths
     nat.arrested += arrests

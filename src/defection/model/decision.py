@@ -10,14 +10,15 @@ has defected and commander_i = 1 once the unit's commander has. The officer oppo
 regime, and quietly resists, when D_i > theta_oppose. Fear acts on defecting only:
 
     U_i = D_i - theta_defect - w_pred * income
-          - pi * S (w_pros years/3 + w_tort torture)       prosecution and torture
+          - pi * S (w_pros years/y_ref + w_tort torture)   prosecution and torture
           - w_fam * S * pressure * family_i (1 - e P_i)      the family
           - w_liv * max(0, loss_i - stipend L_i) / ref       livelihood
 
 pi is the officers' belief about the chance of being caught, S the regime's punishment
-multiplier, P_i and L_i whether the officer has protection (efficacy e) and a stipend;
-protection also cuts the prosecution term by (1 - e P_i) since safe passage evades
-detection. An opposed officer gets a chance to leave with daily probability h (the
+multiplier, y_ref the years of prison that count as one unit of fear
+(``prosecution_reference_years``), ref the kyat that count as one unit (``reference_kyat``),
+P_i and L_i whether the officer has protection (efficacy e) and a stipend; protection also
+cuts the prosecution term by (1 - e P_i) since safe passage evades detection. An opposed officer gets a chance to leave with daily probability h (the
 opportunity hazard) and takes it with logit probability 1 / (1 + exp(-U_i / s)).
 An officer who would go only with support (and knows of it) asks for a programme slot.
 """
@@ -99,7 +100,7 @@ def fear_terms(sim, day: int) -> tuple[float, float, float, float]:
     s, p = sim.state, sim.params
     r, d, sw, nat = p.regime, p.decision, p.switches, s.national
     belief = (r.news_prior * r.p_detect + nat.caught) / (r.news_prior + nat.attempts)
-    prosecution = belief * nat.severity * (d.w_prosecution * r.prosecution_years / 3.0 + d.w_torture * r.torture_risk)
+    prosecution = belief * nat.severity * (d.w_prosecution * r.prosecution_years / r.prosecution_reference_years + d.w_torture * r.torture_risk)
     family = d.w_family * r.family_pressure * nat.severity
     livelihood = d.w_livelihood / p.livelihood.reference_kyat
     return (prosecution * sw.fear_prosecution, family * sw.fear_family, livelihood * sw.fear_livelihood,

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from defection.data import rows
+from defection.data import region_names, rows
 
 _CENSUS = rows("regions-2014-census")
-REGION_NAMES: tuple[str, ...] = tuple(r["region"] for r in _CENSUS)
+REGION_NAMES: tuple[str, ...] = region_names()
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import pyarrow as pa
 from numba import njit
 
 from defection.model.state import CAUGHT, COMPLIANT, DEFECTED, PARAMILITARY, QUIET, STATE_NAMES
-from defection.scenarios.schema import BRANCHES, OFFICER_RANK_MIN, RANKS, TENURE_BANDS
+from defection.scenarios.schema import BRANCHES, OFFICER_RANK_MIN, RANKS, TENURE_BANDS, Scenario
 
 COLUMNS: dict[str, type] = {
     "defected": np.int32, "defected_civilian": np.int32, "defected_paramilitary": np.int32,
@@ -95,8 +95,12 @@ def _counts(labels: tuple[str, ...], index: np.ndarray, mask: np.ndarray) -> dic
     return {name: int(c[k]) for k, name in enumerate(labels)}
 
 
-def breakdowns(state) -> dict[str, dict]:
-    """Defectors and the whole force by branch, rank, tenure band and region (counts)."""
+def breakdowns(state, scenario: Scenario) -> dict[str, dict]:
+    """Defectors and the whole force by branch, rank, tenure band and region (counts).
+
+    A defector is senior if of officer rank or serving ``force.senior_tenure`` years or more.
+    """
+    senior_tenure = scenario.force.senior_tenure
     o = state.officers
     band_edges = np.array([lo for lo, _, _ in TENURE_BANDS[1:]])
     band = np.searchsorted(band_edges, o.tenure, side="right")
@@ -109,7 +113,7 @@ def breakdowns(state) -> dict[str, dict]:
         out[f"{who}_by_tenure_band"] = _counts(bands, band, mask)
         out[f"{who}_by_region"] = _counts(state.region_names, region, mask)
     d = o.state == DEFECTED
-    senior = d & ((o.rank >= OFFICER_RANK_MIN) | (o.tenure >= 15.0))
+    senior = d & ((o.rank >= OFFICER_RANK_MIN) | (o.tenure >= senior_tenure))
     out["senior_share_of_defectors"] = float(senior.sum() / max(1, d.sum()))
     out["states"] = {name: int(np.count_nonzero(o.state == k)) for k, name in enumerate(STATE_NAMES)}
     return out

@@ -1,23 +1,79 @@
 """Synthetic officers and civilians drawn from the scenario's distributions.
 
 No real person is represented: every agent is drawn from public aggregate figures.
+
+Common random numbers (MODEL.md §7): each trait of each agent is the inverse-CDF transform
+of its own counter-based uniform u(run seed, "population" stream, agent, trait slot). A trait's
+draw therefore depends on no other trait's parameters and on no other agent: changing one
+branch's profile changes only the traits that profile shapes, for that branch's officers, and
+leaves every other officer and every civilian as they were.
 """
 from __future__ import annotations
 
-
 import numpy as np
+from scipy import interpolate, special
 
-from defection.engine.rng import uniform_array
+from defection.engine.rng import fill_uniform, uniform_array
 from defection.model.geography import apportion, myanmar
 from defection.model.state import (
     CIVILIAN, COMPLIANT, PARAMILITARY, Civilians, National, Officers, State, Townships, Units,
 )
 from defection.scenarios.schema import BranchProfile, Scenario
 
+# Counter slots of the population stream, one per trait. Officers and civilians are numbered
+# separately, so their slots differ. Append new traits with new slots; never renumber.
+RANK, TENURE, TRAINING, TIES, ALIGNMENT, BARRACKS, FAMILY, DISPOSITION = range(8)
+HARDSHIP, RISK_AVERSION = 16, 17
+_SMALLEST_U = 2.0 ** -54  # the counter draws lie in [0, 1); quantile functions need (0, 1)
 
-def _beta(rng: np.random.Generator, mean: np.ndarray, concentration: float) -> np.ndarray:
-    mean = np.clip(mean, 0.01, 0.99)
-    return rng.beta(mean * concentration, (1.0 - mean) * concentration).astype(np.float32)
+# Beta means are kept inside [floor, 1 - floor] so that both shape parameters stay positive
+# (a numerical guard: a profile mean plus the transition bonus can exceed 1).
+BETA_MEAN_FLOOR = 0.01
+# Beta quantiles are interpolated from a table per distinct (a, b) in the central range
+# |logit u| < _TABLE_LOGIT and computed exactly in the tails: within 1e-8 of scipy's betaincinv
+# (tests/test_population_crn.py), below float32 resolution, and several times faster than
+# betaincinv on every officer (which alone would take about 0.3 s per trait for 80,000 officers).
+_TABLE_LOGIT, _TABLE_POINTS, _MAX_TABLES = 9.0, 513, 64
+
+
+def _draws(key, n: int, slot: int) -> np.ndarray:
+    """The population uniforms of agents ``0..n-1`` for one trait, in (0, 1)."""
+    return np.maximum(uniform_array(key, 0, n, slot), _SMALLEST_U)
+
+
+def _beta_quantiles(a: float, b: float, u: np.ndarray) -> np.ndarray:
+    """Beta(a, b) quantiles of ``u``: a cubic spline of logit(x) in logit(u), exact in the tails."""
+    grid = np.linspace(-_TABLE_LOGIT, _TABLE_LOGIT, _TABLE_POINTS)
+    with np.errstate(divide="ignore"):  # x or 1 - x underflowing to 0 on the grid: no table, stay exact
+        logit_x = (np.log(special.betaincinv(a, b, special.expit(grid)))
+                   - np.log(special.betaincinv(b, a, special.expit(-grid))))
+    if not np.isfinite(logit_x).all():
+        return special.betaincinv(a, b, u)
+    z = special.logit(u)
+    inner = np.abs(z) < _TABLE_LOGIT
+    out = np.empty(len(u))
+    out[inner] = special.expit(interpolate.CubicSpline(grid, logit_x)(z[inner]))
+    out[~inner] = special.betaincinv(a, b, u[~inner])
+    return out
+
+
+def beta_ppf(mean: np.ndarray, concentration: float, u: np.ndarray) -> np.ndarray:
+    """Quantiles of Beta(mean * c, (1 - mean) * c) at ``u``, one per agent; ``mean`` is clipped to
+    [``BETA_MEAN_FLOOR``, 1 - ``BETA_MEAN_FLOOR``]."""
+    mean = np.clip(np.asarray(mean, dtype=np.float64), BETA_MEAN_FLOOR, 1.0 - BETA_MEAN_FLOOR)
+    values, group = np.unique(mean, return_inverse=True)
+    if len(values) > _MAX_TABLES:
+        return special.betaincinv(mean * concentration, (1.0 - mean) * concentration, u)
+    out = np.empty(len(u))
+    for k, m in enumerate(values):
+        members = group == k
+        out[members] = _beta_quantiles(m * concentration, (1.0 - m) * concentration, u[members])
+    return out
+
+
+def _normal(key, n: int, slot: int, mean, sd) -> np.ndarray:
+    """Normal(``mean``, ``sd``) draws of agents ``0..n-1`` for one trait, by the normal quantile."""
+    return mean + sd * special.ndtri(_draws(key, n, slot))
 
 
 def _by_branch(sc: Scenario, branch: np.ndarray, attr: str) -> np.ndarray:
@@ -57,35 +113,55 @@ def _commanders(unit: np.ndarray, rank: np.ndarray, n_units: int) -> np.ndarray:
     return head[unit]
 
 
-def build_officers(sc: Scenario, pop: np.ndarray, rng: np.random.Generator, support_key) -> tuple[Officers, Units, np.ndarray]:
-    township, branch, unit, per_town, n_units = _officer_layout(sc, pop)
-    n = len(branch)
+def _career(sc: Scenario, key, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rank (inverse CDF of the rank pyramid) and years of service (rank minimum plus an exponential)."""
     f = sc.force
-    rank = rng.choice(len(f.rank_shares), size=n, p=np.asarray(f.rank_shares)).astype(np.uint8)
-    tenure = np.minimum(35.0, np.asarray(f.rank_min_tenure)[rank] + rng.exponential(f.tenure_scale, n)).astype(np.float32)
-    # each attribute is cast to its compact dtype as soon as it is drawn, to keep peak memory low
-    joined_in_transition = (tenure >= 0.5) & (tenure <= 10.0)  # joined 2011-2020
-    training = _beta(rng, _by_branch(sc, branch, "training_mean") + f.transition_training_bonus * joined_in_transition, 6.0)
-    ties = _beta(rng, _by_branch(sc, branch, "ties_mean"), 4.0)
-    alignment = rng.normal(_by_branch(sc, branch, "alignment_mean"), _by_branch(sc, branch, "alignment_sd"))
+    cumulative = np.cumsum(f.rank_shares)
+    rank = np.minimum(np.searchsorted(cumulative, _draws(key, n, RANK), side="right"), len(cumulative) - 1)
+    extra = -f.tenure_scale * np.log1p(-_draws(key, n, TENURE))
+    tenure = np.minimum(f.max_tenure, np.asarray(f.rank_min_tenure)[rank] + extra)
+    return rank.astype(np.uint8), tenure.astype(np.float32)
+
+
+def _views(sc: Scenario, key, branch: np.ndarray, tenure: np.ndarray) -> dict[str, np.ndarray]:
+    """Training, ties, alignment, barracks life and family exposure, from the officer's branch profile."""
+    n, f, o = len(branch), sc.force, sc.officers
+    transition = (tenure >= f.transition_cohort_min_tenure) & (tenure <= f.transition_cohort_max_tenure)
+    training_mean = _by_branch(sc, branch, "training_mean") + f.transition_training_bonus * transition
+    training = beta_ppf(training_mean, o.training_concentration, _draws(key, n, TRAINING))
+    ties = beta_ppf(_by_branch(sc, branch, "ties_mean"), o.ties_concentration, _draws(key, n, TIES))
+    alignment = _normal(key, n, ALIGNMENT, _by_branch(sc, branch, "alignment_mean"), _by_branch(sc, branch, "alignment_sd"))
     if not sc.switches.cohort_neutral_alignment:
-        alignment -= sc.officers.cohort_doctrine_shift * (tenure > 10.0)  # joined under the military regime
-    alignment = np.clip(alignment, -1.0, 1.0).astype(np.float32)
-    barracks = (rng.random(n, dtype=np.float32) < _by_branch(sc, branch, "barracks_share")).astype(np.uint8)
-    o = sc.officers
-    family = rng.normal(np.where(barracks, o.family_exposure_barracks, o.family_exposure_community), 0.1)
-    family = np.clip(family, 0.0, 1.0).astype(np.float32)
+        alignment -= o.cohort_doctrine_shift * (tenure > f.transition_cohort_max_tenure)  # joined under the military regime
+    barracks = (_draws(key, n, BARRACKS) < _by_branch(sc, branch, "barracks_share")).astype(np.uint8)
+    family_mean = np.where(barracks, o.family_exposure_barracks, o.family_exposure_community)
+    family = _normal(key, n, FAMILY, family_mean, o.family_exposure_sd)
+    return dict(training=training.astype(np.float32), ties=ties.astype(np.float32),
+                alignment=np.clip(alignment, -1.0, 1.0).astype(np.float32), barracks=barracks,
+                family_exposure=np.clip(family, 0.0, 1.0).astype(np.float32))
+
+
+def _livelihood(sc: Scenario, rank: np.ndarray, tenure: np.ndarray, barracks: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    """Kyat a month lost by leaving: pay, pension and housing, net of outside earnings."""
     lv = sc.livelihood
-    pay = np.asarray(lv.salary_kyat)[rank]
-    livelihood = pay * (1.0 + lv.pension_weight * np.minimum(tenure, 30.0) / 30.0) * (1.0 + lv.housing_share * barracks)
-    livelihood = np.maximum(0.0, livelihood - lv.outside_option_kyat * 2.0 * ties).astype(np.float32)
-    del pay
-    disposition = rng.normal(0.0, sc.decision.idiosyncratic_sd, n).astype(np.float32)
-    knows = (uniform_array(support_key, 0, n, 0) < sc.support.outreach).astype(np.uint8)
+    pension = lv.pension_weight * np.minimum(tenure, lv.pension_full_years) / lv.pension_full_years
+    loss = np.asarray(lv.salary_kyat)[rank] * (1.0 + pension) * (1.0 + lv.housing_share * barracks)
+    return np.maximum(0.0, loss - lv.outside_option_kyat * lv.outside_ties_factor * ties).astype(np.float32)
+
+
+def build_officers(sc: Scenario, pop: np.ndarray, keys: dict) -> tuple[Officers, Units, np.ndarray]:
+    """The force: layout by township, branch and unit, then each officer's traits from the population stream."""
+    township, branch, unit, per_town, n_units = _officer_layout(sc, pop)
+    n, key = len(branch), keys["population"]
+    rank, tenure = _career(sc, key, n)
+    views = _views(sc, key, branch, tenure)
+    livelihood = _livelihood(sc, rank, tenure, views["barracks"], views["ties"])
+    disposition = _normal(key, n, DISPOSITION, 0.0, sc.decision.idiosyncratic_sd).astype(np.float32)
+    # outreach keeps its own stream, so that raising it adds officers who know and keeps those who did
+    knows = (uniform_array(keys["support"], 0, n, 0) < sc.support.outreach).astype(np.uint8)
     officers = Officers(
         township=township, unit=unit, commander=_commanders(unit, rank, n_units), branch=branch, rank=rank,
-        tenure=tenure, training=training, ties=ties, alignment=alignment, barracks=barracks,
-        family_exposure=family, livelihood_kyat=livelihood, disposition=disposition, knows_support=knows,
+        tenure=tenure, **views, livelihood_kyat=livelihood, disposition=disposition, knows_support=knows,
         state=np.full(n, COMPLIANT, dtype=np.uint8), shock=np.zeros(n, np.float32), social=np.zeros(n, np.float32),
         left_day=np.full(n, -1, dtype=np.int16), supported=np.zeros(n, np.uint8),
         intent=np.zeros(n, np.uint8), pull=np.zeros(n, np.float32),
@@ -94,13 +170,18 @@ def build_officers(sc: Scenario, pop: np.ndarray, rng: np.random.Generator, supp
     return officers, units, per_town
 
 
-def build_civilians(pop: np.ndarray, scale: int, rng: np.random.Generator) -> tuple[Civilians, np.ndarray]:
+def build_civilians(pop: np.ndarray, scale: int, key) -> tuple[Civilians, np.ndarray]:
+    """One agent per ``scale`` people in each township, hardship and risk aversion U(0, 1) from the population stream.
+
+    Filled in place as float32: 11 bytes per agent, about 570 MB at full scale (k = 1).
+    """
     agents = np.maximum(1, np.round(pop / scale)).astype(np.int64)
     m = int(agents.sum())
-    civ = Civilians(
-        hardship=rng.random(m, dtype=np.float32), risk_aversion=rng.random(m, dtype=np.float32),
-        jailed_until=np.zeros(m, dtype=np.int16), active=np.zeros(m, dtype=np.uint8),
-    )
+    hardship, risk = np.empty(m, dtype=np.float32), np.empty(m, dtype=np.float32)
+    fill_uniform(hardship, key, 0, HARDSHIP)
+    fill_uniform(risk, key, 0, RISK_AVERSION)
+    civ = Civilians(hardship=hardship, risk_aversion=risk, jailed_until=np.zeros(m, dtype=np.int16),
+                    active=np.zeros(m, dtype=np.uint8))
     return civ, agents
 
 
@@ -119,11 +200,11 @@ def _calendar(sc: Scenario, region_names: tuple[str, ...]):
     return dates, month_start, factor, allowance
 
 
-def build_state(sc: Scenario, seed: int, keys: dict) -> State:
+def build_state(sc: Scenario, keys: dict) -> State:
+    """The initial state of a run: geography, officers, civilians and calendar; ``keys`` are the run's stream keys."""
     geo = myanmar()
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 0xD1A5])))
-    officers, units, per_town = build_officers(sc, geo.township_population, rng, keys["support"])
-    civilians, agents = build_civilians(geo.township_population, sc.run.scale, rng)
+    officers, units, per_town = build_officers(sc, geo.township_population, keys)
+    civilians, agents = build_civilians(geo.township_population, sc.run.scale, keys["population"])
     t = geo.n_townships
     townships = Townships(
         region=geo.township_region, population=geo.township_population,
@@ -134,7 +215,8 @@ def build_state(sc: Scenario, seed: int, keys: dict) -> State:
         violence=np.zeros(t),
     )
     dates, month_start, factor, allowance = _calendar(sc, geo.region_names)
-    national = National(legitimacy=sc.civilians.legitimacy_initial)
+    national = National(legitimacy=sc.civilians.legitimacy_initial,
+                        daily_defections=np.zeros(sc.regime.adapt_window_days, dtype=np.int64))
     return State(officers, civilians, townships, units, national, geo.region_names, dates, month_start, factor, allowance)
 
 

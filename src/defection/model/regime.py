@@ -7,7 +7,8 @@ their families pressured; officers learn of it, and their belief about being cau
     pi = (n0 p_detect + caught) / (n0 + attempts)
 
 (a Beta-Binomial update with prior weight n0, ``news_prior``). Adaptation: punishment and
-family pressure scale by S = min(S_max, 1 + a * 1000 * defections_30d / N). Intensity of
+family pressure scale by S = min(S_max, 1 + a * 1000 * defections_w / N), with defections_w
+those of the last ``adapt_window_days`` days. Intensity of
 the crackdown grows with how long protest lasts,
 
     E = min(E_max, E_0 + r * sum_days(active share / reference share)),

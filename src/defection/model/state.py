@@ -84,6 +84,7 @@ class National:
     """Scalars that evolve daily, plus the calendar-derived inputs of the run."""
 
     legitimacy: float
+    daily_defections: np.ndarray  # (regime.adapt_window_days,) int64 ring buffer: defections on each recent day
     fear: float = 0.0
     severity: float = 1.0
     escalation_duration: float = 0.0
@@ -100,7 +101,6 @@ class National:
     protected_total: int = 0
     enrolled_total: int = 0
     slots: np.ndarray = field(default_factory=lambda: np.zeros(2))  # open (protection, livelihood) slots
-    daily_defections: np.ndarray = field(default_factory=lambda: np.zeros(30, dtype=np.int64))
 
 
 @dataclass

@@ -1,34 +1,22 @@
-"""Figures of a calibration: posterior predictive fit, pairs, and forecast bands."""
+"""Figures of a calibration: posterior predictive fit, pairs, and forecast bands.
+
+Plotting only: the simulations behind a figure are run by :mod:`defection.experiments.calibration`,
+which passes their arrays in. Observations are any objects with ``series``, ``date``, ``value`` and
+``lower_bound``.
+"""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 
-from defection.engine.outputs import atomic_write_bytes
+from defection.report.figures import pyplot, write_png
 
 PANELS = (("defected", "Police defections"), ("civilians_killed", "Civilians killed"),
           ("civilians_arrested", "Civilians arrested (cumulative)"), ("civilians_detained", "Civilians detained"))
 
 
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _save(fig, path: Path) -> None:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    _plt().close(fig)
-    atomic_write_bytes(Path(path), buf.getvalue())
-
-
-def _observed(ax, obs, series, start) -> None:
+def _observed(ax, obs, series) -> None:
     for lower, marker, label in ((False, "o", "observed"), (True, "^", "observed, lower bound")):
         pts = [(np.datetime64(o.date), o.value) for o in obs if o.series == series and o.lower_bound == lower]
         if pts:
@@ -36,31 +24,28 @@ def _observed(ax, obs, series, start) -> None:
                        label=label)
 
 
-def fit_plot(path: Path, sc, fits, table, obs, seed: int, draws: int = 40) -> None:
-    """Posterior predictive 90% band and median, with the observed points."""
-    from defection.experiments.calibration import draw_particles, simulate_draws
+def fit_plot(path: Path, dates: np.ndarray, sims: dict[str, np.ndarray], obs) -> None:
+    """Posterior predictive 90% band and median, with the observed points.
 
-    days = max(o.day for o in obs) + 15
-    sims = simulate_draws(sc, fits, draw_particles(table, draws, seed), days, seed,
-                          series=tuple(s for s, _ in PANELS))
-    dates = np.datetime64(sc.run.start) + np.arange(days).astype("timedelta64[D]")
-    plt = _plt()
+    ``sims`` maps each series of :data:`PANELS` to simulated values of shape (draws, len(dates)).
+    """
+    plt = pyplot()
     fig, axes = plt.subplots(1, len(PANELS), figsize=(18, 4), constrained_layout=True)
     for ax, (series, title) in zip(axes, PANELS):
         q05, q50, q95 = np.quantile(sims[series], (0.05, 0.5, 0.95), axis=0)
         ax.fill_between(dates, q05, q95, alpha=0.3, color="tab:blue", label="posterior predictive 90%")
         ax.plot(dates, q50, color="tab:blue", label="median")
-        _observed(ax, obs, series, sc.run.start)
+        _observed(ax, obs, series)
         ax.set_title(title)
         ax.tick_params(axis="x", labelrotation=30, labelsize=8)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8, loc="upper left")
-    _save(fig, path)
+    write_png(fig, path)
 
 
 def pairs_plot(path: Path, fits, table) -> None:
     """Weighted marginals on the diagonal, particle scatter below, prior box as limits."""
-    plt = _plt()
+    plt = pyplot()
     n = len(fits)
     w = table.column("weight").to_numpy()
     fig, axes = plt.subplots(n, n, figsize=(2.6 * n + 1, 2.6 * n + 1), squeeze=False, constrained_layout=True)
@@ -83,12 +68,12 @@ def pairs_plot(path: Path, fits, table) -> None:
             if j == 0:
                 ax.set_ylabel(fi.key, fontsize=8)
             ax.tick_params(labelsize=7)
-    _save(fig, path)
+    write_png(fig, path)
 
 
 def forecast_plot(path: Path, table, obs, fitted_until) -> None:
     """Bands (50% and 90%) over time for the national series, with the observations."""
-    plt = _plt()
+    plt = pyplot()
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.2), constrained_layout=True)
     series = table.column("series").to_numpy(zero_copy_only=False)
     for ax, name in zip(axes, ("defected", "civilians_killed", "civilians_arrested")):
@@ -99,9 +84,9 @@ def forecast_plot(path: Path, table, obs, fitted_until) -> None:
         ax.fill_between(dates, q["q25"], q["q75"], alpha=0.35, color="tab:blue", label="50%")
         ax.plot(dates, q["q50"], color="tab:blue", label="median")
         ax.axvline(np.datetime64(fitted_until), color="grey", ls="--", lw=1, label="end of fitted data")
-        _observed(ax, obs, name, None)
+        _observed(ax, obs, name)
         ax.set_title(name.replace("_", " "))
         ax.tick_params(axis="x", labelrotation=30, labelsize=8)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8, loc="upper left")
-    _save(fig, path)
+    write_png(fig, path)

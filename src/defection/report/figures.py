@@ -1,7 +1,10 @@
-"""Localized PNG figures (English or Burmese) with a font fallback that shapes Myanmar script.
+"""PNG figures: the run overview (English or Burmese) and the helpers every figure of the package saves with.
 
 Burmese glyphs come from Noto Sans Myanmar (Debian: ``apt-get install fonts-noto-core``). That font
 has no Latin letters, so DejaVu Sans follows it in the fallback list.
+
+Names in a figure (a scenario's name in a title, a policy in a legend) are data: :func:`png_bytes`
+draws every text literally, so ``Budget $\\foo$`` is neither parsed as mathtext nor sent to TeX.
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from defection.dashboard.i18n import digits, fmt_number, t
+from defection.i18n import digits, fmt_number, t
 
 MYANMAR_FAMILY = "Noto Sans Myanmar"
 FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto", "/usr/share/fonts",
@@ -45,13 +48,57 @@ def font_family(lang: str) -> list[str]:
     return ["DejaVu Sans"]
 
 
-def overview_png(table, lang: str = "en", title: str = "") -> bytes:
-    """Three panels like overview.png (defections by branch, coercive capacity, civilians killed), labelled
-    in ``lang`` with the locale's digits."""
+def pyplot():
+    """matplotlib's pyplot on the Agg backend (no display needed)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plain_text(fig) -> None:
+    """Draw every text of ``fig`` literally: no mathtext, no TeX. Tick labels and axis offsets, which
+    hold numbers formatted by matplotlib itself, keep their formatting."""
+    from matplotlib.axis import Axis, Tick
+    from matplotlib.text import Text
+
+    numbers = {axis.offsetText for axis in fig.findobj(Axis)}
+    for tick in fig.findobj(Tick):
+        numbers.update((tick.label1, tick.label2))
+    for text in fig.findobj(Text):
+        if text not in numbers:
+            text.set_parse_math(False)
+            text.set_usetex(False)
+
+
+def png_bytes(fig, dpi: int = 100, tight: bool = False) -> bytes:
+    """``fig`` as PNG bytes, its texts drawn literally (:func:`plain_text`); the figure is closed.
+
+    ``tight`` applies ``fig.tight_layout()``, which measures the texts, so it comes after :func:`plain_text`.
+    """
+    plain_text(fig)
+    buf = io.BytesIO()
+    try:
+        if tight:
+            fig.tight_layout()
+        fig.savefig(buf, format="png", dpi=dpi)
+    finally:
+        pyplot().close(fig)
+    return buf.getvalue()
+
+
+def write_png(fig, path: Path, dpi: int = 100, tight: bool = False) -> None:
+    """Save ``fig`` as a PNG at ``path``, atomically (see :func:`png_bytes`)."""
+    from defection.engine.outputs import atomic_write_bytes
+
+    atomic_write_bytes(Path(path), png_bytes(fig, dpi, tight))
+
+
+def overview_png(table, lang: str = "en", title: str = "") -> bytes:
+    """Three panels (defections by branch, coercive capacity, civilians killed, with observations),
+    labelled in ``lang`` with the locale's digits: overview.png of a run, and the report's figure."""
     from matplotlib.ticker import FuncFormatter
 
     from defection.data import observed
@@ -60,6 +107,7 @@ def overview_png(table, lang: str = "en", title: str = "") -> bytes:
     col = lambda name: table.column(name).to_numpy()  # noqa: E731
     obs = observed()
     number = FuncFormatter(lambda v, _pos: fmt_number(v, lang))
+    plt = pyplot()
     with plt.rc_context({"font.family": font_family(lang), "axes.unicode_minus": False}):
         fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), constrained_layout=True)
         ax = axes[0]
@@ -82,7 +130,7 @@ def overview_png(table, lang: str = "en", title: str = "") -> bytes:
         for ax in axes:
             ax.yaxis.set_major_formatter(number)
             if lang == "my":
-                from defection.dashboard.i18n import MONTHS
+                from defection.i18n import MONTHS
 
                 import matplotlib.dates as mdates
 
@@ -94,10 +142,7 @@ def overview_png(table, lang: str = "en", title: str = "") -> bytes:
             ax.grid(alpha=0.3)
         if title:
             fig.suptitle(digits(title, lang))
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100)
-        plt.close(fig)
-    return buf.getvalue()
+        return png_bytes(fig)
 
 
 def _month_label(value: float, months: list[str]) -> str:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import errno
 import html
 import json
 import math
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
-from defection.dashboard.i18n import LANGS, digits, fmt_value, label, t
+from defection.i18n import LANGS, digits, fmt_value, label, t
 from defection.errors import DefectionError
 
 MAX_ROWS = 200
@@ -45,21 +48,97 @@ def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _files(root: Path, patterns: tuple[str, ...]) -> list[Path]:
-    found = set()
-    for pattern in patterns:
-        for p in root.rglob(pattern):
-            if p.is_file() and not p.name.startswith(".") and not (set(p.relative_to(root).parts) & SKIP_DIRS):
-                found.add(p)
-    # top-level files first, then by path
-    return sorted(found, key=lambda p: (len(p.relative_to(root).parts), str(p.relative_to(root))))
+FIGURES = (".png", ".svg")
+TABLES = (".parquet", ".csv")
+KNOWN_SUFFIXES = FIGURES + TABLES + (".json",)
+MAX_DEPTH = 4  # DIR/timeseries/chunk=NNNNNN/part-0.parquet is the deepest file the tool writes
+MAX_BYTES = 50_000_000  # a figure or JSON file larger than this is not embedded
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
+class ResultFiles:
+    """The files of a results directory that the report may read, found and opened without following links.
+
+    Only regular files with a known suffix are listed (figures, tables, JSON). A symbolic link inside
+    the directory is never followed, whether it names a file or a folder and wherever it points: it
+    is listed in ``links`` and named in the report as not read. Every read opens the path one
+    component at a time from the directory's own descriptor with ``O_NOFOLLOW``, so a file swapped
+    for a link after the listing is refused too. The directory named on the command line may itself
+    be a link (``runs/latest``): the user chose it, and it is opened once.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        self.files: list[str] = []
+        self.links: list[str] = []
+        try:
+            self._scan(self.fd, (), 0)
+        except BaseException:
+            os.close(self.fd)
+            raise
+        self.files.sort(key=lambda rel: (rel.count("/"), rel))  # top-level files first, then by path
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+    def _scan(self, fd: int, parts: tuple[str, ...], depth: int) -> None:
+        with os.scandir(fd) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.startswith(".") or entry.name in SKIP_DIRS:
+                    continue
+                rel = "/".join((*parts, entry.name))
+                if entry.is_symlink():
+                    self.links.append(rel)
+                elif entry.is_dir(follow_symlinks=False) and depth < MAX_DEPTH:
+                    sub = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW, dir_fd=fd)
+                    try:
+                        self._scan(sub, (*parts, entry.name), depth + 1)
+                    finally:
+                        os.close(sub)
+                elif entry.is_file(follow_symlinks=False) and entry.name.lower().endswith(KNOWN_SUFFIXES):
+                    self.files.append(rel)
+
+    def matching(self, suffixes: tuple[str, ...], top_only: bool = False) -> list[str]:
+        return [rel for rel in self.files if rel.lower().endswith(suffixes) and not (top_only and "/" in rel)]
+
+    def has(self, rel: str) -> bool:
+        return rel in self.files
+
+    def open(self, rel: str):
+        """A binary file object for ``rel``; OSError if any component is a link or it is not a regular file."""
+        *dirs, name = rel.split("/")
+        opened: list[int] = []
+        try:
+            fd = self.fd
+            for part in dirs:
+                fd = os.open(part, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW, dir_fd=fd)
+                opened.append(fd)
+            # O_NONBLOCK: a FIFO put under a known name cannot hang the report
+            fd = os.open(name, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=fd)
+        finally:
+            for d in opened:
+                os.close(d)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OSError(errno.EINVAL, "not a regular file", rel)
+        return os.fdopen(fd, "rb")
+
+    def read_bytes(self, rel: str, limit: int = MAX_BYTES) -> bytes | None:
+        """The file's bytes, or None if it cannot be read safely or is larger than ``limit``."""
+        try:
+            with self.open(rel) as fh:
+                data = fh.read(limit + 1)
+        except OSError:
+            return None
+        return data if len(data) <= limit else None
+
+    def read_json(self, rel: str) -> Any:
+        data = self.read_bytes(rel) if self.has(rel) else None
+        try:
+            return None if data is None else json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            return None
 
 
 def _cell(value: Any, lang: str) -> tuple[str, bool]:
@@ -146,31 +225,31 @@ def _scenario_section(scenario: Any, lang: str) -> str:
     return _table([t("report.parameter", lang), t("report.value", lang)], rows, lang, "scenario")
 
 
-def _figure(path: Path, root: Path) -> str:
-    mime = "image/svg+xml" if path.suffix.lower() == ".svg" else "image/png"
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    rel = path.relative_to(root)
-    return (f'<figure><img src="data:{mime};base64,{data}" alt="{_e(rel)}">'
+def _figure(files: ResultFiles, rel: str) -> str:
+    data = files.read_bytes(rel)
+    if data is None:
+        return f'<h3>{_e(rel)}</h3><p class="note">{_e(rel)}: not read (unreadable, or larger than 50 MB).</p>'
+    mime = "image/svg+xml" if rel.lower().endswith(".svg") else "image/png"
+    return (f'<figure><img src="data:{mime};base64,{base64.b64encode(data).decode("ascii")}" alt="{_e(rel)}">'
             f"<figcaption>{_e(rel)}</figcaption></figure>")
 
 
-def _data_table(path: Path, root: Path, lang: str, max_rows: int) -> str:
-    rel = path.relative_to(root)
+def _data_table(files: ResultFiles, rel: str, lang: str, max_rows: int) -> str:
     try:
-        if path.suffix == ".parquet":
-            import pyarrow.parquet as pq
+        with files.open(rel) as fh:
+            if rel.lower().endswith(".parquet"):
+                import pyarrow as pa
+                import pyarrow.parquet as pq
 
-            pf = pq.ParquetFile(path)
-            total = pf.metadata.num_rows
-            batch = next(pf.iter_batches(batch_size=max(1, max_rows)), None)
-            import pyarrow as pa
+                pf = pq.ParquetFile(fh)
+                total = pf.metadata.num_rows
+                batch = next(pf.iter_batches(batch_size=max(1, max_rows)), None)
+                table = pa.Table.from_batches([batch]) if batch is not None else pf.schema_arrow.empty_table()
+            else:
+                import pyarrow.csv as pcsv
 
-            table = pa.Table.from_batches([batch]) if batch is not None else pf.schema_arrow.empty_table()
-        else:
-            import pyarrow.csv as pcsv
-
-            table = pcsv.read_csv(path)
-            total = table.num_rows
+                table = pcsv.read_csv(fh)
+                total = table.num_rows
     except Exception as exc:  # a broken file is reported, not fatal
         return f"<h3>{_e(rel)}</h3><p class=\"note\">{_e(type(exc).__name__)}: {_e(exc)}</p>"
     table = table.slice(0, max_rows)
@@ -183,75 +262,108 @@ def _data_table(path: Path, root: Path, lang: str, max_rows: int) -> str:
     return f'<h3>{_e(rel)}</h3><p class="note">{_e(note)}</p>' + _table(cols, rows, lang, "data")
 
 
+def _localized_overview(files: ResultFiles, manifest: Any, lang: str) -> str:
+    """The overview figure drawn again with translated labels (the saved overview.png is in English)."""
+    import pyarrow.parquet as pq
+
+    from defection.report.figures import overview_png
+
+    try:
+        with files.open("timeseries.parquet") as fh:
+            series = pq.read_table(fh)
+    except Exception:  # unreadable: the table section says why
+        return ""
+    scenario = (manifest or {}).get("scenario") if isinstance(manifest, dict) else None
+    png = overview_png(series, lang, title=f"{(scenario or {}).get('name', '') if isinstance(scenario, dict) else ''}")
+    return (f'<figure><img src="data:image/png;base64,{base64.b64encode(png).decode()}" '
+            f'alt="{_e(t("report.localized_overview", lang))}"><figcaption>'
+            f'{_e(t("report.localized_overview", lang))}</figcaption></figure>')
+
+
 _KNOWN_OUT: set[str] = set()
 _KNOWN_BREAKDOWN: set[str] = set()
 
 
 def build(directory: Path, lang: str = "en", max_rows: int = MAX_ROWS, max_figures: int = MAX_FIGURES,
           max_tables: int = MAX_TABLES) -> str:
-    """The report as one HTML string."""
-    from defection.dashboard.i18n import TEXT
+    """The report as one HTML string.
 
-    _KNOWN_OUT.update(k for k in TEXT if k.startswith("out."))
-    _KNOWN_BREAKDOWN.update(k for k in TEXT if k.startswith("breakdown."))
+    It reads only figures, tables and JSON files of ``directory``, each a regular file reached
+    without following a symbolic link (see :class:`ResultFiles`); links are named, not read.
+    """
     root = Path(directory)
     if lang not in LANGS:
         raise DefectionError(f"--lang {lang}: not a supported language. Choose one of: {', '.join(LANGS)}.")
     if not root.is_dir():
         raise DefectionError(f"report: '{root}' is not a directory. Give a run, sweep, compare or calibration "
                              "directory.")
-    manifest = _read_json(root / "manifest.json") if (root / "manifest.json").is_file() else None
-    summary = _read_json(root / "summary.json") if (root / "summary.json").is_file() else None
-    figures = _files(root, ("*.png", "*.svg"))
-    tables = _files(root, ("*.parquet", "*.csv"))
+    try:
+        files = ResultFiles(root)
+    except OSError as exc:
+        raise DefectionError(f"report: cannot read the directory '{root}' ({exc.strerror or exc}).") from None
+    try:
+        return _build(files, lang, max_rows, max_figures, max_tables)
+    finally:
+        files.close()
+
+
+def _build(files: ResultFiles, lang: str, max_rows: int, max_figures: int, max_tables: int) -> str:
+    from defection.i18n import TEXT
+
+    _KNOWN_OUT.update(k for k in TEXT if k.startswith("out."))
+    _KNOWN_BREAKDOWN.update(k for k in TEXT if k.startswith("breakdown."))
+    root = files.root
+    manifest = files.read_json("manifest.json")
+    summary = files.read_json("summary.json")
+    figures = files.matching(FIGURES)
+    tables = files.matching(TABLES)
     if manifest is None and summary is None and not figures and not tables:
-        raise DefectionError(f"report: '{root}' holds no manifest.json, summary.json, figures or tables. "
-                             "Give a directory written by defection run, sweep, compare or calibrate.")
-    kind = (manifest or {}).get("kind", "results")
+        raise DefectionError(f"report: '{root}' holds no manifest.json, summary.json, figures or tables"
+                             + (f" (symbolic links are not read: {', '.join(files.links[:5])})" if files.links else "")
+                             + ". Give a directory written by defection run, sweep, compare or calibrate.")
+    kind = manifest.get("kind", "results") if isinstance(manifest, dict) else "results"
     title = f"{t('report.title', lang)}: {root.resolve().name}"
 
     body = [f"<h1>{_e(title)}</h1>",
             f'<p class="meta">{_e(t("report.kind", lang))}: <b>{_e(kind)}</b> · {_e(t("report.generated", lang))}: '
             f"<code>{_e(root)}</code>"
-            + (f" · {_e(digits(manifest.get('created', ''), lang))}" if manifest else "") + "</p>",
+            + (f" · {_e(digits(str(manifest.get('created', '')), lang))}" if isinstance(manifest, dict) else "")
+            + "</p>",
             f'<p class="note">{_e(t("report.offline", lang))}</p>']
+    if files.links:
+        shown = ", ".join(files.links[:20]) + (f" and {len(files.links) - 20} more" if len(files.links) > 20 else "")
+        body.append(f'<p class="note links">Not read: symbolic links ({_e(shown)}). The report reads only the '
+                    "files of the directory itself, never through a link.</p>")
 
     body.append(f'<h2 id="key-numbers">{_e(t("report.key_numbers", lang))}</h2>')
-    extra_json = [p for p in _files(root, ("*.json",)) if p.parent == root and p.name not in
-                  ("manifest.json", "summary.json")]
+    extra_json = [rel for rel in files.matching((".json",), top_only=True) if rel not in ("manifest.json",
+                                                                                           "summary.json")]
     if isinstance(summary, dict):
         body.append(_summary_section(summary, lang))
-    for path in extra_json[:10]:
-        data = _read_json(path)
+    for rel in extra_json[:10]:
+        data = files.read_json(rel)
         if isinstance(data, dict):
             rows = [[k, v] for k, v in _flatten(data) if not isinstance(v, list) or len(v) <= 20][:200]
-            body.append(f"<h3>{_e(path.name)}</h3>" + _table([t("report.parameter", lang), t("report.value", lang)],
-                                                             rows, lang))
+            body.append(f"<h3>{_e(rel)}</h3>" + _table([t("report.parameter", lang), t("report.value", lang)],
+                                                       rows, lang))
     if not isinstance(summary, dict) and not extra_json:
         body.append(f'<p class="note">{_e(t("report.none", lang))}</p>')
 
     body.append(f'<h2 id="figures">{_e(t("report.figures", lang))}</h2>')
-    if lang != "en" and (root / "timeseries.parquet").is_file():
-        import pyarrow.parquet as pq
-
-        from defection.report.figures import overview_png
-
-        png = overview_png(pq.read_table(root / "timeseries.parquet"), lang,
-                           title=f"{(manifest or {}).get('scenario', {}).get('name', '')}")
-        body.append(f'<figure><img src="data:image/png;base64,{base64.b64encode(png).decode()}" '
-                    f'alt="{_e(t("report.localized_overview", lang))}"><figcaption>'
-                    f'{_e(t("report.localized_overview", lang))}</figcaption></figure>')
-    for path in figures[:max_figures]:
-        body.append(_figure(path, root))
+    localized = lang != "en" and files.has("timeseries.parquet")
+    if localized:
+        body.append(_localized_overview(files, manifest, lang))
+    for rel in figures[:max_figures]:
+        body.append(_figure(files, rel))
     if len(figures) > max_figures:
         body.append(f'<p class="note">+{digits(str(len(figures) - max_figures), lang)} '
                     f'{_e(t("report.figures_omitted", lang))}</p>')
-    if not figures and not (lang != "en" and (root / "timeseries.parquet").is_file()):
+    if not figures and not localized:
         body.append(f'<p class="note">{_e(t("report.none", lang))}</p>')
 
     body.append(f'<h2 id="tables">{_e(t("report.tables", lang))}</h2>')
-    for path in tables[:max_tables]:
-        body.append(_data_table(path, root, lang, max_rows))
+    for rel in tables[:max_tables]:
+        body.append(_data_table(files, rel, lang, max_rows))
     if len(tables) > max_tables:
         body.append(f'<p class="note">+{digits(str(len(tables) - max_tables), lang)} '
                     f'{_e(t("report.tables_omitted", lang))}</p>')
@@ -259,7 +371,7 @@ def build(directory: Path, lang: str = "en", max_rows: int = MAX_ROWS, max_figur
         body.append(f'<p class="note">{_e(t("report.none", lang))}</p>')
 
     body.append(f'<h2 id="scenario">{_e(t("report.scenario", lang))}</h2>')
-    body.append(_scenario_section((manifest or {}).get("scenario"), lang))
+    body.append(_scenario_section(manifest.get("scenario") if isinstance(manifest, dict) else None, lang))
 
     body.append(f'<h2 id="manifest">{_e(t("report.manifest", lang))}</h2>')
     body.append(f"<pre>{_e(json.dumps(manifest, indent=2, ensure_ascii=False, default=str))}</pre>"
@@ -276,14 +388,21 @@ def build(directory: Path, lang: str = "en", max_rows: int = MAX_ROWS, max_figur
 
 
 def write(directory: Path, out: Path, lang: str = "en") -> Path:
-    """Write the report atomically; return its path."""
+    """Write the report atomically (a temporary file renamed over ``out``); return its path.
+
+    A symbolic link at ``out`` is replaced by the report, never written through.
+    """
     from defection.engine.outputs import atomic_write_bytes
 
-    text = build(directory, lang)
     out = Path(out)
-    if out.exists() and out.is_dir():
+    if out.is_dir():
         raise DefectionError(f"--out {out} is a directory. Give a file name such as report.html.")
-    if not out.parent.exists():
+    if not out.parent.is_dir():
         raise DefectionError(f"--out {out}: the folder '{out.parent}' does not exist. Create it first.")
-    atomic_write_bytes(out, text.encode("utf-8"))
+    text = build(directory, lang)
+    try:
+        atomic_write_bytes(out, text.encode("utf-8"))
+    except OSError as exc:
+        raise DefectionError(f"--out {out}: cannot write the report there ({exc.strerror or exc}). Choose a file "
+                             "in a folder you can write to.") from None
     return out

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import copy
 import tomllib
+import typing
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from defection.errors import ScenarioError, did_you_mean
+from defection.errors import LISTED, ScenarioError, did_you_mean, listing, shorten
 from defection.scenarios.schema import Scenario
 
 
@@ -21,11 +22,29 @@ def builtin_names() -> list[str]:
     return sorted(p.name[:-5] for p in resources.files("defection.scenarios").iterdir() if p.name.endswith(".toml"))
 
 
+MAX_SCENARIO_CHARS = 1_000_000  # a scenario is about 15 kB; a larger text is not one, and parsing it takes long
+TOO_DEEP = ("nests arrays or tables too deeply to be a scenario (a scenario's values are numbers, strings and "
+            "flat lists, at most three tables deep).")
+
+
 def _read_toml(text: str, origin: str) -> dict[str, Any]:
+    """The TOML table in ``text``; refuse text that is too large, malformed, too deeply nested or empty."""
+    if len(text) > MAX_SCENARIO_CHARS:
+        raise ScenarioError(f"{origin} is {len(text):,} characters long; a scenario is a few kilobytes (at most "
+                            f"{MAX_SCENARIO_CHARS:,} characters are read). Give a scenario file.")
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as some Windows editors write, is not part of the TOML
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{origin} is not valid TOML: {exc}. Fix the syntax at that line.") from None
+        raise ScenarioError(f"{origin} is not valid TOML: {shorten(exc, 300)}. Fix the syntax at that line.") from None
+    except RecursionError:
+        raise ScenarioError(f"{origin} {TOO_DEEP}") from None
+    if not data:
+        raise ScenarioError(f"{origin} holds no settings (it is empty, or only comments); run as it is, it would be "
+                            "the built-in defaults under their own name. Give at least a name and the parameters "
+                            "that differ, or start from a copy of a built-in scenario file "
+                            "(defection/scenarios/myanmar-2021.toml in the package).")
+    return data
 
 
 def source_text(name_or_path: str | Path) -> tuple[str, str]:
@@ -36,6 +55,9 @@ def source_text(name_or_path: str | Path) -> tuple[str, str]:
             raise ScenarioError(f"scenario file '{candidate}' does not exist. Give an existing .toml file "
                                 f"or a built-in name ({', '.join(builtin_names())}).")
         try:
+            if candidate.stat().st_size > 4 * MAX_SCENARIO_CHARS:  # not read whole: 4 bytes per character at most
+                raise ScenarioError(f"scenario file '{candidate}' is {candidate.stat().st_size:,} bytes; a scenario "
+                                    f"is a few kilobytes. Give a scenario file.")
             return candidate.read_text(encoding="utf-8"), str(candidate)
         except (OSError, UnicodeDecodeError) as exc:
             raise ScenarioError(f"scenario file '{candidate}' cannot be read as UTF-8 text ({exc}).") from None
@@ -58,17 +80,86 @@ def from_toml(text: str, overrides: list[str] | dict[str, Any] | None = None, or
 
 
 def from_dict(data: dict[str, Any], overrides: list[str] | dict[str, Any] | None = None,
-              origin: str = "scenario") -> Scenario:
-    data = copy.deepcopy(data)
+              origin: str = "scenario", sources: dict[str, str] | None = None,
+              override_label: str = "--set") -> Scenario:
+    """Validate ``data`` with ``overrides`` applied; raise :class:`ScenarioError` naming the field and the fix.
+
+    Parameters
+    ----------
+    data : dict
+        The scenario's tables, as read from TOML or JSON.
+    overrides : list of str or dict, optional
+        ``section.key=value`` items, or ``{"section.key": value}``.
+    origin : str
+        How the error message names ``data`` (e.g. "scenario file 'x.toml'").
+    sources : dict, optional
+        How the user gave other keys already set in ``data`` (e.g. ``{"run.seed": "--seed -1"}``), so that
+        an invalid value is blamed on the option that set it rather than on the scenario.
+    override_label : str
+        How the user gave ``overrides``: an invalid override is blamed as "LABEL key=value" (e.g.
+        "--set regime.p_detect=2", or "policy 'x': regime.p_detect=2" with ``override_label="policy 'x':"``).
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{origin} is not a table of settings (it is a {type(data).__name__}).")
+    _refuse_unknown_keys(data, origin)
+    try:
+        data = copy.deepcopy(data)
+    except RecursionError:
+        raise ScenarioError(f"{origin} {TOO_DEEP}") from None
     if isinstance(overrides, dict):
         overrides = [f"{k}={v}" for k, v in overrides.items()]
+    given = dict(sources or {})
     for item in overrides or []:
         key, value = parse_override(item)
         apply_override(data, key, value)
+        given[key] = f"{override_label} {item.strip()}".strip()
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(describe(exc, origin)) from None
+        raise ScenarioError(describe(exc, origin, given)) from None
+    except RecursionError:
+        raise ScenarioError(f"{origin} {TOO_DEEP}") from None
+
+
+def _section_model(annotation: Any) -> type[BaseModel] | None:
+    """The scenario section (pydantic model) a field holds, or holds a list of; None for a plain value."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _unknown_keys(node: dict[str, Any], model: type[BaseModel], path: str) -> tuple[str, list[str], list[str]]:
+    """The first table under ``node`` holding keys ``model`` does not know: (its path, the keys, the valid keys)."""
+    fields = model.model_fields
+    unknown = [key for key in node if key not in fields]
+    if unknown:
+        return path, unknown, list(fields)
+    for key, value in node.items():
+        child = _section_model(fields[key].annotation)
+        items = value if isinstance(value, list) else [value]
+        for k, item in enumerate(items):
+            if child is not None and isinstance(item, dict):
+                where = f"{path}{key}" + (f"[{k}]" if isinstance(value, list) else "")
+                found = _unknown_keys(item, child, f"{where}.")
+                if found[1]:
+                    return found
+    return path, [], []
+
+
+def _refuse_unknown_keys(data: dict[str, Any], origin: str) -> None:
+    """Refuse unknown keys before validation, in a bounded message: a file with millions of them costs
+    pydantic one error object each, and the message one line each."""
+    path, unknown, valid = _unknown_keys(data, Scenario, "")
+    if not unknown:
+        return
+    where = path.rstrip(".") or "the top level"
+    if len(unknown) == 1:
+        what = f"'{path}{shorten(unknown[0], 60, '...')}' is not a known parameter.{did_you_mean(unknown[0], valid)}"
+    else:
+        what = (f"{len(unknown):,} keys at {where} are not known parameters: "
+                f"{listing(repr(k) for k in unknown)}.{did_you_mean(unknown[0], valid)}")
+    raise ScenarioError(f"{origin} is invalid: {what} Valid keys at {where}: {', '.join(valid)}.")
 
 
 def parse_override(item: str) -> tuple[str, Any]:
@@ -128,21 +219,33 @@ def _field_names(loc: tuple) -> list[str]:
     return list(getattr(model, "model_fields", {}))
 
 
-def describe(exc: ValidationError, origin: str) -> str:
-    """One paragraph: every failing field, the value given, what is allowed, the nearest valid key."""
-    parts = []
-    for err in exc.errors(include_url=False):
+def describe(exc: ValidationError, origin: str, given: dict[str, str] | None = None) -> str:
+    """One paragraph: the failing fields (the first few, then a count), the value given, what is allowed,
+    the nearest valid key; a field set by an override is blamed on the override (``given``: key -> option)."""
+    groups: dict[str, list[str]] = {}
+    errors = exc.errors(include_url=False)
+    for err in errors[:LISTED]:
         loc = tuple(err["loc"])
-        field = ".".join(str(x) for x in loc) or "(top level)"
-        given = err.get("input")
-        shown = repr(given) if not isinstance(given, dict) else "a table"
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
+        field = shorten(".".join(str(x) for x in loc), 80, "...") or "(top level)"
+        value = err.get("input")
+        shown = shorten(repr(value), 60, "...") if not isinstance(value, dict) else "a table"
         if err["type"] == "extra_forbidden":
             valid = _field_names(loc)
             hint = did_you_mean(str(loc[-1]), valid)
-            parts.append(f"'{field}' is not a known parameter.{hint} Valid keys here: {', '.join(valid)}.")
+            text = f"'{field}' is not a known parameter.{hint} Valid keys here: {', '.join(valid)}."
         else:
-            msg = err["msg"].removeprefix("Value error, ")
-            parts.append(f"'{field}' = {shown}: {msg}.")
-    return f"{origin} is invalid: " + " ".join(parts)
+            text = f"'{field}' = {shown}: {shorten(err['msg'].removeprefix('Value error, '), 200, '...')}."
+        groups.setdefault(_blamed(loc, given or {}) or f"{origin} is invalid", []).append(text)
+    paragraph = " ".join(f"{who}: {' '.join(texts)}" for who, texts in groups.items())
+    if len(errors) > LISTED:
+        paragraph += f" ({len(errors) - LISTED:,} more problems not shown.)"
+    return paragraph
+
+
+def _blamed(loc: tuple, given: dict[str, str]) -> str | None:
+    """The override (e.g. "--set regime.p_detect=2") that set the field at ``loc``, or one inside it."""
+    field = ".".join(str(x) for x in loc if not isinstance(x, int))
+    for key, option in given.items():
+        if field == key or field.startswith(key + ".") or key.startswith(field + "."):
+            return option
+    return None

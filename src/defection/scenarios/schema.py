@@ -63,6 +63,18 @@ class Force(Section):
     transition_training_bonus: float = param(0.25, 0.1, 0.4, ge=0.0, le=1.0,
                                              doc="extra democratic-policing training for those who joined 2011-2020",
                                              src=SEED + ": training in democratic policing over the past decade")
+    transition_cohort_min_tenure: float = param(
+        0.5, 0.0, 1.0, ge=0.0, le=60.0,
+        doc="fewest years of service at the coup of an officer who joined 2011-2020 (the transition cohort)",
+        src="calendar: a joiner of late 2020 has served a few months by February 2021")
+    transition_cohort_max_tenure: float = param(
+        10.0, 9.0, 11.0, ge=0.0, le=60.0,
+        doc="most years of service at the coup of the transition cohort; longer-serving officers joined under the "
+            "military regime (before 2011)", src="calendar: 2011 to the coup of 2021")
+    max_tenure: float = param(35.0, 30.0, 40.0, ge=1.0, le=60.0, doc="cap on years of service (retirement)")
+    senior_tenure: float = param(15.0, 10.0, 20.0, ge=0.0, le=60.0,
+                                 doc="years of service from which a defector counts as long-serving in the senior "
+                                     "share of defectors (F2), with officer ranks", src=SEED + ": long-serving defectors; the line is assumed")
     effectiveness_civilian: float = param(1.0, 0.5, 1.0, ge=0.0, le=10.0, doc="coercive weight of a civilian-branch officer")
     effectiveness_paramilitary: float = param(1.5, 1.0, 3.0, ge=0.0, le=10.0, doc="coercive weight of a paramilitary officer")
     quiet_weight: float = param(0.5, 0.2, 0.8, ge=0.0, le=1.0,
@@ -82,6 +94,16 @@ class Force(Section):
         if len(v) != len(RANKS) or any(not 0 <= x <= 35 for x in v):
             raise ValueError(f"needs {len(RANKS)} values between 0 and 35 years, one per rank")
         return v
+
+    @model_validator(mode="after")
+    def _tenures_are_ordered(self) -> "Force":
+        if self.transition_cohort_min_tenure > self.transition_cohort_max_tenure:
+            raise ValueError(f"transition_cohort_min_tenure ({self.transition_cohort_min_tenure}) must not exceed "
+                             f"transition_cohort_max_tenure ({self.transition_cohort_max_tenure})")
+        if max(self.rank_min_tenure) > self.max_tenure:
+            raise ValueError(f"max_tenure ({self.max_tenure}) must be at least the largest rank_min_tenure "
+                             f"({max(self.rank_min_tenure)})")
+        return self
 
 
 class BranchProfile(Section):
@@ -112,16 +134,27 @@ class Officers(Section):
                                              doc="family exposure when living among citizens", src=SEED)
     cohort_doctrine_shift: float = param(0.8, 0.4, 1.2, ge=0.0, le=2.0,
                                          doc="alignment lost by pre-2011 joiners when cohort_neutral_alignment is off")
+    training_concentration: float = param(6.0, 3.0, 12.0, ge=0.1, le=1000.0,
+                                          doc="concentration a + b of the Beta draw of training; higher is less spread")
+    ties_concentration: float = param(4.0, 2.0, 8.0, ge=0.1, le=1000.0,
+                                      doc="concentration a + b of the Beta draw of ties; higher is less spread")
+    family_exposure_sd: float = param(0.1, 0.05, 0.2, ge=0.0, le=1.0,
+                                      doc="spread of family exposure around its barracks or community mean")
 
 
 class Livelihood(Section):
     salary_kyat: list[float] = param([180000, 200000, 230000, 260000, 300000, 340000, 390000, 450000, 550000],
                                      doc="monthly pay by rank, kyat")
     pension_weight: float = param(1.0, 0.5, 2.0, ge=0.0, le=10.0,
-                                  doc="extra value of the pension at 30 years of service, as a multiple of pay")
+                                  doc="extra value of the full pension (at pension_full_years), as a multiple of pay")
+    pension_full_years: float = param(30.0, 25.0, 35.0, ge=0.5, le=60.0,
+                                      doc="years of service at which the pension reaches its full value")
     housing_share: float = param(0.3, 0.1, 0.5, ge=0.0, le=5.0, doc="value of police housing as a share of pay")
     outside_option_kyat: float = param(120000, 50000, 200000, ge=0.0, le=1e7,
                                        doc="monthly outside earnings for an officer with average ties")
+    outside_ties_factor: float = param(2.0, 1.0, 3.0, ge=0.0, le=100.0,
+                                       doc="outside earnings per unit of ties, in multiples of outside_option_kyat "
+                                           "(2: an officer with ties 0.5 earns outside_option_kyat)")
     reference_kyat: float = param(200000, ge=1.0, le=1e8, doc="kyat per month that count as one unit of livelihood cost",
                                   src="the NUG stipend (data/context.csv)")
 
@@ -178,10 +211,15 @@ class Regime(Section):
     p_detect: float = param(0.15, 0.05, 0.4, ge=0, le=1, doc="chance an attempted defection is caught")
     prosecution_years: float = param(3.0, 1.0, 10.0, ge=0, le=50, doc="prison for breaking ranks, years",
                                      src="Myanmar Now, 1 Mar 2021 (up to 3 years; data/context.csv)")
+    prosecution_reference_years: float = param(
+        3.0, ge=0.01, le=50, doc="years of prison that count as one unit of prosecution fear (scales w_prosecution)",
+        src="Myanmar Now, 1 Mar 2021: the 3-year maximum for breaking ranks")
     torture_risk: float = param(0.3, 0.1, 0.6, ge=0, le=1, doc="chance a caught defector is tortured", src=SEED + " (fear of torture)")
     family_pressure: float = param(1.0, 0.5, 2.0, ge=0, le=10, doc="intensity of pressure on defectors' families", src=SEED)
     adapt_rate: float = param(0.05, 0.0, 0.2, ge=0, le=50,
-                              doc="rise of punishment per 1 per mille of the force defecting within 30 days", src="MODEL.md §1")
+                              doc="rise of punishment per 1 per mille of the force defecting within adapt_window_days",
+                              src="MODEL.md §1")
+    adapt_window_days: int = param(30, 7, 90, ge=1, le=3650, doc="days of recent defections the regime's adaptation responds to")
     adapt_max: float = param(2.0, 1.0, 4.0, ge=1, le=100, doc="cap on the punishment multiplier")
     news_prior: float = param(20.0, 5.0, 100.0, ge=0.1, le=1e6,
                               doc="weight of p_detect against observed catches in officers' belief")
@@ -236,6 +274,10 @@ class Community(Section):
     violence_boost: float = param(0.5, 0.0, 2.0, ge=0, le=100, doc="extra intensity per recent local killing", src="MODEL.md §1")
     barracks_contact: float = param(0.3, 0.1, 0.6, ge=0, le=1, doc="share of it that reaches officers in barracks", src=SEED)
     decay: float = param(0.02, 0.005, 0.05, ge=0, le=1, doc="daily fading of accumulated social punishment")
+    protest_cap: float = param(3.0, 1.5, 6.0, ge=0, le=1e6,
+                               doc="cap on local protest, in multiples of civilians.active_ref_share, in punishment intensity")
+    violence_decay: float = param(0.1, 0.03, 0.3, ge=0, le=1,
+                                  doc="daily fading of a township's memory of killings, which boosts punishment")
 
 
 class Exposure(Section):
@@ -308,13 +350,14 @@ class Scenario(Section):
     @model_validator(mode="after")
     def _events_name_regions(self) -> "Scenario":
         from defection.errors import did_you_mean
-        from defection.model.geography import REGION_NAMES
+        from defection.data import region_names
 
+        names = region_names()
         for i, ev in enumerate(self.regime.events):
             for r in ev.regions:
-                if r not in REGION_NAMES:
-                    raise ValueError(f"regime.events[{i}].regions: unknown region '{r}'.{did_you_mean(r, REGION_NAMES)} "
-                                     f"Allowed: {', '.join(REGION_NAMES)}")
+                if r not in names:
+                    raise ValueError(f"regime.events[{i}].regions: unknown region '{r}'.{did_you_mean(r, names)} "
+                                     f"Allowed: {', '.join(names)}")
         return self
 
 

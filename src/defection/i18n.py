@@ -86,8 +86,10 @@ TEXT: dict[str, dict[str, str]] = {
     "run.cancelled": {"en": "Cancelled", "my": "ပယ်ဖျက်ပြီး"},
     "run.error": {"en": "Failed", "my": "မအောင်မြင်ပါ"},
     "run.days_done": {"en": "simulated days", "my": "တွက်ပြီးရက်"},
+    "run.ahead": {"en": "jobs ahead", "my": "ရှေ့မှ တွက်ချက်မှုများ"},
     "run.see_results": {"en": "See the Results tab.", "my": "ရလဒ်များ စာမျက်နှာတွင် ကြည့်ပါ။"},
     # results
+    "results.job": {"en": "Results of run", "my": "တွက်ချက်မှု ရလဒ်"},
     "results.none": {"en": "Run an ensemble to see results.", "my": "ရလဒ်ကြည့်ရန် တွက်ချက်မှု လုပ်ပါ။"},
     "results.final_defected": {"en": "Defections at the end (median)", "my": "နောက်ဆုံးရက် ခွဲထွက်မှု (အလယ်ကိန်း)"},
     "results.band": {"en": "90% band", "my": "၉၀% အပိုင်းအခြား"},
