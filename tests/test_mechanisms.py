@@ -155,6 +155,22 @@ def test_support_slots_are_never_exceeded():
     assert slots.tolist() == [0.0, 0.0]
 
 
+def test_stipends_paid_to_enrolled_defectors_count_in_the_programme_cost():
+    """Regression: the stipend bit test was always 0, so stipends never counted in ``programme_cost``."""
+    from defection import api
+
+    def stipend_cost(stipend_kyat: float) -> tuple[float, int]:
+        result = api.run("myanmar-2021", seed=0, days=150, overrides={
+            "support.protection_capacity": 0, "support.outreach_cost_kyat": 0, "support.livelihood_capacity": 300,
+            "support.stipend_kyat": stipend_kyat})
+        return float(result.series("programme_cost")[-1]), int(result.series("families_enrolled")[-1])
+
+    cost, enrolled = stipend_cost(200_000)
+    assert enrolled > 0 and cost > 0  # only stipends cost anything here
+    doubled, enrolled_doubled = stipend_cost(400_000)
+    assert enrolled_doubled >= enrolled and doubled > 1.9 * cost
+
+
 def test_detection_by_hand():
     for p_detect, expected in ((1.0, CAUGHT), (0.0, DEFECTED)):
         intent = np.array([decision.WILL_GO, 0], np.uint8)

@@ -65,7 +65,7 @@ def budget(sim, day: int) -> None:
         return
     if s.month_start[day] or s.dates[day] == np.datetime64(sp.start):
         nat.slots[:] = (sp.protection_capacity, sp.livelihood_capacity)
-    stipends = np.count_nonzero((o.supported & STIPEND) & (o.state == DEFECTED))
+    stipends = np.count_nonzero(((o.supported & STIPEND) != 0) & (o.state == DEFECTED))  # families paid this month
     nat.programme_cost += (stipends * sp.stipend_kyat + sp.outreach * o.n * sp.outreach_cost_kyat) / DAYS_PER_MONTH
 
 
