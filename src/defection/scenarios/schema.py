@@ -41,7 +41,9 @@ class Section(BaseModel):
 class Run(Section):
     start: dt.date = param(dt.date(2021, 2, 1), ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31),
                            doc="first simulated day", src="the coup of 1 February 2021")
-    days: int = param(334, ge=1, le=20000, doc="days simulated; 334 ends on 31 Dec 2021", src="issue: default period")
+    days: int = param(334, ge=1, le=20000, doc="days simulated; 334 ends on 31 Dec 2021",
+                      src="design choice: 1 February to 31 December 2021, the year the seed report describes "
+                          "(docs/model.md)")
     seed: int = param(0, ge=0, le=2**63 - 1, doc="run seed")
     scale: int = param(1000, 1, 10000, ge=1, le=1_000_000,
                        doc="people per civilian agent (k); 1 is full scale", src="chosen for speed")
@@ -55,11 +57,14 @@ class Force(Section):
     unit_size: int = param(40, 20, 120, ge=2, le=5000, doc="officers per unit (station or company)")
     rank_shares: list[float] = param(
         [0.55, 0.16, 0.12, 0.06, 0.045, 0.03, 0.02, 0.01, 0.005], ge=None,
-        doc="share of each rank, constable to lt-colonel+, summing to 1", src="assumed pyramid; constables the majority (MODEL.md)")
+        doc="share of each rank, constable to lt-colonel+, summing to 1",
+        src="assumed: a pyramid with constables the majority; no public rank distribution for the police "
+            "(docs/model.md, Actors)")
     rank_min_tenure: list[float] = param([0.0, 3.0, 6.0, 10.0, 6.0, 9.0, 12.0, 16.0, 20.0],
                                          doc="minimum years of service for each rank")
     tenure_scale: float = param(8.0, 5.0, 12.0, ge=0.1, le=40.0, doc="mean years of service above the rank minimum",
-                                src="assumed; gives about a quarter of the force at 15+ years (MODEL.md §4b)")
+                                src="assumed: about a quarter of the force at 15+ years; no public tenure "
+                                    "distribution; long-serving defectors exist (The Irrawaddy, 4 Mar 2021)")
     transition_training_bonus: float = param(0.25, 0.1, 0.4, ge=0.0, le=1.0,
                                              doc="extra democratic-policing training for those who joined 2011-2020",
                                              src=SEED + ": training in democratic policing over the past decade")
@@ -170,11 +175,15 @@ class Decision(Section):
     w_training: float = param(0.8, 0.3, 1.5, ge=-10, le=10, doc="weight of training in disaffection", src=SEED)
     w_ties: float = param(1.0, 0.5, 2.0, ge=-10, le=10, doc="weight of ties to protesters", src=SEED)
     w_alignment: float = param(1.0, 0.5, 2.0, ge=-10, le=10, doc="weight of political alignment", src=SEED)
-    w_shock: float = param(2.0, 1.0, 3.0, ge=0, le=10, doc="weight of moral shock", src="MODEL.md §2.3")
+    w_shock: float = param(2.0, 1.0, 3.0, ge=0, le=10, doc="weight of moral shock",
+                           src="seed (violence drives splits); Albrecht & Koehler 2018 (moral grievances accumulate); "
+                               "value assumed")
     w_social: float = param(2.0, 1.0, 3.0, ge=0, le=10, doc="weight of social punishment (cost of staying)", src=SEED)
     w_peer: float = param(2.0, 0.5, 4.0, ge=0, le=20, doc="weight of the unit's defection share",
                           src="Granovetter 1978; Kuran 1991 (preference falsification)")
-    w_commander: float = param(0.5, 0.0, 1.0, ge=0, le=10, doc="pull of a commander who defected", src="MODEL.md §4b")
+    w_commander: float = param(0.5, 0.0, 1.0, ge=0, le=10, doc="pull of a commander who defected",
+                               src="Koehler, Ohl & Albrecht 2016 (network ties trigger desertion); AP 10 Feb 2021 (a "
+                                   "Kayah unit left together); value assumed")
     idiosyncratic_sd: float = param(0.5, 0.3, 0.7, ge=0, le=5, doc="spread of each officer's fixed personal disposition")
     oppose_threshold: float = param(2.4, 2.0, 2.8, ge=-10, le=10,
                                     doc="disaffection above which an officer opposes the regime (quietly resists)", src=AAPP)
@@ -182,7 +191,8 @@ class Decision(Section):
                                     doc="pull, net of fear, above which an opposed officer defects", src=AAPP)
     logit_scale: float = param(0.15, 0.05, 0.3, ge=1e-4, le=10, doc="spread of the daily logit choice")
     opportunity_hazard: float = param(0.02, 0.005, 0.05, ge=0, le=1, doc="daily chance of an opportunity to leave",
-                                      src="MODEL.md §4b")
+                                      src="assumed: a timing device spreading exits over weeks (observed ramp: >100 on "
+                                          "4 Mar, >=600 on 27 Apr 2021)")
     w_prosecution: float = param(3.0, 1.5, 4.5, ge=0, le=20, doc="fear weight of prosecution", src=SEED)
     w_torture: float = param(3.0, 1.5, 4.5, ge=0, le=20, doc="fear weight of torture", src=SEED)
     w_family: float = param(2.0, 1.0, 3.0, ge=0, le=20, doc="fear weight of risk to the family", src=SEED)
@@ -196,6 +206,10 @@ class Event(Section):
     escalation: float = param(2.0, ge=0.0, le=100.0, doc="multiplies crackdown intensity from this date on")
     regions: list[str] = param([], doc="states/regions affected; empty means national")
     label: str = param("", doc="what happened")
+
+
+EVENTS_SOURCE = ("martial law in Yangon townships, 14-15 Mar 2021 (GNLM, Xinhua); AAPP daily briefings (surge from "
+                 "mid-March); sizes assumed")
 
 
 def _default_events() -> list[Event]:
@@ -218,7 +232,8 @@ class Regime(Section):
     family_pressure: float = param(1.0, 0.5, 2.0, ge=0, le=10, doc="intensity of pressure on defectors' families", src=SEED)
     adapt_rate: float = param(0.05, 0.0, 0.2, ge=0, le=50,
                               doc="rise of punishment per 1 per mille of the force defecting within adapt_window_days",
-                              src="MODEL.md §1")
+                              src="direction: VOA 2023 (security tightened as defections rose); DVB 2007 (clampdown "
+                                  "after desertions); size assumed")
     adapt_window_days: int = param(30, 7, 90, ge=1, le=3650, doc="days of recent defections the regime's adaptation responds to")
     adapt_max: float = param(2.0, 1.0, 4.0, ge=1, le=100, doc="cap on the punishment multiplier")
     news_prior: float = param(20.0, 5.0, 100.0, ge=0.1, le=1e6,
@@ -228,7 +243,7 @@ class Regime(Section):
                                    doc="rise of intensity per day of protest at the reference share", src=AAPP)
     escalation_max: float = param(1.2, 1.0, 2.0, ge=0, le=1000, doc="cap on duration-driven intensity", src=AAPP)
     events: list[Event] = Field(default_factory=_default_events, description="dated escalations",
-                                json_schema_extra={"source": "MODEL.md §1; AAPP; martial law order of 14-15 March 2021"})
+                                json_schema_extra={"source": EVENTS_SOURCE})
     allowance_start: dt.date = param(dt.date(2022, 8, 1), doc="risk allowance begins",
                                      src="Than Lwin Times, 26 Jul 2022 (data/context.csv)")
     allowance_kyat: float = param(10000, ge=0, le=1e7, doc="monthly risk allowance, kyat", src="Than Lwin Times, 26 Jul 2022")
@@ -236,9 +251,12 @@ class Regime(Section):
 
 class Crackdown(Section):
     deploy_civilian: float = param(0.5, 0.3, 0.8, ge=0, le=1,
-                                   doc="share of civilian-branch officers deployed when a township protests", src="MODEL.md §1")
+                                   doc="share of civilian-branch officers deployed when a township protests",
+                                   src="seed: paramilitary units on the front line, civilian-branch police in support; "
+                                       "share assumed")
     deploy_paramilitary: float = param(1.0, 0.8, 1.0, ge=0, le=1, doc="share of paramilitary deployed (they go first)",
-                                       src="MODEL.md §1")
+                                       src="seed; Selth, Lowy Interpreter 2021 (security battalions are the riot "
+                                           "police); share assumed")
     deploy_quiet: float = param(0.5, 0.2, 0.8, ge=0, le=1, doc="rate at which quiet resisters turn up, relative to compliant",
                                 src=SEED + ": avoiding participating in crackdowns")
     arrests_per_1000_active: float = param(0.012, 0.006, 0.03, ge=0, le=100,
@@ -246,7 +264,9 @@ class Crackdown(Section):
     deaths_per_1000_active: float = param(0.0011, 0.0005, 0.003, ge=0, le=100,
                                           doc="daily killings per 1,000 active civilians at intensity 1", src=AAPP)
     lethality_paramilitary: float = param(2.0, 1.0, 4.0, ge=0, le=100,
-                                          doc="lethality of paramilitary relative to the civilian branch", src="MODEL.md §2.2")
+                                          doc="lethality of paramilitary relative to the civilian branch",
+                                          src="assumed: paramilitary units kill more per deployment (seed: "
+                                              "civilian-branch defectors deny taking part)")
     quiet_warning: float = param(0.5, 0.2, 0.9, ge=0, le=1,
                                  doc="cut in lethality when those deployed are quiet resisters", src=SEED + ": warning protesters")
     capacity_half: float = param(0.5, 0.1, 2.0, ge=0, le=100,
@@ -258,9 +278,13 @@ class Civilians(Section):
     legitimacy_initial: float = param(0.7, 0.55, 0.85, ge=0, le=1, doc="regime legitimacy L after the coup (Epstein's scale)", src=AAPP)
     legitimacy_base: float = param(0.7, 0.55, 0.85, ge=0, le=1, doc="level legitimacy recovers towards", src=AAPP)
     legitimacy_recovery: float = param(0.05, 0.01, 0.2, ge=0, le=1, doc="daily recovery of legitimacy")
-    backlash_per_death: float = param(0.0002, 0.0, 0.001, ge=0, le=1, doc="legitimacy lost per killing", src="MODEL.md §2.1")
+    backlash_per_death: float = param(0.0002, 0.0, 0.001, ge=0, le=1, doc="legitimacy lost per killing",
+                                      src="seed (outrage and resentment); an extension of Epstein 2002, whose "
+                                          "legitimacy is exogenous; value assumed")
     fear_per_death: float = param(0.003, 0.001, 0.006, ge=0, le=10, doc="fear gained per killing", src=AAPP)
-    fear_decay: float = param(0.001, 0.0, 0.01, ge=0, le=1, doc="daily decay of fear", src="MODEL.md §4b: fear outweighs backlash")
+    fear_decay: float = param(0.001, 0.0, 0.01, ge=0, le=1, doc="daily decay of fear",
+                              src="assumed: slow decay so that fear outweighs backlash and protest declines after "
+                                  "April 2021 (AAPP series)")
     threshold: float = param(0.1, 0.05, 0.2, ge=0, le=1, doc="activation threshold T", src="Epstein 2002")
     arrest_constant: float = param(2.3, ge=0, le=100, doc="k in P = 1 - exp(-k C/A)", src="Epstein 2002")
     reach: float = param(100.0, 50.0, 200.0, ge=0, le=1e6,
@@ -271,7 +295,8 @@ class Civilians(Section):
 
 class Community(Section):
     intensity: float = param(0.002, 0.001, 0.005, ge=0, le=10, doc="daily social punishment at full-strength protest", src=SEED)
-    violence_boost: float = param(0.5, 0.0, 2.0, ge=0, le=100, doc="extra intensity per recent local killing", src="MODEL.md §1")
+    violence_boost: float = param(0.5, 0.0, 2.0, ge=0, le=100, doc="extra intensity per recent local killing",
+                                  src="seed: social punishment and outrage grow with violence; value assumed")
     barracks_contact: float = param(0.3, 0.1, 0.6, ge=0, le=1, doc="share of it that reaches officers in barracks", src=SEED)
     decay: float = param(0.02, 0.005, 0.05, ge=0, le=1, doc="daily fading of accumulated social punishment")
     protest_cap: float = param(3.0, 1.5, 6.0, ge=0, le=1e6,
@@ -283,7 +308,9 @@ class Community(Section):
 class Exposure(Section):
     shock_per_local_death: float = param(0.01, 0.005, 0.03, ge=0, le=10, doc="moral shock per killing in the officer's township")
     shock_per_national_death: float = param(0.0002, 0.0001, 0.001, ge=0, le=10, doc="moral shock per killing anywhere")
-    participation_multiplier: float = param(1.0, 0.0, 3.0, ge=0, le=100, doc="extra shock for taking part", src="MODEL.md §2.3")
+    participation_multiplier: float = param(1.0, 0.0, 3.0, ge=0, le=100, doc="extra shock for taking part",
+                                            src="Litz et al. 2009 (perpetrating injures more than witnessing); seed "
+                                                "(defectors deny taking part); value assumed")
     decay: float = param(0.01, 0.002, 0.03, ge=0, le=1, doc="daily fading of moral shock")
 
 
