@@ -1,8 +1,10 @@
 """defection: how a security force splits under repression.
 
-    >>> import defection
-    >>> result = defection.run("myanmar-2021", seed=0)
-    >>> result.series("defected")[-1]
+Examples
+--------
+>>> import defection
+>>> result = defection.run("myanmar-2021", seed=0)
+>>> result.series("defected")[-1]
 """
 __version__ = "0.1.0"
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -17,20 +17,58 @@ from defection.model.metrics import breakdowns
 from defection.scenarios.schema import Scenario
 
 
-@dataclass
+class Timing(NamedTuple):
+    """One mechanism of a day's schedule and the time spent in it over a run (``Result.profile``)."""
+
+    mechanism: str
+    seconds: float
+    share: float  # of the time spent in all mechanisms, 0 to 1
+
+
+@dataclass(repr=False)
 class Result:
-    """One run: daily series, end-of-run summary, the resolved scenario, its seed and a profile."""
+    """One run: daily series, end-of-run summary, the resolved scenario, its seed and a profile.
+
+    ``profile`` lists the day's mechanisms in schedule order as `Timing` records
+    (mechanism, seconds, share).
+    """
 
     scenario: Scenario
     seed: int
     timeseries: pa.Table
     summary: dict[str, Any]
-    profile: list[tuple[str, float, float]] = field(default_factory=list)
+    profile: list[Timing] = field(default_factory=list)
     regions: pa.Table | None = None  # per-region daily series (date, region, metrics), if recorded
+
+    def __post_init__(self) -> None:
+        self.profile = [Timing(*entry) for entry in self.profile]
+
+    def __repr__(self) -> str:
+        """One line: scenario, seed, days simulated and the last day's defections (not the whole table)."""
+        final = self.summary.get("final", {}) if isinstance(self.summary, dict) else {}
+        defected = final.get("defected")
+        shown = f"{defected:,.0f}" if isinstance(defected, (int, float)) else "?"
+        return (f"Result(scenario={self.scenario.name!r}, seed={self.seed}, days={self.timeseries.num_rows}, "
+                f"end_date={self.summary.get('end_date')!r}, defected={shown}, "
+                f"series={len(self.timeseries.column_names)}, regions={'yes' if self.regions is not None else 'no'})")
 
     def series(self, name: str) -> np.ndarray:
         """One daily series as an array of shape (days,)."""
         return self.timeseries.column(name).to_numpy()
+
+    def to_pandas(self):
+        """The daily series as a pandas DataFrame, one row per day, indexed by date (a DatetimeIndex).
+
+        Examples
+        --------
+        >>> df = run("myanmar-2021", days=30).to_pandas()
+        >>> df["defected"].plot()
+        """
+        import pandas as pd
+
+        frame = self.timeseries.to_pandas()
+        frame["date"] = pd.to_datetime(frame["date"])
+        return frame.set_index("date")
 
     def save(self, out: Path, plot: bool = True, force: bool = False, **manifest_extra: Any) -> Path:
         """Write timeseries.parquet (and regions.parquet if recorded), summary.json, overview.png and
@@ -80,14 +118,16 @@ def run(scenario: str | Path | Scenario = "myanmar-2021", *, seed: int | None = 
         overrides: list[str] | dict[str, Any] | None = None,
         progress: Callable[[int], None] | None = None, threads: int | None = None,
         record_regions: bool = False) -> Result:
-    """Simulate a scenario and return its :class:`Result`.
-
-    >>> r = run("myanmar-2021", seed=1, overrides={"support.protection_capacity": 200})
-    >>> r.series("defected")[-1]
+    """Simulate a scenario and return its `Result`.
 
     ``threads`` sets Numba's thread count for this run; by default one thread per 2 million
     agents (results are identical whatever the count). ``record_regions`` also keeps the daily
     metrics per state/region, as ``Result.regions`` (columns date, region and the metrics).
+
+    Examples
+    --------
+    >>> r = run("myanmar-2021", seed=1, overrides={"support.protection_capacity": 200})
+    >>> r.series("defected")[-1]
     """
     sc = resolve(scenario, overrides, days, seed)
     check_memory(sc)

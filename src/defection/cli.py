@@ -5,6 +5,7 @@ import errno
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Optional
 
@@ -21,9 +22,76 @@ console = Console(stderr=True)
 
 
 
+def _show_version(value: bool) -> None:
+    """``--version``: the package version, and the git commit when running from a checkout."""
+    if not value:
+        return
+    from defection import __version__
+    from defection.engine.outputs import git_commit
+
+    commit = git_commit()
+    Console(highlight=False).print(f"defection {__version__}" + (f" (git {commit})" if commit else ""))
+    raise typer.Exit()
+
+
 @app.callback()
-def _group() -> None:
+def _group(
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                 help="Print the version (and git commit) and exit."),
+) -> None:
     """Simulate how a security force splits under repression."""
+
+
+COMPILING = "Compiling (first run only)…"
+
+
+class _CompileNotice:
+    """Say "Compiling (first run only)…" on a progress bar while Numba compiles a kernel.
+
+    It listens to Numba's ``numba:compile`` event, which fires only for a real compilation (not for a
+    kernel loaded from Numba's disk cache), so the words appear only when compiling is happening. They
+    stay until the next step completes (:meth:`step_done`), so that a chain of kernels compiled one after
+    the other does not make the bar flicker.
+    """
+
+    def __init__(self, bar: Progress, task) -> None:
+        self.bar, self.task = bar, task
+        self.description: Optional[str] = None  # the bar's own words while the notice is shown
+
+    def __enter__(self) -> "_CompileNotice":
+        from numba.core import event
+
+        notice = self
+
+        class Listener(event.Listener):
+            def on_start(self, _event) -> None:
+                notice._compiling()
+
+            def on_end(self, _event) -> None:
+                pass
+
+        self._listener = Listener()
+        event.register("numba:compile", self._listener)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from numba.core import event
+
+        event.unregister("numba:compile", self._listener)
+
+    def _compiling(self) -> None:
+        if self.description is None:
+            self.description = self.bar.tasks[self._index()].description
+            self.bar.update(self.task, description=COMPILING)
+
+    def step_done(self) -> None:
+        """A step (a day, or a classic model's step) completed: compiling, if any, is over for now."""
+        if self.description is not None:
+            self.bar.update(self.task, description=self.description)
+            self.description = None
+
+    def _index(self) -> int:
+        return [t.id for t in self.bar.tasks].index(self.task)
 
 
 SetOption = typer.Option(None, "--set", help="Override a parameter: section.key=value (repeatable).")
@@ -160,7 +228,8 @@ def run(
     with results_dir(out, force) as where:
         with _run_progress_bar() as bar:
             task = bar.add_task(f"{sc.name} seed {sc.run.seed}, {agents:,} agents", total=sc.run.days, rate="")
-            result = api.run(sc, progress=_rate_updater(bar, task, agents), record_regions=regions)
+            with _CompileNotice(bar, task) as notice:
+                result = api.run(sc, progress=_rate_updater(bar, task, agents, notice), record_regions=regions)
         result.save(where.staging, **({"record": ["regions"]} if regions else {}))
     _print_summary(result, where.target)
     if profile:
@@ -181,12 +250,14 @@ def _run_progress_bar() -> Progress:
                     transient=True)
 
 
-def _rate_updater(bar: Progress, task, agents: int):
+def _rate_updater(bar: Progress, task, agents: int, notice: Optional[_CompileNotice] = None):
     import time
 
     start: list[float] = []
 
     def update(day: int) -> None:
+        if notice is not None:
+            notice.step_done()
         now = time.perf_counter()
         if not start:  # rates count from the end of day 1, so that building and compiling are left out
             start.extend((now, day))
@@ -238,12 +309,57 @@ def _run_classic(name: str, steps: Optional[int], seed: Optional[int], out: Opti
         key, _ = parse_override(item)
         settings[key] = item.split("=", 1)[1].strip()
     n_steps = steps if steps is not None else 200
-    with results_dir(out, force) as where, progress_bar("steps") as bar:
-        task = bar.add_task(f"{name} seed {seed or 0}", total=n_steps)
-        summary = run_classic(name, n_steps, seed or 0, settings, where.staging,
-                              progress=lambda k: bar.update(task, completed=k))
-    Console().print(summary)
-    Console().print(f"results in {where.target}")
+    with results_dir(out, force) as where:
+        with progress_bar("steps") as bar:
+            task = bar.add_task(f"{name} seed {seed or 0}", total=n_steps)
+            with _CompileNotice(bar, task) as notice:
+                def advance(step: int) -> None:
+                    notice.step_done()
+                    bar.update(task, completed=step)
+
+                summary = run_classic(name, n_steps, seed or 0, settings, where.staging, progress=advance)
+        _classic_overview(where.staging / "timeseries.parquet", where.staging / "overview.png",
+                          title=f"{name}, seed {seed or 0}")
+    _print_classic_summary(summary, where.target)
+
+
+def _classic_overview(timeseries: Path, path: Path, title: str) -> None:
+    """A classic run's series against its step, one line each, saved as ``path`` (names drawn as plain text)."""
+    import pyarrow.parquet as pq
+
+    from defection.report.figures import pyplot, write_png
+
+    table = pq.read_table(timeseries)
+    steps = table.column("step").to_numpy()
+    fig, ax = pyplot().subplots(figsize=(7, 3.8))
+    for name in table.column_names:
+        if name != "step":
+            ax.plot(steps, table.column(name).to_numpy(), lw=1.2, label=name.replace("_", " "))
+    ax.set_xlabel("step")
+    ax.set_ylabel("agents")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    write_png(fig, path, tight=True)
+
+
+def _print_classic_summary(summary: dict, out: Path) -> None:
+    """A classic run's summary as a table of named values, like ``run`` prints for a scenario."""
+    table = Table(title=f"{summary['model']}, {summary['steps']:,} steps")
+    table.add_column("outcome")
+    table.add_column("value", justify="right")
+    for key, value in summary.items():
+        if key in ("model", "steps"):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            shown = str(value).lower() if isinstance(value, bool) else str(value)
+        elif isinstance(value, int):
+            shown = f"{value:,}"
+        else:
+            shown = f"{value:,.4g}"
+        table.add_row(key.replace("_", " "), shown)
+    Console().print(table)
+    Console().print(f"results in {out} (timeseries.parquet, summary.json, overview.png, manifest.json)")
 
 
 # --- calibration and forecasts (experiments/calibration.py) ---------------------------------
@@ -347,10 +463,17 @@ def report(
     directory: Path = typer.Argument(..., help="A run, sweep, compare or calibration directory."),
     out: Path = typer.Option(Path("report.html"), help="The HTML file to write."),
     lang: str = typer.Option("en", help="Language of the report: en or my (Burmese)."),
+    force: bool = typer.Option(False, help="Replace an existing file at --out."),
 ) -> None:
     """Write a self-contained HTML report (figures embedded, no network needed) for a results directory."""
+    from defection.i18n import LANGS
     from defection.report.html import write
 
+    # a bad directory or --lang is reported first, by write(); a directory at --out is refused there too
+    inputs_ok = directory.is_dir() and lang in LANGS
+    if inputs_ok and os.path.lexists(out) and not out.is_dir() and not force:
+        raise DefectionError(f"--out {out} already exists. Choose a new file name, or pass --force to replace it "
+                             "(as `defection run` does for a results directory).")
     path = write(directory, out, lang)
     Console().print(f"report in {path}")
 
@@ -372,6 +495,14 @@ def _runs_progress(bar: Progress, label: str):
         bar.update(state["task"], completed=done, total=total, description=desc)
 
     return update
+
+
+def _number(value: float, fmt: str) -> str:
+    """``value`` formatted with ``fmt``, never as a negative zero ("-0.0" is shown as "0.0", "+0.0" when signed)."""
+    text = format(value, fmt)
+    if text.startswith("-") and not any(ch in "123456789" for ch in text):
+        text = format(0.0, fmt)
+    return text
 
 
 def _print_outcome(outcome, what: str) -> None:
@@ -449,7 +580,8 @@ def compare(
     scenario: str = typer.Argument("myanmar-2021", help="Built-in scenario name or path to a .toml file."),
     policy: Optional[list[str]] = typer.Option(None, help="NAME:key=val,key=val (repeatable); the status quo is "
                                                            "always included as the reference."),
-    preset: Optional[str] = typer.Option(None, help="A built-in comparison: seed-policy."),
+    preset: Optional[str] = typer.Option(None, help="A built-in comparison: diis-policy (the DIIS / Nyan Corridor "
+                                                    "report's question: protection, livelihoods, both)."),
     replicates: int = typer.Option(20, help="Paired seeds per policy."),
     seed: int = typer.Option(0, help="Comparison seed."),
     days: Optional[int] = typer.Option(None, help="Days to simulate (default: the scenario's)."),
@@ -463,9 +595,13 @@ def compare(
 ) -> None:
     """Run each policy as an ensemble; table of means, 90% intervals, paired effects, cost per extra defection."""
     _check_workers(workers, minimum=0)
-    from defection.experiments.compare import compare as run_compare
+    from defection.experiments.compare import compare as run_compare, preset_name
 
-    with progress_bar("runs") as bar:
+    note = preset_name(preset)[1] if preset is not None else None
+    if note:  # said here once, in words; the library's FutureWarning is for Python callers
+        console.print(note, highlight=False)
+    with progress_bar("runs") as bar, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="note: --preset", category=FutureWarning)
         res = run_compare(scenario, list(policy or []), out=out, preset=preset, replicates=replicates, seed=seed,
                           days=days, overrides=list(sets or []), chunk=chunk, scheduler=scheduler, workers=workers,
                           force=force, progress=_runs_progress(bar, "compare"))
@@ -479,6 +615,7 @@ def compare(
              ("coercive_capacity_min_share", "min capacity", 0.01, ".1f", "%"),
              ("civilians_killed", "civilians killed", 1.0, ",.0f", ""),
              ("day_capacity_below_half", "day capacity <50%", 1.0, ",.0f", ""))
+    censored = False
     for p in res["policies"]:
         name = p["policy"]
         table.add_row(f"[bold]{name}[/]", "", "", "")
@@ -487,11 +624,19 @@ def compare(
             if r["mean"] is None:
                 table.add_row(f"  {label}", "-", "-", "-")
                 continue
+            if r.get("censored") and r["censored"] == r["n"]:  # the day never came: no day to show
+                table.add_row(f"  {label}", "never", "-", "")
+                continue
+            censored = censored or bool(r.get("censored"))
             effect = "" if name == res["baseline"] or r["diff_lo"] is None else \
-                f"{r['diff_mean'] / scale:+{fmt}}{unit} [{r['diff_lo'] / scale:+{fmt}}, {r['diff_hi'] / scale:+{fmt}}]"
-            table.add_row(f"  {label}", f"{r['mean'] / scale:{fmt}}{unit}",
-                          f"{r['p05'] / scale:{fmt}}–{r['p95'] / scale:{fmt}}", effect)
+                f"{_number(r['diff_mean'] / scale, '+' + fmt)}{unit} " \
+                f"[{_number(r['diff_lo'] / scale, '+' + fmt)}, {_number(r['diff_hi'] / scale, '+' + fmt)}]"
+            table.add_row(f"  {label}", f"{_number(r['mean'] / scale, fmt)}{unit}",
+                          f"{_number(r['p05'] / scale, fmt)}–{_number(r['p95'] / scale, fmt)}", effect)
     Console().print(table)
+    if censored:
+        Console().print("day capacity <50%: a run whose capacity never fell below half counts as its last day, so "
+                        "that mean is a lower bound.", highlight=False)
     costs = Table(title="programme cost to the last day, and per additional defection")
     for col in ("policy", "M kyat", "extra defected", "kyat per extra defection"):
         costs.add_column(col, justify="left" if col == "policy" else "right", no_wrap=True)

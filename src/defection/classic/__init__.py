@@ -74,8 +74,8 @@ def check_run(name: str, steps: int, seed: int, settings: dict[str, str]) -> Cla
 def run_classic(name: str, steps: int, seed: int, settings: dict[str, str], out: Path,
                 progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Validate ``settings`` (``--set key=value`` strings), run ``steps`` steps with ``seed``,
-    write ``timeseries.parquet`` and ``manifest.json`` into the existing directory ``out``,
-    and return a small summary.
+    write ``timeseries.parquet``, ``summary.json`` and ``manifest.json`` into the existing
+    directory ``out``, and return the summary (``defection run`` adds ``overview.png``).
 
     Raises :class:`~defection.errors.ScenarioError` for an unknown model, key or value.
     """
@@ -97,6 +97,7 @@ def run_classic(name: str, steps: int, seed: int, settings: dict[str, str], out:
     else:
         summary.update(nodes=params.nodes, final_active=int(cols["active"][-1]),
                        settled=bool(cols["new_active"][-1] == 0 and len(cols["step"]) > 1))
+    write_json(out / "summary.json", summary)
     write_json(out / "manifest.json", manifest("classic", params.as_dict(), seed, model=name, steps=steps,
                                                summary=summary))
     return summary

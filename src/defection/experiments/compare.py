@@ -12,6 +12,7 @@ divided by the mean extra defections (both paired), when the policy adds defecti
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from defection.engine.outputs import write_json, write_parquet
-from defection.errors import DefectionError, ScenarioError, did_you_mean
+from defection.errors import DefectionError, ScenarioError, nearest
 from defection.experiments import models
 from defection.experiments.executor import execute
 from defection.experiments.plan import Plan, Progress
@@ -30,11 +31,12 @@ OUTCOMES = ("defected", "defected_civilian", "defected_paramilitary", "coercive_
             "civilians_killed", "programme_cost", "day_capacity_below_half")
 SERIES = ("defected", "coercive_capacity", "civilians_killed", "programme_cost")
 
-# The seed's question: do protection and alternative livelihoods, at scale, produce numerous
-# desertions? "status-quo" here is *no* programme (and no outreach); "both" is the scenario's
-# default capacities (the NUG's scale: 20 protected and 60 enrolled families a month).
+# The question of the DIIS / Nyan Corridor report (Kyed & Nyan Corridor, DIIS 2021): do protection and
+# alternative livelihoods, at scale, produce numerous desertions? "status-quo" here is *no* programme (and
+# no outreach); "both" is the scenario's default capacities (the NUG's scale: 20 protected and 60 enrolled
+# families a month).
 PRESETS: dict[str, list[tuple[str, str, str]]] = {
-    "seed-policy": [
+    "diis-policy": [
         (BASELINE, "support.protection_capacity=0,support.livelihood_capacity=0,support.outreach=0",
          "no protection or livelihood programme, no outreach"),
         ("protection-only", "support.protection_capacity=20,support.livelihood_capacity=0",
@@ -47,6 +49,30 @@ PRESETS: dict[str, list[tuple[str, str, str]]] = {
          "both at 5x capacity"),
     ],
 }
+
+# Former names of presets, still accepted with a one-line note. "seed-policy" read as the random seed.
+PRESET_ALIASES: dict[str, str] = {"seed-policy": "diis-policy"}
+
+
+def preset_name(preset: str) -> tuple[str, str | None]:
+    """The current name of ``preset`` and, for a former name, a one-line note saying so (else None).
+
+    Raises :class:`~defection.errors.DefectionError` for a name that is neither a preset nor a former one.
+    """
+    if preset in PRESETS:
+        return preset, None
+    if preset in PRESET_ALIASES:
+        new = PRESET_ALIASES[preset]
+        return new, f"note: --preset {preset} is now called {new} (the DIIS / Nyan Corridor report's question); " \
+                    "the old name will be removed in a later version."
+    hit = nearest(preset, [*PRESETS, *PRESET_ALIASES])
+    hint = ""
+    if hit in PRESET_ALIASES:
+        hint = f" Did you mean '{PRESET_ALIASES[hit]}' (formerly '{hit}')?"
+    elif hit:
+        hint = f" Did you mean '{hit}'?"
+    raise DefectionError(f"--preset '{preset}' is not a preset.{hint} Presets: {', '.join(PRESETS)}.")
+
 
 _SPLIT = re.compile(r",(?=\s*[A-Za-z_][\w.]*\s*=)")  # commas that start a new key=value (lists keep theirs)
 
@@ -83,10 +109,11 @@ def plan_compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str
         raise DefectionError(f"--chunk {chunk}: a chunk needs at least 1 run.")
     entries: list[tuple[str, dict[str, str], str]] = []
     if preset is not None:
-        if preset not in PRESETS:
-            raise DefectionError(f"--preset '{preset}' is not a preset.{did_you_mean(preset, PRESETS)} "
-                                 f"Presets: {', '.join(PRESETS)}.")
-        for name, text, doc in PRESETS[preset]:
+        # the spec keeps the name as given, so that a comparison begun as seed-policy still resumes
+        current, note = preset_name(preset)
+        if note:
+            warnings.warn(note, FutureWarning, stacklevel=2)
+        for name, text, doc in PRESETS[current]:
             entries.append((name, parse_policy(f"{name}:{text}")[1], doc))
     for spec in policies:
         name, settings = parse_policy(spec)
@@ -100,7 +127,7 @@ def plan_compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str
     if dupes:
         raise DefectionError(f"--policy {dupes[0]} is given twice. Give each policy a distinct name.")
     if len(entries) < 2:
-        raise DefectionError("nothing to compare: give at least one --policy NAME:key=value (or --preset seed-policy).")
+        raise DefectionError("nothing to compare: give at least one --policy NAME:key=value (or --preset diis-policy).")
     base_sc = api.resolve(scenario, overrides, days=days)
     base = base_sc.model_dump(mode="json")
     for name, settings, _ in entries:
@@ -164,9 +191,11 @@ def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
     points = summary.column("point").to_numpy()
     reps = summary.column("replicate").to_numpy()
     days = float(plan.base["run"]["days"])
+    never = np.zeros((len(names), R), bool)  # runs whose capacity never fell below half
     for o in OUTCOMES:
         col = summary.column(o).to_numpy(zero_copy_only=False).astype(float)
         if o == "day_capacity_below_half":
+            never[points, reps] = np.isnan(col)
             col = np.where(np.isnan(col), days, col)  # censored at the last day
         grid = np.full((len(names), R), np.nan)
         grid[points, reps] = col
@@ -180,7 +209,8 @@ def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
             d = data[o][i] - data[o][0]
             dok = d[~np.isnan(d)]
             diff_lo, diff_hi = paired_interval(dok)
-            rows.append({"policy": name, "outcome": o, "n": int(ok.sum()),
+            censored = int(never[i][ok].sum()) if o == "day_capacity_below_half" else 0
+            rows.append({"policy": name, "outcome": o, "n": int(ok.sum()), "censored": censored,
                          "mean": float(v[ok].mean()) if ok.any() else None,
                          "p05": float(np.percentile(v[ok], 5)) if ok.any() else None,
                          "p95": float(np.percentile(v[ok], 95)) if ok.any() else None,

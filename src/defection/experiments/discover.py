@@ -5,6 +5,9 @@ threshold)? PRIM peels the parameter box until the share of cascades inside it (
 reaches ``threshold``; of the boxes on its peeling trajectory we report the one with the highest
 coverage (share of all cascades it captures) among those with density >= threshold.
 
+Too few runs, or a peeling that restricts no parameter, is said in one paragraph (exit code 2),
+never shown as an empty box.
+
 ema_workbench is an optional extra: ``pip install 'defection[discover]'``.
 """
 from __future__ import annotations
@@ -20,6 +23,15 @@ import pyarrow.parquet as pq
 from defection.engine.outputs import write_json
 from defection.errors import DefectionError, did_you_mean
 from defection.experiments.store import read_manifest
+
+
+PRIM_MASS_MIN = 0.05  # ema_workbench's default: PRIM's smallest box holds 5% of the runs
+
+
+def runs_needed(peel_alpha: float) -> int:
+    """The fewest runs PRIM can work with: its smallest box (``PRIM_MASS_MIN`` of the runs) and each peel
+    (``peel_alpha`` of the box) must hold at least one run."""
+    return max(math.ceil(1 / PRIM_MASS_MIN - 1e-9), math.ceil(1 / peel_alpha - 1e-9))
 
 
 def _prim():
@@ -52,6 +64,12 @@ def discover(path: str | Path, outcome: str = "defected", *, above: float | None
     if outcome not in outcomes:
         raise DefectionError(f"--outcome {outcome}: not an outcome of this sweep.{did_you_mean(outcome, outcomes)} "
                              f"Outcomes: {', '.join(outcomes)}.")
+    needed = runs_needed(peel_alpha)
+    if summary.num_rows < needed:
+        raise DefectionError(f"{path} has {summary.num_rows} run{'s' if summary.num_rows != 1 else ''}; PRIM needs at "
+                             f"least {needed} (its smallest box holds {PRIM_MASS_MIN:.0%} of the runs, and each "
+                             f"peel removes {peel_alpha:g} of the box). Run a larger sweep, e.g. --samples "
+                             f"{max(64, needed)}.")
     y_raw = summary.column(outcome).to_numpy(zero_copy_only=False).astype(float)
     if outcome == "day_capacity_below_half":
         y_raw = np.where(np.isnan(y_raw), math.inf, y_raw)  # never fell below half: later than any day
@@ -83,6 +101,16 @@ def discover(path: str | Path, outcome: str = "defected", *, above: float | None
         full_lo, full_hi = float(X[k].min()), float(X[k].max())
         if lo > full_lo or hi < full_hi:
             restricted.append({"parameter": k, "lo": lo, "hi": hi, "swept_lo": full_lo, "swept_hi": full_hi})
+    if not restricted:
+        counts = f"{n_cases} of the {len(y)} runs have {rule} (a base rate of {n_cases / len(y):.0%})"
+        if len(eligible):  # the whole sweep already reaches the density asked for
+            raise DefectionError(f"PRIM found no box for {rule}: {counts}, which already reaches the density "
+                                 f"asked for ({threshold:.0%}), so no range of the parameters stands out. Ask for "
+                                 "a higher --threshold, or choose a rarer cascade (a higher --above, a lower --below).")
+        raise DefectionError(f"PRIM found no box for {rule}: {counts}, and no range of the swept parameters holds a "
+                             "larger share of them than the whole sweep. The cascade may not depend on these "
+                             "parameters, or the sweep may be too small to show it: run a larger sweep (--samples) "
+                             "or try a smaller --peel-alpha.")
     result = {
         "rule": rule, "runs": int(len(y)), "cases": n_cases, "base_rate": n_cases / len(y),
         "threshold": threshold, "peel_alpha": peel_alpha, "box_index": chosen,

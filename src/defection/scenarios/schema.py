@@ -21,7 +21,7 @@ OFFICER_RANK_MIN = RANKS.index("sub_lieutenant")
 BRANCHES = ("civilian", "paramilitary")
 TENURE_BANDS = ((0, 5, "0-4"), (5, 10, "5-9"), (10, 15, "10-14"), (15, 20, "15-19"), (20, 99, "20+"))
 
-SEED = "seed report (Kyed & Nyan Corridor, DIIS 2021)"
+DIIS_REPORT = "DIIS / Nyan Corridor report (Kyed & Nyan Corridor, DIIS 2021)"
 AAPP = "assumed; tuned so the default tracks the AAPP early series (data/myanmar-2021-early.csv)"
 
 
@@ -42,7 +42,7 @@ class Run(Section):
     start: dt.date = param(dt.date(2021, 2, 1), ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31),
                            doc="first simulated day", src="the coup of 1 February 2021")
     days: int = param(334, ge=1, le=20000, doc="days simulated; 334 ends on 31 Dec 2021",
-                      src="design choice: 1 February to 31 December 2021, the year the seed report describes "
+                      src="design choice: 1 February to 31 December 2021, the year the DIIS report describes "
                           "(docs/model.md)")
     seed: int = param(0, ge=0, le=2**63 - 1, doc="run seed")
     scale: int = param(1000, 1, 10000, ge=1, le=1_000_000,
@@ -67,7 +67,7 @@ class Force(Section):
                                     "distribution; long-serving defectors exist (The Irrawaddy, 4 Mar 2021)")
     transition_training_bonus: float = param(0.25, 0.1, 0.4, ge=0.0, le=1.0,
                                              doc="extra democratic-policing training for those who joined 2011-2020",
-                                             src=SEED + ": training in democratic policing over the past decade")
+                                             src=DIIS_REPORT + ": training in democratic policing over the past decade")
     transition_cohort_min_tenure: float = param(
         0.5, 0.0, 1.0, ge=0.0, le=60.0,
         doc="fewest years of service at the coup of an officer who joined 2011-2020 (the transition cohort)",
@@ -79,12 +79,12 @@ class Force(Section):
     max_tenure: float = param(35.0, 30.0, 40.0, ge=1.0, le=60.0, doc="cap on years of service (retirement)")
     senior_tenure: float = param(15.0, 10.0, 20.0, ge=0.0, le=60.0,
                                  doc="years of service from which a defector counts as long-serving in the senior "
-                                     "share of defectors (F2), with officer ranks", src=SEED + ": long-serving defectors; the line is assumed")
+                                     "share of defectors (F2), with officer ranks", src=DIIS_REPORT + ": long-serving defectors; the line is assumed")
     effectiveness_civilian: float = param(1.0, 0.5, 1.0, ge=0.0, le=10.0, doc="coercive weight of a civilian-branch officer")
     effectiveness_paramilitary: float = param(1.5, 1.0, 3.0, ge=0.0, le=10.0, doc="coercive weight of a paramilitary officer")
     quiet_weight: float = param(0.5, 0.2, 0.8, ge=0.0, le=1.0,
                                 doc="coercive weight of a quiet resister relative to a compliant officer",
-                                src=SEED + ": they turn up but avoid violence")
+                                src=DIIS_REPORT + ": they turn up but avoid violence")
 
     @field_validator("rank_shares")
     @classmethod
@@ -112,12 +112,12 @@ class Force(Section):
 
 
 class BranchProfile(Section):
-    training_mean: float = param(0.5, 0.2, 0.7, ge=0.0, le=1.0, doc="mean exposure to democratic policing, 0-1", src=SEED)
-    ties_mean: float = param(0.6, 0.3, 0.8, ge=0.0, le=1.0, doc="mean kin/friend ties to protesters, 0-1", src=SEED)
+    training_mean: float = param(0.5, 0.2, 0.7, ge=0.0, le=1.0, doc="mean exposure to democratic policing, 0-1", src=DIIS_REPORT)
+    ties_mean: float = param(0.6, 0.3, 0.8, ge=0.0, le=1.0, doc="mean kin/friend ties to protesters, 0-1", src=DIIS_REPORT)
     alignment_mean: float = param(0.1, -0.3, 0.4, ge=-1.0, le=1.0,
-                                  doc="mean alignment, -1 military doctrine to +1 pro-democracy", src=SEED)
-    alignment_sd: float = param(0.45, 0.3, 0.6, ge=0.0, le=2.0, doc="spread of alignment", src=SEED + ": heterogeneity of opinion")
-    barracks_share: float = param(0.25, 0.1, 0.9, ge=0.0, le=1.0, doc="share living in barracks or police housing", src=SEED)
+                                  doc="mean alignment, -1 military doctrine to +1 pro-democracy", src=DIIS_REPORT)
+    alignment_sd: float = param(0.45, 0.3, 0.6, ge=0.0, le=2.0, doc="spread of alignment", src=DIIS_REPORT + ": heterogeneity of opinion")
+    barracks_share: float = param(0.25, 0.1, 0.9, ge=0.0, le=1.0, doc="share living in barracks or police housing", src=DIIS_REPORT)
 
 
 def _civilian_profile() -> BranchProfile:
@@ -134,9 +134,9 @@ class Officers(Section):
     paramilitary: BranchProfile = Field(default_factory=_paramilitary_profile,
                                         description="security police battalions (riot police), counter-terrorism")
     family_exposure_barracks: float = param(0.75, 0.6, 1.0, ge=0.0, le=1.0,
-                                            doc="family exposure when living in barracks or police housing", src=SEED)
+                                            doc="family exposure when living in barracks or police housing", src=DIIS_REPORT)
     family_exposure_community: float = param(0.5, 0.2, 0.7, ge=0.0, le=1.0,
-                                             doc="family exposure when living among citizens", src=SEED)
+                                             doc="family exposure when living among citizens", src=DIIS_REPORT)
     cohort_doctrine_shift: float = param(0.8, 0.4, 1.2, ge=0.0, le=2.0,
                                          doc="alignment lost by pre-2011 joiners when cohort_neutral_alignment is off")
     training_concentration: float = param(6.0, 3.0, 12.0, ge=0.1, le=1000.0,
@@ -172,13 +172,13 @@ class Livelihood(Section):
 
 
 class Decision(Section):
-    w_training: float = param(0.8, 0.3, 1.5, ge=-10, le=10, doc="weight of training in disaffection", src=SEED)
-    w_ties: float = param(1.0, 0.5, 2.0, ge=-10, le=10, doc="weight of ties to protesters", src=SEED)
-    w_alignment: float = param(1.0, 0.5, 2.0, ge=-10, le=10, doc="weight of political alignment", src=SEED)
+    w_training: float = param(0.8, 0.3, 1.5, ge=-10, le=10, doc="weight of training in disaffection", src=DIIS_REPORT)
+    w_ties: float = param(1.0, 0.5, 2.0, ge=-10, le=10, doc="weight of ties to protesters", src=DIIS_REPORT)
+    w_alignment: float = param(1.0, 0.5, 2.0, ge=-10, le=10, doc="weight of political alignment", src=DIIS_REPORT)
     w_shock: float = param(2.0, 1.0, 3.0, ge=0, le=10, doc="weight of moral shock",
                            src="seed (violence drives splits); Albrecht & Koehler 2018 (moral grievances accumulate); "
                                "value assumed")
-    w_social: float = param(2.0, 1.0, 3.0, ge=0, le=10, doc="weight of social punishment (cost of staying)", src=SEED)
+    w_social: float = param(2.0, 1.0, 3.0, ge=0, le=10, doc="weight of social punishment (cost of staying)", src=DIIS_REPORT)
     w_peer: float = param(2.0, 0.5, 4.0, ge=0, le=20, doc="weight of the unit's defection share",
                           src="Granovetter 1978; Kuran 1991 (preference falsification)")
     w_commander: float = param(0.5, 0.0, 1.0, ge=0, le=10, doc="pull of a commander who defected",
@@ -193,10 +193,10 @@ class Decision(Section):
     opportunity_hazard: float = param(0.02, 0.005, 0.05, ge=0, le=1, doc="daily chance of an opportunity to leave",
                                       src="assumed: a timing device spreading exits over weeks (observed ramp: >100 on "
                                           "4 Mar, >=600 on 27 Apr 2021)")
-    w_prosecution: float = param(3.0, 1.5, 4.5, ge=0, le=20, doc="fear weight of prosecution", src=SEED)
-    w_torture: float = param(3.0, 1.5, 4.5, ge=0, le=20, doc="fear weight of torture", src=SEED)
-    w_family: float = param(2.0, 1.0, 3.0, ge=0, le=20, doc="fear weight of risk to the family", src=SEED)
-    w_livelihood: float = param(1.0, 0.5, 1.5, ge=0, le=20, doc="fear weight of lost livelihood", src=SEED)
+    w_prosecution: float = param(3.0, 1.5, 4.5, ge=0, le=20, doc="fear weight of prosecution", src=DIIS_REPORT)
+    w_torture: float = param(3.0, 1.5, 4.5, ge=0, le=20, doc="fear weight of torture", src=DIIS_REPORT)
+    w_family: float = param(2.0, 1.0, 3.0, ge=0, le=20, doc="fear weight of risk to the family", src=DIIS_REPORT)
+    w_livelihood: float = param(1.0, 0.5, 1.5, ge=0, le=20, doc="fear weight of lost livelihood", src=DIIS_REPORT)
     w_predation: float = param(0.3, 0.0, 0.6, ge=0, le=10, doc="pull of extortion income to stay",
                                src="VOA: extortion income among reasons defections fell")
 
@@ -228,8 +228,8 @@ class Regime(Section):
     prosecution_reference_years: float = param(
         3.0, ge=0.01, le=50, doc="years of prison that count as one unit of prosecution fear (scales w_prosecution)",
         src="Myanmar Now, 1 Mar 2021: the 3-year maximum for breaking ranks")
-    torture_risk: float = param(0.3, 0.1, 0.6, ge=0, le=1, doc="chance a caught defector is tortured", src=SEED + " (fear of torture)")
-    family_pressure: float = param(1.0, 0.5, 2.0, ge=0, le=10, doc="intensity of pressure on defectors' families", src=SEED)
+    torture_risk: float = param(0.3, 0.1, 0.6, ge=0, le=1, doc="chance a caught defector is tortured", src=DIIS_REPORT + " (fear of torture)")
+    family_pressure: float = param(1.0, 0.5, 2.0, ge=0, le=10, doc="intensity of pressure on defectors' families", src=DIIS_REPORT)
     adapt_rate: float = param(0.05, 0.0, 0.2, ge=0, le=50,
                               doc="rise of punishment per 1 per mille of the force defecting within adapt_window_days",
                               src="direction: VOA 2023 (security tightened as defections rose); DVB 2007 (clampdown "
@@ -258,7 +258,7 @@ class Crackdown(Section):
                                        src="seed; Selth, Lowy Interpreter 2021 (security battalions are the riot "
                                            "police); share assumed")
     deploy_quiet: float = param(0.5, 0.2, 0.8, ge=0, le=1, doc="rate at which quiet resisters turn up, relative to compliant",
-                                src=SEED + ": avoiding participating in crackdowns")
+                                src=DIIS_REPORT + ": avoiding participating in crackdowns")
     arrests_per_1000_active: float = param(0.012, 0.006, 0.03, ge=0, le=100,
                                            doc="daily arrests per 1,000 active civilians at intensity 1", src=AAPP)
     deaths_per_1000_active: float = param(0.0011, 0.0005, 0.003, ge=0, le=100,
@@ -268,7 +268,7 @@ class Crackdown(Section):
                                           src="assumed: paramilitary units kill more per deployment (seed: "
                                               "civilian-branch defectors deny taking part)")
     quiet_warning: float = param(0.5, 0.2, 0.9, ge=0, le=1,
-                                 doc="cut in lethality when those deployed are quiet resisters", src=SEED + ": warning protesters")
+                                 doc="cut in lethality when those deployed are quiet resisters", src=DIIS_REPORT + ": warning protesters")
     capacity_half: float = param(0.5, 0.1, 2.0, ge=0, le=100,
                                  doc="saturation of crackdown output in deployed strength, relative to day 0")
     jail_days_mean: float = param(365.0, 120.0, 730.0, ge=1, le=10000, doc="mean detention, days", src=AAPP)
@@ -294,10 +294,10 @@ class Civilians(Section):
 
 
 class Community(Section):
-    intensity: float = param(0.002, 0.001, 0.005, ge=0, le=10, doc="daily social punishment at full-strength protest", src=SEED)
+    intensity: float = param(0.002, 0.001, 0.005, ge=0, le=10, doc="daily social punishment at full-strength protest", src=DIIS_REPORT)
     violence_boost: float = param(0.5, 0.0, 2.0, ge=0, le=100, doc="extra intensity per recent local killing",
                                   src="seed: social punishment and outrage grow with violence; value assumed")
-    barracks_contact: float = param(0.3, 0.1, 0.6, ge=0, le=1, doc="share of it that reaches officers in barracks", src=SEED)
+    barracks_contact: float = param(0.3, 0.1, 0.6, ge=0, le=1, doc="share of it that reaches officers in barracks", src=DIIS_REPORT)
     decay: float = param(0.02, 0.005, 0.05, ge=0, le=1, doc="daily fading of accumulated social punishment")
     protest_cap: float = param(3.0, 1.5, 6.0, ge=0, le=1e6,
                                doc="cap on local protest, in multiples of civilians.active_ref_share, in punishment intensity")
@@ -317,10 +317,10 @@ class Exposure(Section):
 class Predation(Section):
     income_share: float = param(0.3, 0.0, 0.6, ge=0, le=10,
                                 doc="extortion income of a compliant officer, as a share of reference pay",
-                                src=SEED + " (extortion); VOA")
+                                src=DIIS_REPORT + " (extortion); VOA")
     legitimacy_cost: float = param(0.05, 0.0, 0.15, ge=0, le=1,
-                                   doc="legitimacy lost when the whole force is compliant and extorting", src=SEED)
-    social_boost: float = param(0.3, 0.0, 1.0, ge=0, le=10, doc="extra social punishment of extorting officers", src=SEED)
+                                   doc="legitimacy lost when the whole force is compliant and extorting", src=DIIS_REPORT)
+    social_boost: float = param(0.3, 0.0, 1.0, ge=0, le=10, doc="extra social punishment of extorting officers", src=DIIS_REPORT)
 
 
 class Support(Section):
