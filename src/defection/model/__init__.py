@@ -1,6 +1,6 @@
 """The Myanmar police-force model: one module per mechanism, composed into a day's schedule.
 
-``SCHEDULE`` is the order of the day (MODEL.md §2), printable as data; each entry is timed
+``SCHEDULE`` is the order of the day, printable as data; each entry is timed
 by the engine.
 """
 from __future__ import annotations

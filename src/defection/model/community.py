@@ -1,4 +1,4 @@
-"""Community: social punishment of officers who stay (seed finding 3).
+"""Community: social punishment of officers who stay (finding F3 of the DIIS / Nyan Corridor report).
 
 Exposure on social media and refusal to sell food fall on officers still on the force.
 In township t the daily intensity is
@@ -11,6 +11,13 @@ base intensity and b the boost from violence. An officer's
 accumulated punishment decays at rate delta and grows by S_t * contact, where contact is 1
 for officers living among citizens and ``barracks_contact`` < 1 for those in barracks.
 Extorting (compliant, predation on) officers draw an extra ``social_boost``.
+
+References
+----------
+.. [1] Kyed, H. M. & Nyan Corridor (2021). *Police under the military coup in Myanmar: between violence, fear
+   and desertion*. Danish Institute for International Studies.
+.. [2] Epstein, J. M. (2002). Modeling civil violence: an agent-based computational approach. *PNAS* 99(suppl.
+   3), 7243-7250.
 """
 from __future__ import annotations
 

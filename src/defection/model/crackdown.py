@@ -1,6 +1,6 @@
 """Crackdown: deployment of officers to protesting townships, arrests and killings.
 
-Deployment (MODEL.md §2.2): paramilitary units go first (share ``deploy_paramilitary``),
+Deployment: paramilitary units go first (share ``deploy_paramilitary``),
 the civilian branch in support (``deploy_civilian``); quiet resisters turn up at a lower
 rate (``deploy_quiet``). Deployed strength C_t weights officers by branch effectiveness.
 
@@ -14,7 +14,16 @@ E_t is the regime's intensity (duration and dated events), h the saturation of o
 strength, and m_t the mean lethality of those deployed: paramilitary ``lethality_paramilitary``
 times hardness (1 - alignment)/2 for compliant officers, and (1 - ``quiet_warning``) times
 that for quiet resisters, who warn protesters and avoid the violence. Two channels follow:
-fewer officers lower g, while a more hardline remainder raises m_t (MODEL.md §4, Policy).
+fewer officers lower g, while a more hardline remainder raises m_t (docs/model.md, Two channels).
+
+References
+----------
+.. [1] Epstein, J. M. (2002). Modeling civil violence: an agent-based computational approach. *PNAS* 99(suppl.
+   3), 7243-7250.
+.. [2] Kyed, H. M. & Nyan Corridor (2021). *Police under the military coup in Myanmar: between violence, fear
+   and desertion*. DIIS.
+.. [3] Selth, A. (2021). Myanmar's police forces: coup enforcers. *The Interpreter*, Lowy Institute, 19
+   February 2021.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Decision: each officer complies, quietly resists or defects (MODEL.md §2.4).
+"""Decision: each officer complies, quietly resists or defects.
 
 Disaffection of officer i on day t (all terms documented in docs/model.md):
 
@@ -21,6 +21,19 @@ P_i and L_i whether the officer has protection (efficacy e) and a stipend; prote
 cuts the prosecution term by (1 - e P_i) since safe passage evades detection. An opposed officer gets a chance to leave with daily probability h (the
 opportunity hazard) and takes it with logit probability 1 / (1 + exp(-U_i / s)).
 An officer who would go only with support (and knows of it) asks for a programme slot.
+
+References
+----------
+.. [1] Granovetter, M. (1978). Threshold models of collective behavior. *American Journal of Sociology* 83(6),
+   1420-1443.
+.. [2] Kuran, T. (1991). Now out of never: the element of surprise in the East European revolution of 1989.
+   *World Politics* 44(1), 7-48.
+.. [3] McLauchlin, T. (2010). Loyalty strategies and military defection in rebellion. *Comparative Politics*
+   42(3), 333-350.
+.. [4] Koehler, K., Ohl, D. & Albrecht, H. (2016). From disaffection to desertion: how networks facilitate
+   military insubordination in civil conflict. *Comparative Politics* 48(4), 439-457.
+.. [5] Kyed, H. M. & Nyan Corridor (2021). *Police under the military coup in Myanmar: between violence, fear
+   and desertion*. DIIS.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exposure: moral shock from violence (MODEL.md §2.3).
+"""Exposure: moral shock from violence.
 
 An officer on the force who is sensitive to violence against civilians accumulates shock
 
@@ -8,6 +8,15 @@ with D_t today's killings in the officer's township, D those nationwide, part_i 
 the officer took part (their branch's deployment share, lower for quiet resisters) and
 sigma_i = (1 + alignment_i) / 2: officers who hold the military doctrine that resisting
 civilians are enemies of the state are not shocked by their deaths.
+
+References
+----------
+.. [1] Litz, B. T. et al. (2009). Moral injury and moral repair in war veterans: a preliminary model and
+   intervention strategy. *Clinical Psychology Review* 29(8), 695-706.
+.. [2] Albrecht, H. & Koehler, K. (2018). Going on the run: what drives military desertion in civil war?
+   *Security Studies* 27(2), 179-203.
+.. [3] Kyed, H. M. & Nyan Corridor (2021). *Police under the military coup in Myanmar: between violence, fear
+   and desertion*. DIIS.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Outcomes recorded each day (MODEL.md §3) and the end-of-run breakdowns.
+"""Outcomes recorded each day and the end-of-run breakdowns.
 
 Coercive capacity is the strength the regime can send to crackdowns:
 
@@ -13,6 +13,11 @@ township, civilians active, killed, arrested and detained by the region where it
 escalation with the region's dated events. Legitimacy, fear and punishment severity are
 national in the model and repeated in every region's row; programme cost is national only and
 left null.
+
+References
+----------
+.. [1] Kyed, H. M. & Nyan Corridor (2021). *Police under the military coup in Myanmar: between violence, fear
+   and desertion*. DIIS.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 No real person is represented: every agent is drawn from public aggregate figures.
 
-Common random numbers (MODEL.md §7): each trait of each agent is the inverse-CDF transform
+Common random numbers: each trait of each agent is the inverse-CDF transform
 of its own counter-based uniform u(run seed, "population" stream, agent, trait slot). A trait's
 draw therefore depends on no other trait's parameters and on no other agent: changing one
 branch's profile changes only the traits that profile shapes, for that branch's officers, and

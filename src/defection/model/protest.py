@@ -12,9 +12,16 @@ presence behind the police is folded into it; assumed). F extends Epstein's net 
 with the risk of being killed: fear built up by killings, which unlike P is not capped at 1,
 so sustained killing can end protest altogether.
 
-Public mood (MODEL.md §2.1): killings lower legitimacy (backlash), which recovers towards
+Public mood: killings lower legitimacy (backlash), which recovers towards
 its base; killings also build fear, which fades slowly. Backlash is fast and fear is slow,
-so fear wins over weeks and protest declines after April (MODEL.md §4b).
+so fear wins over weeks and protest declines after April.
+
+References
+----------
+.. [1] Epstein, J. M. (2002). Modeling civil violence: an agent-based computational approach. *PNAS* 99(suppl.
+   3), 7243-7250.
+.. [2] Kyed, H. M. & Nyan Corridor (2021). *Police under the military coup in Myanmar: between violence, fear
+   and desertion*. DIIS.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The regime: detection and punishment of defectors, and adaptation (MODEL.md §1, Regime).
+"""The regime: detection and punishment of defectors, and adaptation.
 
 Detection: an attempted defection is caught with probability p_detect (1 - e P_i), where
 protection (P_i = 1, efficacy e) gives safe passage. Caught officers are arrested and
@@ -14,6 +14,14 @@ the crackdown grows with how long protest lasts,
     E = min(E_max, E_0 + r * sum_days(active share / reference share)),
 
 times the product of dated events (martial law) in force in the township's region.
+
+References
+----------
+.. [1] Kyed, H. M. & Nyan Corridor (2021). *Police under the military coup in Myanmar: between violence, fear
+   and desertion*. DIIS.
+.. [2] McLauchlin, T. (2010). Loyalty strategies and military defection in rebellion. *Comparative Politics*
+   42(3), 333-350.
+.. [3] Voice of America (2023). Junta defections drop two years after Myanmar coup.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Support programmes, the policy levers (MODEL.md §1, Support programmes).
+"""Support programmes, the policy levers.
 
 * Outreach: a share of officers knows support exists (fixed per officer, drawn from a
   counter stream so that raising outreach adds officers who know and keeps those who did).
@@ -11,6 +11,13 @@ and unused slots lapse. An officer who
 would leave only with support takes the slots available, and goes if the support they get
 is enough (same draw as their decision, so the choice is consistent). Candidates are served
 in a random order drawn per (day, officer), so no township is favoured.
+
+References
+----------
+.. [1] Kyed, H. M. & Nyan Corridor (2021). *Police under the military coup in Myanmar: between violence, fear
+   and desertion*. DIIS.
+.. [2] Radio Free Asia (2023). Report on National Unity Government support for defectors (200,000 kyat a
+   month, described as not enough).
 """
 from __future__ import annotations
 
