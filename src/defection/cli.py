@@ -171,19 +171,6 @@ def _check_workers(workers: Optional[int], minimum: int) -> None:
         raise DefectionError(f"--workers {workers}: give {allowed} local worker processes.")
 
 
-def _check_data_file(source: str) -> None:
-    """Refuse a ``--data`` file that is not text, before any simulation runs."""
-    path = Path(source)
-    if not path.is_file():
-        return  # a shipped data set's name, or a missing file, which the calibration explains
-    try:
-        with open(path, encoding="utf-8") as fh:
-            fh.read(MAX_MANIFEST_BYTES)
-    except UnicodeDecodeError:
-        raise DefectionError(f"--data {source}: this is not a CSV text file (it is not UTF-8 text). Give a CSV with "
-                             "columns date,series,value,bound, or a shipped data set name.") from None
-
-
 @app.command()
 def run(
     scenario: str = typer.Argument("myanmar-2021", help="Built-in scenario name or path to a .toml file."),
@@ -382,7 +369,6 @@ def calibrate(
 ) -> None:
     """Fit parameters to observed series with ABC-SMC (pyabc); resumable from its SQLite history."""
     _check_workers(workers, minimum=1)
-    _check_data_file(data)
     from defection.experiments.calibration import calibrate as run_calibration
 
     out = out or Path("runs") / f"calibration-{_stamp()}"
