@@ -61,7 +61,8 @@ def test_random_nested_tables(data):
 def _numeric_fields():
     out = []
     for key, field in parameters().items():
-        if field.annotation in (int, float) and key not in ("run.seed", "run.days", "run.scale", "force.n_officers"):
+        if field.annotation in (int, float) and key not in ("run.seed", "run.days", "run.scale", "force.n_officers",
+                                                                   "army.n_soldiers"):
             rng = (field.json_schema_extra or {}).get("plausible")
             if rng:
                 out.append((key, field.annotation, rng))
@@ -78,13 +79,14 @@ def test_any_valid_scenario_runs_and_keeps_its_invariants(picks, switches_off):
     """Random values across the plausible ranges, on a small force, never crash and keep the invariants."""
     from defection import api
 
-    overrides = ["run.days=12", "run.scale=5000", "force.n_officers=2000"] + [f"{k}=false" for k in switches_off]
+    overrides = (["run.days=12", "run.scale=5000", "force.n_officers=2000", "army.n_soldiers=3000"]
+                 + [f"{k}=false" for k in switches_off])
     for (key, kind, (lo, hi)), x in picks:
         value = lo + x * (hi - lo)
         overrides.append(f"{key}={int(round(value)) if kind is int else value}")
     r = api.run(overrides=overrides)
     total = sum(r.series(k) for k in ("compliant", "quiet_resisters", "defected", "caught"))
-    assert (total == 2000).all()
+    assert (total == (2000 if "switches.army" in switches_off else 5000)).all()
 
 
 def _outcome(call):

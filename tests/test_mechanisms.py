@@ -32,6 +32,9 @@ def test_apportion_is_exact_and_proportional():
     assert apportion(80_000, np.arange(1, 331)).sum() == 80_000
 
 
+NO_ARMS = (0.0, 1e9, 0.0)  # (push, threshold, risk) of armed action before any call to arms
+
+
 def test_epstein_activation_by_hand():
     # one township, three civilians; C = 1 officer, reach 1, k = 1, nobody active yesterday
     civ_start = np.array([0, 3])
@@ -39,107 +42,192 @@ def test_epstein_activation_by_hand():
     risk = np.array([0.1, 0.9, 0.1], np.float32)
     jailed = np.array([0, 0, 0], np.int16)
     active = np.zeros(3, np.uint8)
-    active_agents = np.zeros(1, np.int32)
+    active_agents, armed_agents = np.zeros(1, np.int32), np.zeros(1, np.int32)
     p = 1 - math.exp(-2.3 * 1.0 / 1.0)  # C/(A+1) = 1
     # G = H (1 - 0.2); active iff G - R (P + F) > 0.1, F = 0.05
     expected = [0.9 * 0.8 - 0.1 * (p + 0.05) > 0.1, 0.9 * 0.8 - 0.9 * (p + 0.05) > 0.1, 0.2 * 0.8 - 0.1 * (p + 0.05) > 0.1]
-    protest.activate(civ_start, hardship, risk, jailed, active, np.array([1.0]), active_agents, 0.2, 0.05, 1.0, 0.1,
-                     2.3, 1.0, 0)
+    args = (civ_start, hardship, risk, jailed, active, np.array([1.0]), active_agents, armed_agents, 0.2, 0.05, 1.0,
+            0.1, 2.3, 1.0)
+    protest.activate(*args, NO_ARMS, 0)
     assert active.tolist() == [int(e) for e in expected] == [1, 0, 0]
-    assert active_agents[0] == 1
+    assert active_agents[0] == 1 and armed_agents[0] == 0
+    # armed action: G + push - R w rho E > T_a; agent 0: 0.72 + 0.3 - 0.1 * 0.5 = 0.97 > 0.9, agent 1: 0.57 < 0.9
+    protest.activate(*args, (0.3, 0.9, 0.5), 0)
+    assert active.tolist() == [protest.ARMED, 0, 0] and active_agents[0] == 0 and armed_agents[0] == 1
     jailed[0] = 5  # jailed agents are never active
-    protest.activate(civ_start, hardship, risk, jailed, active, np.array([1.0]), active_agents, 0.2, 0.05, 1.0, 0.1,
-                     2.3, 1.0, 0)
+    protest.activate(*args, (0.3, 0.9, 0.5), 0)
     assert active.tolist() == [0, 0, 0]
 
 
-def test_mood_backlash_recovery_and_fear():
+def test_mood_backlash_recovery_and_bounded_fear():
     p = scenarios.from_dict({})
     c = p.civilians
-    legit, fear = protest.update_mood(0.5, 0.1, 10, 0.0, p, predation=False)
+    legit, stock, fear = protest.update_mood(0.5, 0.1, 10, 0.0, p, predation=False)
     assert legit == pytest.approx(0.5 + c.legitimacy_recovery * (c.legitimacy_base - 0.5) - c.backlash_per_death * 10)
-    assert fear == pytest.approx(0.1 * (1 - c.fear_decay) + c.fear_per_death * 10)
-    with_predation, _ = protest.update_mood(0.5, 0.1, 10, 1.0, p, predation=True)
+    assert stock == pytest.approx(0.1 * (1 - c.fear_decay) + c.fear_per_death * 10)
+    assert fear == pytest.approx(c.fear_max * (1 - math.exp(-stock)))
+    with_predation, _, _ = protest.update_mood(0.5, 0.1, 10, 1.0, p, predation=True)
     assert with_predation == pytest.approx(legit - c.legitimacy_recovery * p.predation.legitimacy_cost)
+    _, _, saturated = protest.update_mood(0.5, 0.0, 10**7, 0.0, p, predation=False)
+    assert saturated == pytest.approx(c.fear_max)  # fear is bounded however many are killed
+
+
+def test_the_coup_is_a_legitimacy_shock_on_day_0():
+    sc = scenarios.from_dict({}, ["civilians.legitimacy_pre_coup=0.9", "civilians.coup_shock=0.3"])
+    st = build_state(sc, stream_keys(0, STREAMS))
+    assert st.national.legitimacy == pytest.approx(0.6)
+
+
+def _tallies(rows):
+    """Township tallies (counts (1, 4, 4, 2), hardness (1, 2, 4)) from (state, branch, barracks, alignment) rows."""
+    counts, hardness = np.zeros((1, 4, 4, 2), np.int64), np.zeros((1, 2, 4))
+    for state, branch, barracks, alignment in rows:
+        counts[0, state, branch, barracks] += 1
+        if state <= QUIET:
+            hardness[0, state, branch] += 1.0 - alignment
+    return counts, hardness
 
 
 def test_deployment_tally_by_hand():
-    # township 0: compliant civilian (align 0), quiet paramilitary (align 0), defected civilian
-    start = np.array([0, 3])
-    state = np.array([COMPLIANT, QUIET, DEFECTED], np.uint8)
-    branch = np.array([0, 1, 0], np.uint8)
-    align = np.zeros(3, np.float32)
-    dep, leth = np.zeros(1), np.zeros(1)
-    crackdown.tally_deployment(start, state, branch, align, np.array([0.5, 1.0]), np.array([1.0, 1.5]),
-                               np.array([1.0, 2.0]), 0.5, 0.5, dep, leth)
-    # weights: civ 0.5, quiet para 1.0*0.5 = 0.5; strength 0.5*1 + 0.5*1.5 = 1.25
-    assert dep[0] == pytest.approx(1.25)
-    # lethality: civ 0.5 * (1*0.5) + para 0.5 * (2*0.5*0.5) = 0.25 + 0.25, over strength 1.25
-    assert leth[0] == pytest.approx(0.5 / 1.25)
+    # township 0: compliant civilian, quiet paramilitary, defected civilian, compliant combat soldier (align 0)
+    counts, hardness = _tallies([(COMPLIANT, 0, 0, 0.0), (QUIET, 1, 1, 0.0), (DEFECTED, 0, 0, 0.0),
+                                 (COMPLIANT, 2, 1, 0.0)])
+    dep, eff, leth = np.array([0.5, 1.0, 0.1, 0.0]), np.array([1.0, 1.5, 2.0, 0.5]), np.array([1.0, 2.0, 4.0, 0.0])
+    strength, lethality, share = crackdown.tally_deployment(counts, hardness, dep, eff, leth, 0.5, 0.5, 0.0)
+    # weights: civ 0.5, quiet para 1.0*0.5 = 0.5, soldier 0.1; strength 0.5*1 + 0.5*1.5 + 0.1*2 = 1.45
+    assert strength[0] == pytest.approx(1.45)
+    assert share[0] == pytest.approx(0.2 / 1.45)
+    # lethality: civ 0.5 * 0.5 + quiet para 0.5 * (2*0.5) * (1 - 0.5) + soldier 0.1 * 4 * 0.5, over strength
+    assert lethality[0] == pytest.approx((0.25 + 0.25 + 0.2) / 1.45)
+    # soldiers watching cut the quiet resisters' warning: with a full cut, w (1 - a) = 0.5 (1 - 0.2/1.45)
+    _, watched, _ = crackdown.tally_deployment(counts, hardness, dep, eff, leth, 0.5, 0.5, 1.0)
+    warning = 0.5 * (1 - 0.2 / 1.45)
+    assert watched[0] == pytest.approx((0.25 + 0.5 * (1 - warning) + 0.2) / 1.45)
 
 
 def test_encounters_respect_crowd_size_and_jail_agents():
-    civ_start = np.array([0, 4])
-    active = np.array([1, 1, 1, 0], np.uint8)
-    jailed = np.zeros(4, np.int16)
+    civ_start = np.array([0, 5])
+    active = np.array([1, 1, 1, 0, protest.ARMED], np.uint8)
+    jailed = np.zeros(5, np.int16)
     arrests, deaths = np.zeros(1, np.int64), np.zeros(1, np.int64)
     crackdown.encounters(civ_start, active, jailed, np.array([3]), np.array([1.0]), np.array([1.0]), np.array([1.0]),
                          np.array([1.0]), 1.0, 1e6, 0.0, 0.5, 1.0, 10.0, KEY, 0, arrests, deaths)
-    assert arrests[0] == 3 and deaths[0] == 0  # capped at the 3 active people
-    assert (jailed[:3] > 0).all() and jailed[3] == 0 and active.sum() == 0
+    assert arrests[0] == 3 and deaths[0] == 0  # capped at the 3 protesting people
+    assert (jailed[:3] > 0).all() and jailed[3] == 0 and jailed[4] == 0  # the armed are not arrested in crackdowns
+    assert active.tolist() == [0, 0, 0, 0, protest.ARMED]
+
+
+def test_army_operations_kill_where_armed_resistance_is():
+    deaths = np.zeros(2, np.int64)
+    crackdown.operations(np.array([0, 400]), np.array([1.0, 1.0]), 1000.0, 0.005, 1.0, KEY, 0, deaths)
+    assert deaths[0] == 0  # no armed resistance, no operations
+    draws = []
+    for day in range(400):
+        crackdown.operations(np.array([0, 400]), np.array([2.0, 2.0]), 1000.0, 0.005, 0.5, KEY, day, deaths)
+        draws.append(deaths[1])
+    assert np.mean(draws) == pytest.approx(0.005 * 2.0 * 400 * 0.5, rel=0.1)  # o E (k Z / 1000) K/K0 = 2
 
 
 def test_social_punishment_by_hand():
-    start = np.array([0, 3])
-    state = np.array([COMPLIANT, QUIET, DEFECTED], np.uint8)
-    barracks = np.array([0, 1, 0], np.uint8)
-    social = np.full(3, 1.0, np.float32)
+    p = scenarios.from_dict({}, ["community.intensity=0.1", "civilians.active_ref_share=0.5", "community.protest_cap=3",
+                                 "community.violence_boost=0.5"])
     # active share = 2*50/100 = 1.0, reference 0.5 -> min(3, 2) = 2; violence 1 -> (1 + 0.5)
-    community.punish(start, state, barracks, social, np.array([2]), np.array([100]), 50.0, 0.1, 0.5, 3.0, 0.5,
-                     np.array([1.0]), 0.3, 0.1, 0.2)
-    s_t = 0.1 * 2 * 1.5
-    assert social[0] == pytest.approx(0.9 + s_t * 1.2)  # compliant, living among citizens, extorting
-    assert social[1] == pytest.approx(0.9 + s_t * 0.3)  # quiet resister in barracks
-    assert social[2] == 1.0  # defectors have left
+    s_t = community.intensity(np.array([2]), np.array([100]), np.array([1.0]), 50.0, p)
+    assert s_t[0] == pytest.approx(0.1 * 2 * 1.5)
 
 
-def test_moral_shock_by_hand():
-    start = np.array([0, 2])
-    state = np.array([COMPLIANT, COMPLIANT], np.uint8)
-    shock = np.zeros(2, np.float32)
-    exposure.accumulate_shock(start, state, np.array([0, 1], np.uint8), np.array([1.0, -1.0], np.float32), shock,
-                              np.array([2]), 10.0, np.array([0.5, 1.0]), 0.5, 0.1, 0.01, 1.0, 0.0)
-    assert shock[0] == pytest.approx(1.0 * (0.1 * 2 * 1.5 + 0.01 * 10))
-    assert shock[1] == 0.0  # military doctrine: no shock
+def test_moral_injury_by_hand():
+    p = scenarios.from_dict({}, ["exposure.shock_per_local_death=0.1", "exposure.shock_per_national_death=0.01",
+                                 "exposure.participation_multiplier=1.0"])
+    deploy = np.array([0.5, 1.0, 0.2, 0.0])
+    dose = exposure.injury_dose(np.array([2, 0]), np.array([0, 4]), deploy, p.exposure, confinement=0.0)
+    assert dose[0, 0] == pytest.approx(0.1 * 2 * 1.5 + 0.01 * 6)  # local crackdown deaths, taking part at 0.5
+    assert dose[1, 2] == pytest.approx(0.1 * 4 * 2.0 + 0.01 * 6)  # combat troops take part in operations
+    assert dose[1, 3] == pytest.approx(0.1 * 4 * 1.0 + 0.01 * 6)
+    confined = exposure.injury_dose(np.array([2, 0]), np.array([0, 4]), deploy, p.exposure, confinement=0.5)
+    assert confined[0, 0] == pytest.approx(0.5 * 0.1 * 2 * 1.5 + 0.01 * 6)  # news of local killings is cut
 
 
 def test_net_pull_and_logit_choice():
-    u = decision.net_pull(2.0, 0.5, 100.0, 0.4, 1.0, 0.01, 0.8, 60.0, 0.0, 0.0)
-    assert u == pytest.approx(2.0 - 0.4 - 0.5 - 1.0)
-    helped = decision.net_pull(2.0, 0.5, 100.0, 0.4, 1.0, 0.01, 0.8, 60.0, 1.0, 1.0)
-    assert helped == pytest.approx(2.0 - 0.4 * 0.2 - 0.5 * 0.2 - 0.01 * 40)
+    u = decision.net_pull(2.0, 0.9, 100.0, 0.01, 0.8, 60.0, 0.0, 0.0)
+    assert u == pytest.approx(2.0 - 0.9 - 1.0)
+    helped = decision.net_pull(2.0, 0.9, 100.0, 0.01, 0.8, 60.0, 1.0, 1.0)
+    assert helped == pytest.approx(2.0 - 0.9 * 0.2 - 0.01 * 40)
     assert decision.takes_chance(0.49, 0.0, 1.0) and not decision.takes_chance(0.51, 0.0, 1.0)
 
 
-def _officer_arrays(n, d_extra):
-    return dict(training=np.zeros(n, np.float32), ties=np.zeros(n, np.float32), alignment=np.zeros(n, np.float32),
-                disposition=np.asarray(d_extra, np.float32), shock=np.zeros(n, np.float32), social=np.zeros(n, np.float32))
+class Unit:
+    """One township with one police unit whose members have the given static disaffection (sorted, highest first)."""
+
+    def __init__(self, static, state=None, commander=0):
+        n = len(static)
+        self.n = n
+        self.state = np.zeros(n, np.uint8) if state is None else np.asarray(state, np.uint8)
+        self.static = np.asarray(static, np.float32)
+        self.quiet = np.array([(self.state == QUIET).sum()], np.int32)
+        self.left_day = np.full(n, -1, np.int16)
+        self.intent = np.zeros(n, np.uint8)
+        self.counts, self.hardness = _tallies([(int(s), 0, 0, 0.0) for s in self.state])
+        self.commander = commander
+        self.max_static = np.array([self.static.max()], np.float32)
+        self.held = np.zeros((1, 4), np.int64)
+
+    def decide(self, oppose=1.0, gap=0.0, hazard=1.0, brings=0.0, day=5):
+        n, zeros = self.n, np.zeros(self.n, np.float32)
+        decision.decide(
+            np.array([0, 1]), np.array([0, n]), np.array([n], np.int32), np.zeros(1, np.uint8),
+            np.array([self.commander], np.int32), self.max_static, np.ones(1, np.float32), self.quiet,
+            np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32),
+            np.arange(n, dtype=np.int32), self.state, self.static, np.ones(n, np.float32), np.zeros(n, np.uint8),
+            zeros, self.left_day, zeros, zeros, np.zeros(n, np.uint8), np.zeros((1, 4)), np.zeros(1), np.zeros(1),
+            np.ones(1), self.counts, self.hardness, self.held, (1.0, 1.0, 0.0, 1.0, 0.0), (0.3, 0.0, 1.0),
+            (oppose, gap, 0.0, 0.1, 0.0), np.array([hazard, hazard]), np.zeros((2, 4)), np.array([[1.0, 10.0]] * 2),
+            (0.0, 0.0, brings, 0.0), (0.8, 0.0), KEY, day, zeros.copy(), zeros.copy(), zeros.copy(), self.intent)
+        return self
 
 
 def test_decide_opposes_above_threshold_and_leaves_only_with_opportunity():
-    n = 3
-    a = _officer_arrays(n, [0.5, 5.0, 5.0])
-    state = np.zeros(n, np.uint8)
-    pull, intent = np.zeros(n, np.float32), np.zeros(n, np.uint8)
-    weights = (1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0)
-    args = (np.array([0, n]), state, a["training"], a["ties"], a["alignment"], a["disposition"], a["shock"], a["social"],
-            np.zeros(n, np.int32), np.array([n], np.int32), np.zeros(1, np.int32), np.arange(n, dtype=np.int32),
-            np.zeros(n, np.float32), np.zeros(n, np.float32), np.zeros(n, np.uint8), weights)
-    decision.decide(*args, (1.0, 1.0, 0.0, 0.1, 1.0), (0.0, 0.0, 0.0, 0.0), (0.8, 0.0), KEY, 0, pull, intent)
-    assert state.tolist() == [COMPLIANT, QUIET, QUIET]
-    assert intent.tolist() == [0, decision.WILL_GO, decision.WILL_GO]  # pull 4, hazard 1
-    decision.decide(*args, (1.0, 1.0, 0.0, 0.1, 0.0), (0.0, 0.0, 0.0, 0.0), (0.8, 0.0), KEY, 0, pull, intent)
-    assert intent.tolist() == [0, 0, 0]  # no opportunity, no leaving
+    unit = Unit([5.0, 5.0, 0.5]).decide(hazard=1.0)
+    assert unit.state.tolist() == [QUIET, QUIET, COMPLIANT]
+    assert unit.intent.tolist() == [decision.WILL_GO, decision.WILL_GO, 0]  # pull 5, hazard 1
+    assert unit.quiet[0] == 2 and unit.counts[0, QUIET, 0, 0] == 2 and unit.counts[0, COMPLIANT, 0, 0] == 1
+    unit = Unit([5.0, 5.0, 0.5]).decide(hazard=0.0)
+    assert unit.intent.tolist() == [0, 0, 0]  # no opportunity, no leaving
+    assert unit.held[0, decision.LACK_OF_OPPORTUNITY] == 2 and unit.held.sum() == 2  # they would go given the chance
+
+
+def test_opposition_has_hysteresis():
+    # disaffection 1.5 lies between oppose - gap = 1.2 and oppose = 2: each officer keeps the state they are in
+    unit = Unit([1.5, 1.5], state=[QUIET, COMPLIANT]).decide(oppose=2.0, gap=0.8, hazard=0.0)
+    assert unit.state.tolist() == [QUIET, COMPLIANT]
+    unit = Unit([1.5, 1.5], state=[QUIET, COMPLIANT]).decide(oppose=2.0, gap=0.0, hazard=0.0)
+    assert unit.state.tolist() == [COMPLIANT, COMPLIANT]  # without hysteresis the quiet resister returns
+    assert unit.quiet[0] == 0 and unit.counts[0, COMPLIANT, 0, 0] == 2
+
+
+def test_a_commander_who_left_yesterday_takes_the_unit_with_him():
+    unit = Unit([5.0, 4.0, 4.0], state=[DEFECTED, COMPLIANT, COMPLIANT], commander=0)
+    unit.left_day[0] = 4
+    unit.decide(hazard=0.0, brings=1.0, day=5)
+    assert unit.intent.tolist() == [0, decision.WILL_GO, decision.WILL_GO]
+    unit = Unit([5.0, 4.0, 4.0], state=[DEFECTED, COMPLIANT, COMPLIANT], commander=0)
+    unit.left_day[0] = 4
+    assert unit.decide(hazard=0.0, brings=0.0, day=5).intent.tolist() == [0, 0, 0]
+
+
+def test_the_unit_bound_skips_nobody_who_could_oppose():
+    """Stopping at the first member whose bound cannot reach the threshold gives the same states and intents as
+    visiting everyone (a bound of +inf)."""
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        static = np.sort(rng.normal(1.0, 1.0, 30))[::-1].copy()
+        state = rng.choice([COMPLIANT, QUIET], 30, p=[0.7, 0.3])
+        fast = Unit(static, state=state).decide(oppose=1.5, gap=0.5, hazard=0.3)
+        slow = Unit(static, state=state)
+        slow.max_static[0] = np.inf
+        slow.decide(oppose=1.5, gap=0.5, hazard=0.3)
+        assert fast.state.tolist() == slow.state.tolist() and fast.intent.tolist() == slow.intent.tolist()
+        assert (fast.counts == slow.counts).all() and fast.quiet[0] == slow.quiet[0]
 
 
 def test_support_slots_are_never_exceeded():
@@ -147,10 +235,12 @@ def test_support_slots_are_never_exceeded():
     intent = np.full(n, decision.NEEDS_SUPPORT, np.uint8)
     supported = np.zeros(n, np.uint8)
     slots = np.array([2.0, 1.0])
-    protected, enrolled = support.allocate(intent, np.full(n, 5.0, np.float32), np.ones(n, np.float32),
-                                           np.zeros(n, np.float32), supported, (3.0, 3.0, 0.0, 0.0), 0.8, 0.0, 0.1,
-                                           slots, KEY, 0)
-    assert (protected, enrolled) == (2, 1)
+    by_township = np.zeros(1, np.int32), np.zeros(1, np.int32)
+    protected, enrolled = support.allocate(np.arange(n), intent, np.arange(n, dtype=np.int32), np.zeros(n, np.int16),
+                                           np.full(n, 5.0, np.float32), np.full(n, 6.0, np.float32),
+                                           np.zeros(n, np.float32), supported, 0.0, 0.8, 0.0, 0.1, slots, KEY, 0,
+                                           *by_township)
+    assert (protected, enrolled) == (2, 1) and by_township[0][0] == 2 and by_township[1][0] == 1
     assert (intent == decision.WILL_GO).sum() == 2 and (intent == decision.NO_INTENT).sum() == 4
     assert slots.tolist() == [0.0, 0.0]
 
@@ -171,38 +261,56 @@ def test_stipends_paid_to_enrolled_defectors_count_in_the_programme_cost():
     assert enrolled_doubled >= enrolled and doubled > 1.9 * cost
 
 
+def _detect(state, supported, p_detect, efficacy=0.8, unit_defected=0):
+    n = len(state)
+    counts, hardness = _tallies([(int(x), 0, 0, 0.0) for x in state])
+    out = dict(state=np.asarray(state, np.uint8), unit_defected=np.array([unit_defected], np.int32),
+               left=np.full(n, -1, np.int16), attempts=np.zeros(2, np.int64), caught=np.zeros(2, np.int64),
+               counts=counts)
+    intent = np.zeros(n, np.uint8)
+    intent[0] = decision.WILL_GO
+    regime.detect(np.array([0]), intent, np.arange(n, dtype=np.int32), out["state"], np.asarray(supported, np.uint8),
+                  np.zeros(n, np.uint8), np.zeros(n, np.int16), np.zeros(n, np.int32), np.zeros(n, np.uint8),
+                  np.zeros(n, np.float32), np.array([n], np.int32), out["unit_defected"], np.zeros(1, np.int32),
+                  np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1), np.ones(1),
+                  counts, hardness, out["left"], np.array([p_detect, p_detect]), 1.0, 0.0, efficacy, KEY, 7,
+                  out["attempts"], out["caught"], np.zeros(4, np.int64))
+    return out
+
+
 def test_detection_by_hand():
     for p_detect, expected in ((1.0, CAUGHT), (0.0, DEFECTED)):
-        intent = np.array([decision.WILL_GO, 0], np.uint8)
-        state = np.array([QUIET, QUIET], np.uint8)
-        unit_defected = np.zeros(1, np.int32)
-        left = np.full(2, -1, np.int16)
-        attempts, caught = regime.detect(intent, state, np.zeros(2, np.uint8), np.zeros(2, np.int32), unit_defected,
-                                         left, p_detect, 0.8, KEY, 7)
-        assert state.tolist() == [expected, QUIET] and attempts == 1 and caught == int(expected == CAUGHT)
-        assert unit_defected[0] == int(expected == DEFECTED) and left.tolist() == [7, -1]
+        out = _detect([QUIET, QUIET], [0, 0], p_detect)
+        assert out["state"].tolist() == [expected, QUIET] and out["attempts"][0] == 1
+        assert out["caught"][0] == int(expected == CAUGHT)
+        assert out["unit_defected"][0] == int(expected == DEFECTED) and out["left"].tolist() == [7, -1]
+        assert out["counts"][0, expected, 0, 0] == 1 and out["counts"][0, QUIET, 0, 0] == 1
     # full protection evades detection entirely
-    intent, state = np.array([decision.WILL_GO], np.uint8), np.array([QUIET], np.uint8)
-    regime.detect(intent, state, np.array([decision.PROTECTED], np.uint8), np.zeros(1, np.int32), np.zeros(1, np.int32),
-                  np.zeros(1, np.int16), 1.0, 1.0, KEY, 0)
-    assert state[0] == DEFECTED
+    assert _detect([QUIET], [decision.PROTECTED], 1.0, efficacy=1.0)["state"][0] == DEFECTED
+    # a unit that has leaked is watched: p (1 + oversight) = 0.6 * 2 > 1, caught for sure
+    assert _detect([QUIET], [0], 0.6, unit_defected=1)["state"][0] == CAUGHT
 
 
 def test_coercive_capacity_by_hand():
-    p = scenarios.from_dict({}, ["force.quiet_weight=0.5", "force.effectiveness_paramilitary=2.0"])
-    counts = np.zeros((4, 2), np.int64)
-    counts[COMPLIANT] = [10, 4]
-    counts[QUIET] = [6, 2]
-    counts[DEFECTED] = [100, 100]
-    assert metrics.coercive_capacity(counts, p) == pytest.approx(10 + 0.5 * 6 + 2 * (4 + 0.5 * 2))
+    p = scenarios.from_dict({}, ["force.quiet_weight=0.5", "force.effectiveness_paramilitary=2.0",
+                                 "army.effectiveness_combat=3.0"])
+    counts = np.zeros((4, 4), np.int64)
+    counts[COMPLIANT] = [10, 4, 1, 0]
+    counts[QUIET] = [6, 2, 2, 0]
+    counts[DEFECTED] = [100, 100, 100, 100]
+    per_branch = metrics.capacity(counts, p)
+    assert per_branch.sum() == pytest.approx(10 + 0.5 * 6 + 2 * (4 + 0.5 * 2) + 3 * (1 + 0.5 * 2))
+    assert metrics.by_force(per_branch).tolist() == pytest.approx([23.0, 6.0])
 
 
 def test_population_matches_its_distributions():
     sc = scenarios.from_dict({})
     st = build_state(sc, stream_keys(0, STREAMS))
     o = st.officers
-    assert o.n == 80_000
-    assert (o.branch == 1).mean() == pytest.approx(0.20, abs=0.002)
+    assert o.n == 80_000 + 150_000
+    police = o.branch < 2
+    assert (o.branch[police] == 1).mean() == pytest.approx(0.20, abs=0.002)
+    assert (o.branch[~police] == 2).mean() == pytest.approx(0.47, abs=0.002)
     assert 0.2 <= (o.tenure >= 15).mean() <= 0.32, "about a quarter of the force at 15+ years"
     assert o.training[o.branch == 0].mean() > o.training[o.branch == 1].mean()
     assert o.ties[o.branch == 0].mean() > o.ties[o.branch == 1].mean()
@@ -210,9 +318,10 @@ def test_population_matches_its_distributions():
     per_town = np.diff(st.townships.officer_start)
     share = per_town / per_town.sum() - st.townships.population / st.townships.population.sum()
     assert np.abs(share).max() < 1e-4
-    # each commander is the highest-ranked member of the officer's unit
-    for u in (0, 17, 500):
-        members = np.flatnonzero(o.unit == u)
-        assert o.rank[o.commander[members[0]]] == o.rank[members].max()
-        assert set(o.commander[members]) == {o.commander[members[0]]}
+    # each commander is the highest-ranked member of the unit; members are sorted by static disaffection
+    un = st.units
+    for u in (0, 17, 500, len(un.size) - 1):
+        members = np.arange(un.start[u], un.start[u + 1])
+        assert (o.unit[members] == u).all() and o.rank[un.commander[u]] == o.rank[members].max()
+        assert (np.diff(o.static[members]) <= 0).all() and un.max_static[u] == o.static[members].max()
     assert len(st.civilians.hardship) == pytest.approx(51_486, rel=0.01)  # k = 1000

@@ -6,15 +6,20 @@ import numpy as np
 from common import ensemble
 from defection import api
 
-CUMULATIVE = ("defected", "defected_civilian", "defected_paramilitary", "caught", "civilians_killed",
+CUMULATIVE = ("defected", "defected_civilian", "defected_paramilitary", "defected_police", "defected_army", "caught",
+              "civilians_killed", "civilians_killed_operations",
               "civilians_arrested", "programme_cost", "families_protected", "families_enrolled")
 
 
 def test_officers_are_conserved_across_states(default_runs):
     for r in default_runs[:3]:
         total = sum(r.series(k) for k in ("compliant", "quiet_resisters", "defected", "caught"))
-        assert (total == r.scenario.force.n_officers).all()
-        assert (r.series("defected") == r.series("defected_civilian") + r.series("defected_paramilitary")).all()
+        assert (total == r.scenario.force.n_officers + r.scenario.army.n_soldiers).all()
+        assert (r.series("defected") == r.series("defected_police") + r.series("defected_army")).all()
+        assert (r.series("defected_police") == r.series("defected_civilian") + r.series("defected_paramilitary")).all()
+        assert (r.series("defected_army") == r.series("defected_army_combat") + r.series("defected_army_support")).all()
+        capacity = r.series("coercive_capacity_police") + r.series("coercive_capacity_army")
+        assert np.allclose(r.series("coercive_capacity"), capacity)
 
 
 def test_cumulative_series_never_decrease_and_counts_are_never_negative(default_runs):
@@ -32,7 +37,8 @@ def test_summary_breakdowns_add_up(default_runs):
     d = s["final"]["defected"]
     for key in ("defected_by_branch", "defected_by_rank", "defected_by_tenure_band", "defected_by_region"):
         assert sum(s[key].values()) == d, key
-        assert sum(s[key.replace("defected", "force")].values()) == 80_000
+        assert sum(s[key.replace("defected", "force")].values()) == 80_000 + 150_000
+    assert sum(f["defected"] for f in s["by_force"].values()) == d
     assert len(s["defected_by_region"]) == 15
 
 

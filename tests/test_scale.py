@@ -93,15 +93,16 @@ def test_regions_add_up_to_the_national_series(regional):
     assert t.column_names[:2] == ["date", "region"]
     assert set(t.column_names[2:]) == set(regional.timeseries.column_names) - {"date", "day"}
     assert t.num_rows == 120 * 15 and len(set(t.column("region").to_pylist())) == 15
-    for name in ("defected", "defected_civilian", "defected_paramilitary", "quiet_resisters", "compliant", "caught",
-                 "coercive_capacity", "civilians_active", "civilians_killed", "civilians_arrested",
-                 "families_protected", "families_enrolled"):
+    for name in ("defected", "defected_civilian", "defected_paramilitary", "defected_police", "defected_army",
+                 "quiet_resisters", "compliant", "caught", "coercive_capacity", "coercive_capacity_army",
+                 "civilians_active", "civilians_armed", "civilians_killed", "civilians_killed_operations",
+                 "civilians_arrested", "families_protected", "families_enrolled", "held_by_fear"):
         by_region = t.column(name).to_numpy().reshape(120, 15).sum(axis=1)
         assert np.allclose(by_region, regional.series(name)), name
     detained = t.column("civilians_detained").to_numpy().reshape(120, 15).sum(axis=1)
     assert np.abs(detained - regional.series("civilians_detained")).max() <= 15  # each region rounds
     assert t.column("programme_cost").null_count == t.num_rows  # national only
-    assert sum(regional.summary["states"][s] for s in STATE_NAMES) == 80_000
+    assert sum(regional.summary["states"][s] for s in STATE_NAMES) == 80_000 + 150_000
 
 
 def test_recording_regions_changes_nothing_else(regional):

@@ -1,9 +1,11 @@
-"""The Myanmar police-force model: one module per mechanism, composed into a day's schedule.
+"""The Myanmar security-force model (police and army): one module per mechanism, composed into a day's schedule.
 
 ``SCHEDULE`` is the order of the day, printable as data; each entry is timed
 by the engine.
 """
 from __future__ import annotations
+
+import numpy as np
 
 from defection.engine import Recorder, Simulation, Step
 from defection.model import community, crackdown, decision, exposure, metrics, protest, regime, support
@@ -37,6 +39,8 @@ def build(scenario: Scenario, seed: int | None = None) -> Simulation:
     tw = sim.state.townships
     tw.deployed_initial[:] = tw.deployed
     weights = tw.deployed
-    sim.state.national.lethality_reference = float((tw.lethality * weights).sum() / max(weights.sum(), 1e-12))
-    sim.state.national.escalation_duration = regime.escalation(sim.state.national, scenario)
+    nat = sim.state.national
+    nat.lethality_reference = float((tw.lethality * weights).sum() / max(weights.sum(), 1e-12))
+    nat.escalation = scenario.regime.escalation_initial
+    nat.initial_by_branch[:] = np.bincount(sim.state.officers.branch, minlength=len(nat.initial_by_branch))
     return sim

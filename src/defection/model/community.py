@@ -5,12 +5,16 @@ In township t the daily intensity is
 
     S_t = s * min(cap, a_t / a_ref) * (1 + b * V_t)
 
-with a_t the active share of the population, cap = ``protest_cap``, V_t recent local killings
+with a_t the protesting share of the population, cap = ``protest_cap``, V_t recent local killings
 (exponentially weighted, fading by ``violence_decay`` a day, updated in crackdown.py), s the
-base intensity and b the boost from violence. An officer's
-accumulated punishment decays at rate delta and grows by S_t * contact, where contact is 1
-for officers living among citizens and ``barracks_contact`` < 1 for those in barracks.
-Extorting (compliant, predation on) officers draw an extra ``social_boost``.
+base intensity and b the boost from violence. The township accumulates
+
+    P_t <- (1 - delta) P_t + S_t
+
+and an officer on the force bears ``contact_i (1 - c) P_t``, where contact is 1 for officers
+living among citizens and ``barracks_contact`` < 1 for those in barracks, times 1 + ``social_boost``
+for extorting (compliant, predation on) officers, and c is the regime's confinement to
+barracks (decision.py applies it).
 
 References
 ----------
@@ -21,34 +25,20 @@ References
 """
 from __future__ import annotations
 
-from numba import njit, prange
-
-from defection.model.state import COMPLIANT, QUIET
+import numpy as np
 
 
-@njit(parallel=True, cache=True)
-def punish(officer_start, state, barracks, social, active_agents, population, scale, intensity, reference_share,
-           protest_cap, violence_boost, violence, barracks_contact, decay, extortion_boost):
-    nt = len(officer_start) - 1
-    for t in prange(nt):
-        share = scale * active_agents[t] / population[t]
-        s_t = intensity * min(protest_cap, share / reference_share) * (1.0 + violence_boost * violence[t])
-        for i in range(officer_start[t], officer_start[t + 1]):
-            st = state[i]
-            if st > QUIET:
-                continue
-            contact = barracks_contact if barracks[i] else 1.0
-            if st == COMPLIANT:
-                contact *= 1.0 + extortion_boost
-            social[i] = social[i] * (1.0 - decay) + s_t * contact
+def intensity(active_agents: np.ndarray, population: np.ndarray, violence: np.ndarray, scale: float, p) -> np.ndarray:
+    """S_t of each township, shape (T,)."""
+    c = p.community
+    share = scale * active_agents / population
+    return c.intensity * np.minimum(c.protest_cap, share / p.civilians.active_ref_share) * (1.0 + c.violence_boost * violence)
 
 
 def community(sim, day: int) -> None:
     s, p = sim.state, sim.params
     if not p.switches.social_punishment:
         return
-    o, tw, c = s.officers, s.townships, p.community
-    boost = p.predation.social_boost if p.switches.predation else 0.0
-    punish(tw.officer_start, o.state, o.barracks, o.social, tw.active_agents, tw.population, float(p.run.scale),
-           c.intensity, p.civilians.active_ref_share, c.protest_cap, c.violence_boost, tw.violence, c.barracks_contact,
-           c.decay, boost)
+    tw = s.townships
+    tw.social *= 1.0 - p.community.decay
+    tw.social += intensity(tw.active_agents, tw.population, tw.violence, float(p.run.scale), p)

@@ -1,8 +1,9 @@
-"""Crackdown: deployment of officers to protesting townships, arrests and killings.
+"""Crackdown and army operations: deployment to protesting townships, arrests and killings.
 
 Deployment: paramilitary units go first (share ``deploy_paramilitary``),
-the civilian branch in support (``deploy_civilian``); quiet resisters turn up at a lower
-rate (``deploy_quiet``). Deployed strength C_t weights officers by branch effectiveness.
+the civilian branch in support (``deploy_civilian``), and a share of the army's combat troops
+with them (``army.deploy_combat``); quiet resisters turn up at a lower rate (``deploy_quiet``).
+Deployed strength C_t weights officers by branch effectiveness; a_t is the soldiers' share of it.
 
 Daily arrests and killings in township t are Poisson with means
 
@@ -10,11 +11,21 @@ Daily arrests and killings in township t are Poisson with means
     deaths_t  = d * E_t * (k A_t / 1000) * g(x_t) * m_t / m_0
     g(x) = (1 + h) x / (x + h),  x_t = C_t / C_t(day 0)
 
-E_t is the regime's intensity (duration and dated events), h the saturation of output in
-strength, and m_t the mean lethality of those deployed: paramilitary ``lethality_paramilitary``
-times hardness (1 - alignment)/2 for compliant officers, and (1 - ``quiet_warning``) times
-that for quiet resisters, who warn protesters and avoid the violence. Two channels follow:
-fewer officers lower g, while a more hardline remainder raises m_t (docs/model.md, Two channels).
+E_t is the regime's intensity (threat-driven, times any dated events), h the saturation of output
+in strength, and m_t the mean lethality of those deployed: branch lethality (paramilitary
+``lethality_paramilitary``, soldiers ``army.lethality``) times hardness (1 - alignment)/2 for
+compliant officers, and (1 - w (1 - c a_t)) times that for quiet resisters, who warn protesters
+and avoid the violence (w = ``quiet_warning``) except as far as soldiers watch them
+(c = ``army.warning_cut``). Two channels follow: fewer officers lower g, while a more hardline
+remainder raises m_t (docs/model.md, Two channels).
+
+Army operations against armed resistance kill civilians where it is strong:
+
+    operations_deaths_t ~ Poisson(o * E_t * (k Z_t / 1000) * K_army / K_army(day 0))
+
+with Z_t the township's agents in armed resistance and K_army the army's coercive capacity
+(so desertions weaken operations). These deaths are counted, not drawn from the agents (a
+death is a small share of an agent's people at the default scale).
 
 References
 ----------
@@ -34,33 +45,25 @@ from numba import njit, prange
 
 from defection.engine.rng import poisson, uniform
 from defection.model.protest import SEGMENT, segments
-from defection.model.state import KILLED, QUIET
+from defection.model.state import ARMY_COMBAT, KILLED, PROTESTING
 
 
-@njit(parallel=True, cache=True)
-def tally_deployment(officer_start, state, branch, alignment, deploy, effectiveness, lethality, deploy_quiet,
-                     quiet_warning, deployed_out, lethality_out):
-    """Per township: effectiveness-weighted deployed strength and mean lethality of the deployed.
+def tally_deployment(counts, hardness, deploy, effectiveness, lethality, deploy_quiet, quiet_warning, warning_cut):
+    """Per township: (effectiveness-weighted deployed strength, mean lethality, soldiers' share of strength), each (T,).
 
-    ``deploy``, ``effectiveness`` and ``lethality`` are (2,) arrays indexed by branch.
+    ``counts`` (T, 4, 4, 2) and ``hardness`` (T, 2, 4) are the township tallies of the officers (decision.py);
+    ``deploy``, ``effectiveness`` and ``lethality`` are (4,) arrays indexed by branch.
     """
-    nt = len(officer_start) - 1
-    for t in prange(nt):
-        strength = 0.0
-        leth = 0.0
-        for i in range(officer_start[t], officer_start[t + 1]):
-            s = state[i]
-            if s > QUIET:
-                continue
-            b = branch[i]
-            w = deploy[b] * (deploy_quiet if s == QUIET else 1.0)
-            hard = lethality[b] * 0.5 * (1.0 - alignment[i])
-            if s == QUIET:
-                hard *= 1.0 - quiet_warning
-            strength += w * effectiveness[b]
-            leth += w * hard
-        deployed_out[t] = strength
-        lethality_out[t] = leth / strength if strength > 0 else 0.0
+    turnout = np.array([1.0, deploy_quiet])[:, None] * deploy  # (2 states, 4 branches)
+    present = counts[:, :2].sum(axis=3) * turnout  # deployed officers, (T, 2, 4)
+    strength = (present * effectiveness).sum(axis=(1, 2))
+    army = (present[:, :, ARMY_COMBAT:] * effectiveness[ARMY_COMBAT:]).sum(axis=(1, 2))
+    hard = (hardness * turnout * lethality * 0.5).sum(axis=2)  # (T, 2): compliant, quiet
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(strength > 0, army / strength, 0.0)
+        warning = quiet_warning * (1.0 - warning_cut * share)
+        mean_lethality = np.where(strength > 0, (hard[:, 0] + hard[:, 1] * (1.0 - warning)) / strength, 0.0)
+    return strength, mean_lethality, share
 
 
 @njit(parallel=True, cache=True)
@@ -103,7 +106,7 @@ def encounters(civ_start, active, jailed_until, active_agents, deployed, deploye
         a = lo[s]
         act = active[a:lo[s + 1]]  # a view from 0 scans faster than indexing the whole array
         for i in range(len(act)):
-            if act[i] == 0:
+            if act[i] != PROTESTING:
                 continue
             j = a + i
             u = uniform(key, day, j, 4)
@@ -116,41 +119,63 @@ def encounters(civ_start, active, jailed_until, active_agents, deployed, deploye
                 act[i] = 0
 
 
+def effectiveness(p) -> np.ndarray:
+    """Coercive weight of each branch, shape (4,)."""
+    return np.array([p.force.effectiveness_civilian, p.force.effectiveness_paramilitary, p.army.effectiveness_combat,
+                     p.army.effectiveness_support])
+
+
 def deployment_arrays(p):
-    c = p.crackdown
-    deploy = np.array([c.deploy_civilian, c.deploy_paramilitary])
-    effectiveness = np.array([p.force.effectiveness_civilian, p.force.effectiveness_paramilitary])
-    lethality = np.array([1.0, c.lethality_paramilitary])
-    return deploy, effectiveness, lethality
+    """(deploy share, effectiveness, lethality), each of shape (4,) indexed by branch."""
+    c, sw = p.crackdown, p.switches
+    deploy = np.array([c.deploy_civilian, c.deploy_paramilitary, p.army.deploy_combat * sw.army_in_crackdowns, 0.0])
+    lethality = np.array([1.0, c.lethality_paramilitary, p.army.lethality, 0.0])
+    return deploy, effectiveness(p), lethality
 
 
 def deploy(sim) -> None:
     """Tally today's deployable strength from the officers' current states."""
     s, p = sim.state, sim.params
-    o, tw = s.officers, s.townships
+    tw = s.townships
     dep, eff, leth = deployment_arrays(p)
-    tally_deployment(tw.officer_start, o.state, o.branch, o.alignment, dep, eff, leth,
-                     p.crackdown.deploy_quiet, p.crackdown.quiet_warning, tw.deployed, tw.lethality)
+    cut = p.army.warning_cut * p.switches.army_limits_warning
+    tw.deployed[:], tw.lethality[:], tw.army_share[:] = tally_deployment(
+        tw.counts, tw.hardness, dep, eff, leth, p.crackdown.deploy_quiet, p.crackdown.quiet_warning, cut)
+
+
+@njit(cache=True)
+def operations(armed_agents, escalation, scale, rate, strength, key, day, deaths_out):
+    """Civilians killed in army operations in each township (T,), Poisson around the mean in the module docstring."""
+    for t in range(len(armed_agents)):
+        mean = rate * escalation[t] * scale * armed_agents[t] / 1000.0 * strength
+        deaths_out[t] = poisson(key, day, t, 6, mean) if mean > 0 else 0
 
 
 def crackdown(sim, day: int) -> None:
     s, p = sim.state, sim.params
     tw, nat, c = s.townships, s.national, p.crackdown
     deploy(sim)
+    killing = s.dates[day] < np.datetime64(p.regime.violence_ends)
+    escalation = nat.escalation * s.event_factor[day, tw.region]
     if not p.switches.crackdown:
         tw.arrests_today[:] = 0
         tw.deaths_today[:] = 0
     else:
-        escalation = nat.escalation_duration * s.event_factor[day, tw.region]
         encounters(
             tw.civ_start, s.civilians.active, s.civilians.jailed_until, tw.active_agents, tw.deployed,
             tw.deployed_initial, tw.lethality, escalation, float(p.run.scale), c.arrests_per_1000_active,
-            c.deaths_per_1000_active, c.capacity_half, nat.lethality_reference, c.jail_days_mean,
+            c.deaths_per_1000_active * killing, c.capacity_half, nat.lethality_reference, c.jail_days_mean,
             sim.keys["crackdown"], day, tw.arrests_today, tw.deaths_today,
         )
-    deaths, arrests = int(tw.deaths_today.sum()), int(tw.arrests_today.sum())
+    tw.operations_deaths_today[:] = 0
+    if p.switches.army_operations and killing:
+        operations(tw.armed_agents, escalation, float(p.run.scale), p.resistance.operations_deaths_per_1000_armed,
+                   nat.army_strength, sim.keys["crackdown"], day, tw.operations_deaths_today)
+    operations_deaths = int(tw.operations_deaths_today.sum())
+    deaths, arrests = int(tw.deaths_today.sum()) + operations_deaths, int(tw.arrests_today.sum())
     tw.violence *= 1.0 - p.community.violence_decay
-    tw.violence += tw.deaths_today
+    tw.violence += tw.deaths_today + tw.operations_deaths_today
+    nat.killed_operations += operations_deaths
     nat.killed += deaths
     nat.arrested += arrests
     nat.detained = nat.detained * (1.0 - 1.0 / c.jail_days_mean) + arrests

@@ -1,26 +1,34 @@
-"""Decision: each officer complies, quietly resists or defects.
+"""Decision: each officer of either force complies, quietly resists or tries to leave.
 
-Disaffection of officer i on day t (all terms documented in docs/model.md):
+Disaffection of officer i (of branch b, unit u, township t) on day t:
 
-    D_i = w_tr training_i + w_ti ties_i + w_al alignment_i + e_i
-          + w_sh shock_i + w_so social_i + w_pe peers_i + w_cm commander_i
+    D_i = s_i + w_sh sigma_i I_tb + w_so contact_i (1 - c) P_t
+          + w_pe defected_u / size_u + w_cm [commander gone] + w_tw (1 - c) defected_t / officers_t
 
-where e_i ~ N(0, sd) is a fixed personal disposition, peers_i the share of the unit that
-has defected and commander_i = 1 once the unit's commander has. The officer opposes the
-regime, and quietly resists, when D_i > theta_oppose. Fear acts on defecting only:
+where s_i = w_tr training_i + w_ti ties_i + w_al alignment_i + e_i is fixed (``Officers.static``),
+I_tb the township's moral injury (exposure.py), P_t its social punishment (community.py), c the
+regime's confinement, and the last three terms the cascade through unit peers, the commander
+and kin and colleagues in the same township.
 
-    U_i = D_i - theta_defect - w_pred * income
-          - pi * S (w_pros years/y_ref + w_tort torture)   prosecution and torture
-          - w_fam * S * pressure * family_i (1 - e P_i)      the family
-          - w_liv * max(0, loss_i - stipend L_i) / ref       livelihood
+**Hysteresis** (Kuran 1991): a compliant officer comes to oppose the regime, and quietly
+resists, when D_i > theta_o; an opposed officer returns to compliance only when
+D_i <= theta_o - gap. Fear acts on leaving only. An opposed officer gets a chance to leave with
+the daily opportunity hazard h of their force, or for certain the day after their commander
+left (the unit goes together), and takes it with logit probability 1 / (1 + exp(-U_i / s)):
 
-pi is the officers' belief about the chance of being caught, S the regime's punishment
-multiplier, y_ref the years of prison that count as one unit of fear
-(``prosecution_reference_years``), ref the kyat that count as one unit (``reference_kyat``),
-P_i and L_i whether the officer has protection (efficacy e) and a stipend; protection also
-cuts the prosecution term by (1 - e P_i) since safe passage evades detection. An opposed officer gets a chance to leave with daily probability h (the
-opportunity hazard) and takes it with logit probability 1 / (1 + exp(-U_i / s)).
-An officer who would go only with support (and knows of it) asks for a programme slot.
+    U_i = D_i - theta_d - w_pred * income * (1 + g conflict)       extortion income forgone
+          - (R_i + w_fam S pressure_f family_i) (1 - e P_i)         prosecution, torture, the family
+          - w_liv * max(0, loss_i (1 + m defected_u / size_u) + allowance - stipend L_i) / ref
+
+    R_i = pi_i S (w_pros years_f / y_ref + w_tort torture_f)
+    pi_i = (n0 p_f + caught_f + k caught_u) / (n0 + attempts_f + k attempts_u)
+
+pi_i is the officer's belief about being caught: national news of their force, with a unit-mate's
+safe exit or capture counting k times (``unit_news_weight``). S is the regime's punishment
+multiplier, m the promotions that fill the ranks of those who left, P_i and L_i whether the
+officer has protection (efficacy e) and a stipend. An officer who would go only with support
+(and knows of it) asks for a programme slot. Officers who do not know of support may learn of
+it from unit-mates who left with support (word of mouth).
 
 References
 ----------
@@ -39,6 +47,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit, prange
 
 from defection.engine.rng import uniform
@@ -46,17 +55,18 @@ from defection.model.state import COMPLIANT, DEFECTED, QUIET
 
 NO_INTENT, WILL_GO, NEEDS_SUPPORT = 0, 1, 2
 PROTECTED, STIPEND = 1, 2
+# Why an opposed officer stays (finding F4): the smallest change that would make them go.
+HELD_BY = ("fear", "livelihood", "lack_of_support", "lack_of_opportunity")
+FEAR, LIVELIHOOD, LACK_OF_SUPPORT, LACK_OF_OPPORTUNITY = range(4)
 
 
 @njit(cache=True, inline="always")
-def net_pull(pull, family, loss, fear_prosecution, fear_family, fear_livelihood, efficacy, stipend, protected,
-             stipend_on):
-    """U_i given the officer's base pull (D_i - theta_defect - predation) and the support they hold."""
-    shield = 1.0 - efficacy * protected
+def net_pull(pull, risk, loss, fear_livelihood, efficacy, stipend, protected, stipend_on):
+    """U_i from the officer's base pull, shieldable risk R_i + family term, and livelihood loss, given support."""
     remaining = loss - stipend * stipend_on
     if remaining < 0.0:
         remaining = 0.0
-    return pull - fear_prosecution * shield - fear_family * family * shield - fear_livelihood * remaining
+    return pull - risk * (1.0 - efficacy * protected) - fear_livelihood * remaining
 
 
 @njit(cache=True, inline="always")
@@ -64,71 +74,167 @@ def takes_chance(u, utility, scale):
     return u * (1.0 + math.exp(-utility / scale)) < 1.0
 
 
+@njit(cache=True, inline="always")
+def transfer(counts, hardness, t, b, barracks, alignment, old, new):
+    """Move one officer between states in the township tallies (counts (T, 4, 4, 2), hardness (T, 2, 4))."""
+    counts[t, old, b, barracks] -= 1
+    counts[t, new, b, barracks] += 1
+    if old <= QUIET:
+        hardness[t, old, b] -= 1.0 - alignment
+    if new <= QUIET:
+        hardness[t, new, b] += 1.0 - alignment
+
+
 @njit(parallel=True, cache=True)
-def decide(officer_start, state, training, ties, alignment, disposition, shock, social, unit, unit_size,
-           unit_defected, commander, family, livelihood, knows, weights, thresholds, fears, support, key, day,
-           pull_out, intent_out):
-    """Set each staying officer's state (compliant/quiet) and intent to leave today.
+def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, unit_max_static, unit_max_sensitivity,
+           unit_quiet, unit_defected, unit_attempts, unit_caught, unit_supported, ident, state, static, sensitivity,
+           barracks, alignment, left_day, family, livelihood, knows, injury, social, township_pull,
+           township_opportunity, counts, hardness, held, weights, contact_terms, thresholds, hazard, fears, beliefs, cascade,
+           support, key, day, pull_out, risk_out, loss_out, intent_out):
+    """Set each staying officer's state (compliant/quiet) and intent to leave today; keep the township tallies.
 
-    weights: (w_tr, w_ti, w_al, w_sh, w_so, w_pe, w_cm); thresholds: (oppose, defect,
-    predation cost, logit scale, hazard); fears: (prosecution, family, livelihood per kyat,
-    allowance kyat); support: (efficacy, stipend kyat).
+    Per-officer arrays have shape (N,), per-unit arrays (U,); ``injury`` (T, 4), ``social``,
+    ``township_pull`` and ``township_opportunity`` (the police's regional multiplier of the hazard) (T,).
+    weights: (w_sh, w_so, w_pe, w_cm, w_tw); contact_terms: (barracks contact, extortion boost, 1 - confinement);
+    thresholds: (oppose, return gap, defect, logit scale, predation); hazard (2,) per force;
+    fears (2, 4) per force: (prosecution per unit of belief, family, livelihood per kyat, allowance kyat);
+    beliefs (2, 2) per force: (n0 p + caught, n0 + attempts); cascade: (unit news weight, word-of-mouth rate,
+    commander brings unit, promotion gain); support: (efficacy, stipend kyat).
+
+    Members of a unit are sorted by static disaffection, highest first; once a member's upper bound
+    (their static term plus the unit's largest dynamic terms) cannot reach the lower threshold,
+    nobody after them can oppose, so only quiet members are visited (to return to compliance).
+    Intents are zero on entry (the support and detection steps clear them). ``held`` (T, 4) counts,
+    per township, the quiet resisters who stay today by the reason in :data:`HELD_BY`: they would go
+    given the chance (lack of opportunity), they know of support that would be enough but have not
+    had it (lack of support), or else the larger of what they fear (prosecution, torture, the family)
+    and the livelihood they would lose.
     """
-    w_tr, w_ti, w_al, w_sh, w_so, w_pe, w_cm = weights
-    oppose, defect, predation, scale, hazard = thresholds
-    f_pros, f_fam, f_liv, allowance = fears
+    w_sh, w_so, w_pe, w_cm, w_tw = weights
+    barracks_contact, extortion_boost, open_share = contact_terms
+    oppose, gap, defect, scale, predation = thresholds
+    news, word_of_mouth, brings, promotion = cascade
     efficacy, stipend = support
-    nt = len(officer_start) - 1
+    low = oppose - gap
+    nt = len(town_unit_start) - 1
     for t in prange(nt):
-        for i in range(officer_start[t], officer_start[t + 1]):
-            intent_out[i] = NO_INTENT
-            if state[i] > QUIET:
-                continue
-            u_ = unit[i]
-            c = commander[i]
-            d = (w_tr * training[i] + w_ti * ties[i] + w_al * alignment[i] + disposition[i] + w_sh * shock[i]
-                 + w_so * social[i] + w_pe * unit_defected[u_] / unit_size[u_]
-                 + w_cm * (c != i and state[c] == DEFECTED))
-            if d <= oppose:
-                state[i] = COMPLIANT
-                continue
-            state[i] = QUIET
-            if uniform(key, day, i, 0) >= hazard:
-                continue
-            pull = d - defect - predation
-            pull_out[i] = pull
-            loss = livelihood[i] + allowance
-            u = uniform(key, day, i, 1)
-            alone = net_pull(pull, family[i], loss, f_pros, f_fam, f_liv, efficacy, stipend, 0.0, 0.0)
-            if takes_chance(u, alone, scale):
-                intent_out[i] = WILL_GO
-            elif knows[i]:
-                helped = net_pull(pull, family[i], loss, f_pros, f_fam, f_liv, efficacy, stipend, 1.0, 1.0)
-                if takes_chance(u, helped, scale):
-                    intent_out[i] = NEEDS_SUPPORT
+        held[t, :] = 0
+        shared = w_so * open_share * social[t]
+        kin = w_tw * open_share * township_pull[t]
+        for u in range(town_unit_start[t], town_unit_start[t + 1]):
+            b = unit_branch[u]
+            f = b >> 1
+            c = unit_commander[u]
+            gone = state[c] == DEFECTED
+            peers = w_pe * unit_defected[u] / unit_size[u]
+            bound = (w_sh * unit_max_sensitivity[u] * injury[t, b] + shared * (1.0 + extortion_boost) + peers
+                     + w_cm * gone + kin)
+            led_out = brings > 0 and gone and left_day[c] == day - 1
+            chance = hazard[f] * (township_opportunity[t] if f == 0 else 1.0)
+            for i in range(unit_start[u], unit_start[u + 1]):
+                s = state[i]
+                if static[i] + bound <= low:
+                    # nobody from here on can oppose: quiet members return to compliance
+                    for j in range(i, unit_start[u + 1]):
+                        if unit_quiet[u] == 0:
+                            break
+                        if state[j] == QUIET:
+                            state[j] = COMPLIANT
+                            unit_quiet[u] -= 1
+                            transfer(counts, hardness, t, b, barracks[j], alignment[j], QUIET, COMPLIANT)
+                    break
+                if s > QUIET:
+                    continue
+                contact = barracks_contact if barracks[i] else 1.0
+                if s == COMPLIANT:
+                    contact *= 1.0 + extortion_boost
+                d = (static[i] + w_sh * sensitivity[i] * injury[t, b] + contact * shared + peers
+                     + w_cm * (gone and c != i) + kin)
+                if d <= (low if s == QUIET else oppose):
+                    if s == QUIET:
+                        state[i] = COMPLIANT
+                        unit_quiet[u] -= 1
+                        transfer(counts, hardness, t, b, barracks[i], alignment[i], QUIET, COMPLIANT)
+                    continue
+                if s == COMPLIANT:
+                    state[i] = QUIET
+                    unit_quiet[u] += 1
+                    transfer(counts, hardness, t, b, barracks[i], alignment[i], COMPLIANT, QUIET)
+                me = ident[i]
+                if knows[i] == 0 and unit_supported[u] > 0:
+                    heard = 1.0 - (1.0 - word_of_mouth * open_share) ** unit_supported[u]
+                    if uniform(key, day, me, 2) < heard:
+                        knows[i] = 1
+                belief = (beliefs[f, 0] + news * unit_caught[u]) / (beliefs[f, 1] + news * unit_attempts[u])
+                pull = d - defect - predation
+                risk = belief * fears[f, 0] + fears[f, 1] * family[i]
+                loss = livelihood[i] * (1.0 + promotion * unit_defected[u] / unit_size[u]) + fears[f, 3]
+                alone = net_pull(pull, risk, loss, fears[f, 2], efficacy, stipend, 0.0, 0.0)
+                helped = net_pull(pull, risk, loss, fears[f, 2], efficacy, stipend, 1.0, 1.0)
+                if (led_out and c != i) or uniform(key, day, me, 0) < chance:
+                    pull_out[i] = pull
+                    risk_out[i] = risk
+                    loss_out[i] = loss
+                    draw = uniform(key, day, me, 1)
+                    if takes_chance(draw, alone, scale):
+                        intent_out[i] = WILL_GO
+                        continue
+                    if knows[i] and takes_chance(draw, helped, scale):
+                        intent_out[i] = NEEDS_SUPPORT
+                if alone > 0.0:
+                    held[t, LACK_OF_OPPORTUNITY] += 1
+                elif helped > 0.0 and knows[i]:
+                    held[t, LACK_OF_SUPPORT] += 1
+                elif risk >= fears[f, 2] * loss:
+                    held[t, FEAR] += 1
+                else:
+                    held[t, LIVELIHOOD] += 1
 
 
-def fear_terms(sim, day: int) -> tuple[float, float, float, float]:
-    """(prosecution, family, livelihood per kyat, allowance kyat) for today, with ablations applied."""
-    s, p = sim.state, sim.params
-    r, d, sw, nat = p.regime, p.decision, p.switches, s.national
-    belief = (r.news_prior * r.p_detect + nat.caught) / (r.news_prior + nat.attempts)
-    prosecution = belief * nat.severity * (d.w_prosecution * r.prosecution_years / r.prosecution_reference_years + d.w_torture * r.torture_risk)
-    family = d.w_family * r.family_pressure * nat.severity
-    livelihood = d.w_livelihood / p.livelihood.reference_kyat
-    return (prosecution * sw.fear_prosecution, family * sw.fear_family, livelihood * sw.fear_livelihood,
-            float(s.allowance_kyat[day]))
+def livelihood_fear(p) -> float:
+    """Fear per kyat a month of lost livelihood, with its ablation applied."""
+    return p.switches.fear_livelihood * p.decision.w_livelihood / p.livelihood.reference_kyat
+
+
+def force_terms(p, nat, allowance_kyat: float):
+    """Per force (police, army): fears (2, 4) and belief counts (2, 2), with ablations applied."""
+    r, a, d, sw = p.regime, p.army, p.decision, p.switches
+    fears = np.zeros((2, 4))
+    fears[:, 3] = allowance_kyat
+    beliefs = np.zeros((2, 2))
+    for f, (p_detect, years, torture, pressure) in enumerate(
+            ((r.p_detect, r.prosecution_years, r.torture_risk, r.family_pressure),
+             (a.p_detect, a.prosecution_years, a.torture_risk, a.family_pressure))):
+        fears[f, 0] = sw.fear_prosecution * nat.severity * (
+            d.w_prosecution * years / r.prosecution_reference_years + d.w_torture * torture)
+        fears[f, 1] = sw.fear_family * d.w_family * pressure * nat.severity
+        fears[f, 2] = livelihood_fear(p)
+        beliefs[f] = (r.news_prior * p_detect + nat.caught[f], r.news_prior + nat.attempts[f])
+    return fears, beliefs
+
+
+def predation_pull(p, nat) -> float:
+    """Extortion income forgone by leaving, in units of disaffection; it grows with checkpoints (conflict)."""
+    growth = p.regime.extortion_growth * nat.conflict * p.switches.extortion_growth
+    return p.decision.w_predation * p.predation.income_share * (1.0 + growth) * p.switches.predation
 
 
 def decision(sim, day: int) -> None:
     s, p = sim.state, sim.params
-    o, d, sw = s.officers, p.decision, p.switches
-    weights = (d.w_training, d.w_ties, d.w_alignment, d.w_shock, d.w_social, d.w_peer * sw.peer_effects,
-               d.w_commander * sw.peer_effects)
-    predation = d.w_predation * p.predation.income_share * sw.predation
-    thresholds = (d.oppose_threshold, d.defect_threshold, predation, d.logit_scale, d.opportunity_hazard)
-    support = (p.support.protection_efficacy, p.support.stipend_kyat)
-    decide(s.townships.officer_start, o.state, o.training, o.ties, o.alignment, o.disposition, o.shock, o.social,
-           o.unit, s.units.size, s.units.defected, o.commander, o.family_exposure, o.livelihood_kyat,
-           o.knows_support, weights, thresholds, fear_terms(sim, day), support, sim.keys["decision"], day,
-           o.pull, o.intent)
+    o, tw, un, nat, d, sw = s.officers, s.townships, s.units, s.national, p.decision, p.switches
+    weights = (d.w_shock, d.w_social, d.w_peer * sw.peer_effects, d.w_commander * sw.peer_effects,
+               d.w_township * sw.township_ties)
+    contact = (p.community.barracks_contact, p.predation.social_boost * sw.predation, 1.0 - nat.confinement)
+    thresholds = (d.oppose_threshold, d.return_gap * sw.hysteresis, d.defect_threshold, d.logit_scale,
+                  predation_pull(p, nat))
+    hazard = np.array([d.opportunity_hazard, p.army.opportunity_hazard])
+    fears, beliefs = force_terms(p, nat, float(s.allowance_kyat[day]))
+    cascade = (d.unit_news_weight * sw.unit_news, p.support.word_of_mouth_rate * sw.word_of_mouth,
+               float(sw.commander_brings_unit and sw.peer_effects), p.regime.promotion_gain * sw.promotions)
+    township_pull = tw.defected / np.maximum(1, tw.officers)
+    decide(tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_static, un.max_sensitivity, un.quiet,
+           un.defected, un.attempts, un.caught, un.supported, o.ident, o.state, o.static, o.sensitivity, o.barracks,
+           o.alignment, o.left_day, o.family_exposure, o.livelihood_kyat, o.knows_support, tw.injury, tw.social,
+           township_pull, tw.opportunity, tw.counts, tw.hardness, tw.held, weights, contact, thresholds, hazard, fears, beliefs,
+           cascade, (p.support.protection_efficacy, p.support.stipend_kyat), sim.keys["decision"], day, o.pull, o.risk,
+           o.loss, o.intent)

@@ -1,13 +1,20 @@
-"""Exposure: moral shock from violence.
+"""Exposure: moral injury from violence against civilians, which accumulates while it continues.
 
-An officer on the force who is sensitive to violence against civilians accumulates shock
+Each township t keeps, for each branch b, an accumulated dose of moral injury
 
-    shock_i <- (1 - delta) shock_i + sigma_i (l * D_t (1 + q * part_i) + n * D)
+    I_tb <- (1 - delta) I_tb + l (1 - c) (D_t (1 + q d_b) + O_t (1 + q [b combat])) + n D
 
-with D_t today's killings in the officer's township, D those nationwide, part_i the chance
-the officer took part (their branch's deployment share, lower for quiet resisters) and
-sigma_i = (1 + alignment_i) / 2: officers who hold the military doctrine that resisting
-civilians are enemies of the state are not shocked by their deaths.
+with D_t and O_t today's killings in the township in crackdowns on protest and in army
+operations, D those nationwide, d_b the branch's deployment share (taking part injures more),
+c the regime's confinement (control of information: fewer hear of the local killings) and
+delta a slow decay (moral injury persists). An officer on the force carries
+
+    injury_i = sigma_i I_(t_i, b_i),   sigma_i = (1 + alignment_i)/2 * (1 + k ties_i)
+
+(``Officers.sensitivity``): officers who hold the military doctrine that resisting civilians
+are enemies of the state are not injured by their deaths, and officers with kin among the
+township's people are injured more. Because the dose keeps arriving while the violence lasts,
+the injured share of the force grows with time: the mechanism of "growing splits".
 
 References
 ----------
@@ -20,34 +27,26 @@ References
 """
 from __future__ import annotations
 
-from numba import njit, prange
+import numpy as np
 
 from defection.model.crackdown import deployment_arrays
-from defection.model.state import QUIET
+from defection.model.state import ARMY_COMBAT, N_BRANCHES
 
 
-@njit(parallel=True, cache=True)
-def accumulate_shock(officer_start, state, branch, alignment, shock, deaths_today, deaths_national, deploy,
-                     deploy_quiet, per_local, per_national, participation, decay):
-    nt = len(officer_start) - 1
-    for t in prange(nt):
-        local = deaths_today[t]
-        for i in range(officer_start[t], officer_start[t + 1]):
-            st = state[i]
-            if st > QUIET:
-                continue
-            part = deploy[branch[i]] * (deploy_quiet if st == QUIET else 1.0)
-            sensitivity = 0.5 * (1.0 + alignment[i])
-            dose = per_local * local * (1.0 + participation * part) + per_national * deaths_national
-            shock[i] = shock[i] * (1.0 - decay) + sensitivity * dose
+def injury_dose(deaths: np.ndarray, operations_deaths: np.ndarray, deploy: np.ndarray, e, confinement: float) -> np.ndarray:
+    """Today's dose of moral injury per township and branch, shape (T, 4), from killings of shape (T,)."""
+    combat = (np.arange(N_BRANCHES) == ARMY_COMBAT).astype(float)
+    local = (np.outer(deaths, 1.0 + e.participation_multiplier * deploy)
+             + np.outer(operations_deaths, 1.0 + e.participation_multiplier * combat))
+    national = float(deaths.sum() + operations_deaths.sum())
+    return e.shock_per_local_death * (1.0 - confinement) * local + e.shock_per_national_death * national
 
 
 def exposure(sim, day: int) -> None:
     s, p = sim.state, sim.params
     if not p.switches.moral_shock:
         return
-    o, tw, e = s.officers, s.townships, p.exposure
+    tw, e = s.townships, p.exposure
     dep, _, _ = deployment_arrays(p)
-    accumulate_shock(tw.officer_start, o.state, o.branch, o.alignment, o.shock, tw.deaths_today,
-                     float(tw.deaths_today.sum()), dep, p.crackdown.deploy_quiet, e.shock_per_local_death,
-                     e.shock_per_national_death, e.participation_multiplier, e.decay)
+    tw.injury *= 1.0 - e.decay
+    tw.injury += injury_dose(tw.deaths_today, tw.operations_deaths_today, dep, e, s.national.confinement)

@@ -1,11 +1,14 @@
 """Outcomes recorded each day and the end-of-run breakdowns.
 
-Coercive capacity is the strength the regime can send to crackdowns:
+Coercive capacity is the strength the regime can send to crackdowns and operations:
 
     K = sum_b eff_b (compliant_b + w_q quiet_b)
 
-with eff_b the branch effectiveness and w_q < 1 the weight of quiet resisters, who turn
-up but avoid violence.
+over the branches b of both forces, with eff_b the branch effectiveness and w_q < 1 the weight
+of quiet resisters, who turn up but avoid violence. It is recorded per force and in total.
+
+The split (finding F5) is the share of both forces, as they stood on day 0, who oppose the
+regime: quiet resisters plus defectors.
 
 Optionally (``api.run(..., record_regions=True)``, ``defection run --record regions``) the same
 metrics are kept per state/region by :class:`RegionRecorder`: officers by the region of their
@@ -23,76 +26,103 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-from numba import njit
 
-from defection.model.state import CAUGHT, COMPLIANT, DEFECTED, PARAMILITARY, QUIET, STATE_NAMES
-from defection.scenarios.schema import BRANCHES, OFFICER_RANK_MIN, RANKS, TENURE_BANDS, Scenario
+from defection.model.crackdown import effectiveness
+from defection.model.decision import HELD_BY
+from defection.model.state import CAUGHT, COMPLIANT, DEFECTED, QUIET, STATE_NAMES
+from defection.scenarios.schema import BRANCH_FORCE, BRANCHES, FORCES, OFFICER_RANK_MIN, RANKS, TENURE_BANDS, Scenario
 
 COLUMNS: dict[str, type] = {
-    "defected": np.int32, "defected_civilian": np.int32, "defected_paramilitary": np.int32,
-    "quiet_resisters": np.int32, "compliant": np.int32, "caught": np.int32,
-    "coercive_capacity": np.float64, "civilians_active": np.int64, "civilians_killed": np.int64,
-    "civilians_arrested": np.int64, "civilians_detained": np.int64, "legitimacy": np.float64,
-    "fear": np.float64, "escalation": np.float64, "punishment_severity": np.float64,
-    "programme_cost": np.float64, "families_protected": np.int32, "families_enrolled": np.int32,
-    "social_punishment_quiet": np.float64, "social_punishment_compliant": np.float64,
+    "defected": np.int32, "defected_police": np.int32, "defected_army": np.int32,
+    **{f"defected_{b}": np.int32 for b in BRANCHES},
+    "quiet_resisters": np.int32, "quiet_resisters_police": np.int32, "quiet_resisters_army": np.int32,
+    "compliant": np.int32, "caught": np.int32, "split_share": np.float64,
+    "coercive_capacity": np.float64, "coercive_capacity_police": np.float64, "coercive_capacity_army": np.float64,
+    "civilians_active": np.int64, "civilians_armed": np.int64, "civilians_killed": np.int64,
+    "civilians_killed_operations": np.int64, "civilians_arrested": np.int64, "civilians_detained": np.int64,
+    "legitimacy": np.float64, "fear": np.float64, "escalation": np.float64, "punishment_severity": np.float64,
+    "confinement": np.float64, "programme_cost": np.float64, "families_protected": np.int32,
+    "families_enrolled": np.int32, "social_punishment_quiet": np.float64, "social_punishment_compliant": np.float64,
+    **{f"held_by_{reason}": np.int32 for reason in HELD_BY},
 }
 
 
-@njit(cache=True)
-def tally(state, branch, social):
-    """counts (4 states, 2 branches) and the summed social punishment of each state."""
-    counts = np.zeros((4, 2), dtype=np.int64)
-    social_sum = np.zeros(4)
-    for i in range(len(state)):
-        counts[state[i], branch[i]] += 1
-        social_sum[state[i]] += social[i]
-    return counts, social_sum
+def to_regions(township_region: np.ndarray, n_regions: int) -> np.ndarray:
+    """The (R, T) indicator matrix that sums township values into regions."""
+    to_region = np.zeros((n_regions, len(township_region)))
+    to_region[township_region, np.arange(len(township_region))] = 1.0
+    return to_region
 
 
-@njit(cache=True)
-def tally_regions(officer_start, township_region, n_regions, state, branch, social, supported):
-    """Per region: counts (R, 4 states, 2 branches), social punishment summed by state (R, 4), and
-    officers protected / enrolled by the programmes (R, 2)."""
-    counts = np.zeros((n_regions, 4, 2), dtype=np.int64)
-    social_sum = np.zeros((n_regions, 4))
-    programmes = np.zeros((n_regions, 2), dtype=np.int64)
-    for t in range(len(officer_start) - 1):
-        r = township_region[t]
-        for i in range(officer_start[t], officer_start[t + 1]):
-            counts[r, state[i], branch[i]] += 1
-            social_sum[r, state[i]] += social[i]
-            programmes[r, 0] += supported[i] & 1
-            programmes[r, 1] += (supported[i] >> 1) & 1
-    return counts, social_sum, programmes
+def tally_regions(counts: np.ndarray, social: np.ndarray, barracks_contact: float, protected: np.ndarray,
+                  enrolled: np.ndarray, township_region: np.ndarray, n_regions: int):
+    """Per region, from the township tallies: counts (R, 4 states, 4 branches), social punishment borne summed by
+    state (R, 4), and officers protected / enrolled by the programmes (R, 2). With one region, the national tally."""
+    to_region = to_regions(township_region, n_regions)
+    contact = counts @ np.array([1.0, barracks_contact])  # (T, 4, 4): barracks life weighs the contact
+    social_sum = to_region @ (contact.sum(axis=2) * social[:, None])
+    by_region = np.tensordot(to_region, counts.sum(axis=3), axes=1).round().astype(np.int64)
+    programmes = (to_region @ np.stack([protected, enrolled], axis=1)).round().astype(np.int64)
+    return by_region, social_sum, programmes
 
 
-def coercive_capacity(counts: np.ndarray, p) -> float:
-    eff = np.array([p.force.effectiveness_civilian, p.force.effectiveness_paramilitary])
-    return float(eff @ (counts[COMPLIANT] + p.force.quiet_weight * counts[QUIET]))
+def capacity(counts: np.ndarray, p) -> np.ndarray:
+    """Coercive capacity per branch, shape (..., 4), from counts of shape (..., 4 states, 4 branches)."""
+    return effectiveness(p) * (counts[..., COMPLIANT, :] + p.force.quiet_weight * counts[..., QUIET, :])
+
+
+BRANCH_TO_FORCE = np.eye(len(FORCES), dtype=np.int64)[list(BRANCH_FORCE)]  # (4, 2) indicator
+
+
+def by_force(per_branch: np.ndarray) -> np.ndarray:
+    """Sum over the branches of each force: shape (..., 4) to (..., 2)."""
+    return per_branch @ BRANCH_TO_FORCE
+
+
+def tallies(sim, n_regions: int, township_region) -> dict[str, np.ndarray]:
+    """The values of :data:`COLUMNS` that come from officers, by region (leading axis R)."""
+    s, p = sim.state, sim.params
+    tw = s.townships
+    counts, social, programmes = tally_regions(tw.counts, tw.social * (1.0 - s.national.confinement),
+                                               p.community.barracks_contact, tw.protected, tw.enrolled,
+                                               township_region, n_regions)
+    n_state = counts.sum(axis=2)  # (R, 4)
+    defected, quiet = by_force(counts[:, DEFECTED]), by_force(counts[:, QUIET])
+    cap = by_force(capacity(counts, p))
+    values = {
+        "defected": n_state[:, DEFECTED], "defected_police": defected[:, 0], "defected_army": defected[:, 1],
+        **{f"defected_{b}": counts[:, DEFECTED, k] for k, b in enumerate(BRANCHES)},
+        "quiet_resisters": n_state[:, QUIET], "quiet_resisters_police": quiet[:, 0],
+        "quiet_resisters_army": quiet[:, 1], "compliant": n_state[:, COMPLIANT], "caught": n_state[:, CAUGHT],
+        "split_share": (n_state[:, QUIET] + n_state[:, DEFECTED]) / np.maximum(1, n_state.sum(axis=1)),
+        "coercive_capacity": cap.sum(axis=1), "coercive_capacity_police": cap[:, 0],
+        "coercive_capacity_army": cap[:, 1], "families_protected": programmes[:, 0],
+        "families_enrolled": programmes[:, 1],
+        "social_punishment_quiet": social[:, QUIET] / np.maximum(1, n_state[:, QUIET]),
+        "social_punishment_compliant": social[:, COMPLIANT] / np.maximum(1, n_state[:, COMPLIANT]),
+    }
+    held = to_regions(township_region, n_regions) @ tw.held
+    values.update({f"held_by_{reason}": held[:, k].round().astype(np.int64) for k, reason in enumerate(HELD_BY)})
+    return values
 
 
 def record(sim, day: int) -> None:
     s, p = sim.state, sim.params
-    o, nat = s.officers, s.national
-    counts, social = tally(o.state, o.branch, o.social)
-    n_state = counts.sum(axis=1)
+    nat, tw = s.national, s.townships
     regions = getattr(sim, "region_recorder", None)
     if regions is not None:
         regions.record(sim, day)
-    sim.recorder.record(day, {
-        "defected": n_state[DEFECTED], "defected_civilian": counts[DEFECTED, 0],
-        "defected_paramilitary": counts[DEFECTED, PARAMILITARY], "quiet_resisters": n_state[QUIET],
-        "compliant": n_state[COMPLIANT], "caught": n_state[CAUGHT], "coercive_capacity": coercive_capacity(counts, p),
-        "civilians_active": int(s.townships.active_agents.sum()) * p.run.scale, "civilians_killed": nat.killed,
-        "civilians_arrested": nat.arrested, "civilians_detained": round(nat.detained),
-        "legitimacy": nat.legitimacy, "fear": nat.fear,
-        "escalation": nat.escalation_duration * float(s.event_factor[day].mean()),
-        "punishment_severity": nat.severity, "programme_cost": nat.programme_cost,
+    values = {k: v[0] for k, v in tallies(sim, 1, np.zeros(len(tw.region), np.int16)).items()}
+    values.update({
+        "civilians_active": int(tw.active_agents.sum()) * p.run.scale,
+        "civilians_armed": int(tw.armed_agents.sum()) * p.run.scale, "civilians_killed": nat.killed,
+        "civilians_killed_operations": nat.killed_operations, "civilians_arrested": nat.arrested,
+        "civilians_detained": round(nat.detained), "legitimacy": nat.legitimacy, "fear": nat.fear,
+        "escalation": nat.escalation * float(s.event_factor[day].mean()), "punishment_severity": nat.severity,
+        "confinement": nat.confinement, "programme_cost": nat.programme_cost,
         "families_protected": nat.protected_total, "families_enrolled": nat.enrolled_total,
-        "social_punishment_quiet": social[QUIET] / max(1, n_state[QUIET]),
-        "social_punishment_compliant": social[COMPLIANT] / max(1, n_state[COMPLIANT]),
     })
+    sim.recorder.record(day, values)
 
 
 def _counts(labels: tuple[str, ...], index: np.ndarray, mask: np.ndarray) -> dict[str, int]:
@@ -117,10 +147,19 @@ def breakdowns(state, scenario: Scenario) -> dict[str, dict]:
         out[f"{who}_by_rank"] = _counts(RANKS, o.rank, mask)
         out[f"{who}_by_tenure_band"] = _counts(bands, band, mask)
         out[f"{who}_by_region"] = _counts(state.region_names, region, mask)
+    force = np.asarray(BRANCH_FORCE)[o.branch]
     d = o.state == DEFECTED
     senior = d & ((o.rank >= OFFICER_RANK_MIN) | (o.tenure >= senior_tenure))
-    out["senior_share_of_defectors"] = float(senior.sum() / max(1, d.sum()))
+    police = force == 0
+    # F2 is a finding about the police: the senior share counts police defectors
+    out["senior_share_of_defectors"] = float((senior & police).sum() / max(1, (d & police).sum()))
     out["states"] = {name: int(np.count_nonzero(o.state == k)) for k, name in enumerate(STATE_NAMES)}
+    out["by_force"] = {
+        name: {"force": int((force == f).sum()), **{state: int(((force == f) & (o.state == k)).sum())
+                                                     for k, state in enumerate(STATE_NAMES)},
+               "senior_share_of_defectors": float((senior & (force == f)).sum() / max(1, (d & (force == f)).sum()))}
+        for f, name in enumerate(FORCES)
+    }
     return out
 
 
@@ -132,39 +171,39 @@ class RegionRecorder:
         n = len(self.region_names)
         self.data = {name: np.zeros((days, n), dtype=dt) for name, dt in COLUMNS.items()}
         self.killed = np.zeros(n, np.int64)
+        self.killed_operations = np.zeros(n, np.int64)
         self.arrested = np.zeros(n, np.int64)
         self.detained = np.zeros(n)
         self.filled = 0
 
     def record(self, sim, day: int) -> None:
         s, p = sim.state, sim.params
-        o, tw, nat = s.officers, s.townships, s.national
+        tw, nat = s.townships, s.national
         n = len(self.region_names)
-        counts, social, programmes = tally_regions(tw.officer_start, tw.region, n, o.state, o.branch, o.social,
-                                                   o.supported)
-        n_state = counts.sum(axis=2)  # (R, 4)
-        deaths = np.bincount(tw.region, weights=tw.deaths_today, minlength=n).astype(np.int64)
+        values = tallies(sim, n, tw.region)
+        operations = np.bincount(tw.region, weights=tw.operations_deaths_today, minlength=n).astype(np.int64)
+        deaths = operations + np.bincount(tw.region, weights=tw.deaths_today, minlength=n).astype(np.int64)
         arrests = np.bincount(tw.region, weights=tw.arrests_today, minlength=n).astype(np.int64)
         self.killed += deaths
+        self.killed_operations += operations
         self.arrested += arrests
         self.detained = self.detained * (1.0 - 1.0 / p.crackdown.jail_days_mean) + arrests  # as nationally
-        eff = np.array([p.force.effectiveness_civilian, p.force.effectiveness_paramilitary])
-        active = np.bincount(tw.region, weights=tw.active_agents, minlength=n).astype(np.int64) * p.run.scale
-        values = {
-            "defected": n_state[:, DEFECTED], "defected_civilian": counts[:, DEFECTED, 0],
-            "defected_paramilitary": counts[:, DEFECTED, PARAMILITARY], "quiet_resisters": n_state[:, QUIET],
-            "compliant": n_state[:, COMPLIANT], "caught": n_state[:, CAUGHT],
-            "coercive_capacity": (counts[:, COMPLIANT] + p.force.quiet_weight * counts[:, QUIET]) @ eff,
-            "civilians_active": active, "civilians_killed": self.killed, "civilians_arrested": self.arrested,
-            "civilians_detained": np.round(self.detained), "legitimacy": nat.legitimacy, "fear": nat.fear,
-            "escalation": nat.escalation_duration * s.event_factor[day], "punishment_severity": nat.severity,
-            "programme_cost": np.nan, "families_protected": programmes[:, 0], "families_enrolled": programmes[:, 1],
-            "social_punishment_quiet": social[:, QUIET] / np.maximum(1, n_state[:, QUIET]),
-            "social_punishment_compliant": social[:, COMPLIANT] / np.maximum(1, n_state[:, COMPLIANT]),
-        }
+        values.update({
+            "civilians_active": self._people(tw.active_agents, tw.region, p.run.scale),
+            "civilians_armed": self._people(tw.armed_agents, tw.region, p.run.scale),
+            "civilians_killed": self.killed, "civilians_killed_operations": self.killed_operations,
+            "civilians_arrested": self.arrested, "civilians_detained": np.round(self.detained),
+            "legitimacy": nat.legitimacy, "fear": nat.fear, "escalation": nat.escalation * s.event_factor[day],
+            "punishment_severity": nat.severity, "confinement": nat.confinement, "programme_cost": np.nan,
+        })
         for name, v in values.items():
             self.data[name][day] = v
         self.filled = max(self.filled, day + 1)
+
+    def _people(self, agents: np.ndarray, township_region: np.ndarray, scale: int) -> np.ndarray:
+        """People per region from agents per township."""
+        n = len(self.region_names)
+        return np.bincount(township_region, weights=agents, minlength=n).astype(np.int64) * scale
 
     def table(self, dates: np.ndarray) -> pa.Table:
         """Long format: one row per (date, region), days outermost; programme cost is null (national only)."""

@@ -16,7 +16,8 @@ from scipy import interpolate, special
 from defection.engine.rng import fill_uniform, uniform_array
 from defection.model.geography import apportion, myanmar
 from defection.model.state import (
-    CIVILIAN, COMPLIANT, PARAMILITARY, Civilians, National, Officers, State, Townships, Units,
+    ARMY_COMBAT, ARMY_SUPPORT, CIVILIAN, COMPLIANT, N_BRANCHES, PARAMILITARY, Civilians, National, Officers, State,
+    Townships, Units,
 )
 from defection.scenarios.schema import BranchProfile, Scenario
 
@@ -76,41 +77,53 @@ def _normal(key, n: int, slot: int, mean, sd) -> np.ndarray:
     return mean + sd * special.ndtri(_draws(key, n, slot))
 
 
-def _by_branch(sc: Scenario, branch: np.ndarray, attr: str) -> np.ndarray:
-    """A profile parameter per officer; under the F1 ablation both branches share the civilian profile."""
+def _profiles(sc: Scenario) -> tuple[BranchProfile, ...]:
+    """The profile of each branch; under the F1 ablation both police branches share the civilian profile."""
     civ: BranchProfile = sc.officers.civilian
     para: BranchProfile = sc.officers.paramilitary if sc.switches.branch_differences else civ
-    return np.array([getattr(civ, attr), getattr(para, attr)], dtype=np.float32)[branch]
+    return civ, para, sc.army.combat, sc.army.support
+
+
+def _by_branch(sc: Scenario, branch: np.ndarray, attr: str) -> np.ndarray:
+    """A profile parameter per officer."""
+    return np.array([getattr(p, attr) for p in _profiles(sc)], dtype=np.float32)[branch]
+
+
+def _strengths(sc: Scenario, pop: np.ndarray) -> np.ndarray:
+    """Officers of each branch in each township, shape (T, 4), in proportion to population (assumed)."""
+    police, soldiers = sc.force.n_officers, sc.army.n_soldiers if sc.switches.army else 0
+    per_branch = (police - round(police * sc.force.paramilitary_share), round(police * sc.force.paramilitary_share),
+                  round(soldiers * sc.army.combat_share), soldiers - round(soldiers * sc.army.combat_share))
+    return np.stack([apportion(int(k), pop) for k in per_branch], axis=1)
 
 
 def _officer_layout(sc: Scenario, pop: np.ndarray):
-    """Township, branch and unit of each officer, sorted by township then unit."""
-    n = sc.force.n_officers
-    per_town = apportion(n, pop)
-    para_per_town = apportion(int(round(n * sc.force.paramilitary_share)), pop)
-    para_per_town = np.minimum(para_per_town, per_town)
+    """Township, branch and unit of each officer, sorted by township then unit (police units, then army units)."""
+    counts = _strengths(sc, pop)
+    unit_size = (sc.force.unit_size, sc.force.unit_size, sc.army.unit_size, sc.army.unit_size)
     township, branch, unit = [], [], []
     next_unit = 0
-    for t, (total, para) in enumerate(zip(per_town, para_per_town)):
-        for b, count in ((CIVILIAN, total - para), (PARAMILITARY, para)):
+    for t in range(len(pop)):
+        for b in range(N_BRANCHES):
+            count = int(counts[t, b])
             if count == 0:
                 continue
             township.append(np.full(count, t, dtype=np.int16))
             branch.append(np.full(count, b, dtype=np.uint8))
-            n_units = -(-count // sc.force.unit_size)
+            n_units = -(-count // unit_size[b])
             unit.append(next_unit + (np.arange(count) * n_units // count).astype(np.int32))
             next_unit += n_units
-    return np.concatenate(township), np.concatenate(branch), np.concatenate(unit), per_town, next_unit
+    return np.concatenate(township), np.concatenate(branch), np.concatenate(unit), counts.sum(axis=1), next_unit
 
 
 def _commanders(unit: np.ndarray, rank: np.ndarray, n_units: int) -> np.ndarray:
-    """Each officer's commander: the highest-ranked member of the unit (first on ties)."""
+    """Each unit's commander, shape (U,): its highest-ranked member (first on ties)."""
     order = np.lexsort((-rank.astype(np.int16), unit))
     first = np.ones(len(unit), dtype=bool)
     first[1:] = unit[order][1:] != unit[order][:-1]
     head = np.empty(n_units, dtype=np.int32)
     head[unit[order][first]] = order[first]
-    return head[unit]
+    return head
 
 
 def _career(sc: Scenario, key, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -123,18 +136,41 @@ def _career(sc: Scenario, key, n: int) -> tuple[np.ndarray, np.ndarray]:
     return rank.astype(np.uint8), tenure.astype(np.float32)
 
 
-def _views(sc: Scenario, key, branch: np.ndarray, tenure: np.ndarray) -> dict[str, np.ndarray]:
+def _regional_shifts(sc: Scenario, region: np.ndarray, branch: np.ndarray, region_names) -> tuple[np.ndarray, np.ndarray]:
+    """(alignment shift, ties shift) of each officer: the police of a region with a profile differ."""
+    alignment, ties = np.zeros(len(region_names)), np.zeros(len(region_names))
+    for prof in sc.regions.profiles:
+        k = region_names.index(prof.region)
+        alignment[k] += prof.alignment_shift
+        ties[k] += prof.ties_shift
+    police = branch < ARMY_COMBAT
+    return alignment[region] * police, ties[region] * police
+
+
+def _regional_multipliers(sc: Scenario, township_region: np.ndarray, region_names) -> tuple[np.ndarray, np.ndarray]:
+    """(opportunity, detection) multipliers of each township's police, from the regional profiles."""
+    opportunity, detection = np.ones(len(region_names)), np.ones(len(region_names))
+    for prof in sc.regions.profiles:
+        k = region_names.index(prof.region)
+        opportunity[k] *= prof.opportunity_multiplier
+        detection[k] *= prof.detection_multiplier
+    return opportunity[township_region], detection[township_region]
+
+
+def _views(sc: Scenario, key, branch: np.ndarray, tenure: np.ndarray, shifts) -> dict[str, np.ndarray]:
     """Training, ties, alignment, barracks life and family exposure, from the officer's branch profile."""
     n, f, o = len(branch), sc.force, sc.officers
     transition = (tenure >= f.transition_cohort_min_tenure) & (tenure <= f.transition_cohort_max_tenure)
     training_mean = _by_branch(sc, branch, "training_mean") + f.transition_training_bonus * transition
     training = beta_ppf(training_mean, o.training_concentration, _draws(key, n, TRAINING))
-    ties = beta_ppf(_by_branch(sc, branch, "ties_mean"), o.ties_concentration, _draws(key, n, TIES))
-    alignment = _normal(key, n, ALIGNMENT, _by_branch(sc, branch, "alignment_mean"), _by_branch(sc, branch, "alignment_sd"))
+    ties = beta_ppf(_by_branch(sc, branch, "ties_mean") + shifts[1], o.ties_concentration, _draws(key, n, TIES))
+    alignment = _normal(key, n, ALIGNMENT, _by_branch(sc, branch, "alignment_mean") + shifts[0],
+                        _by_branch(sc, branch, "alignment_sd"))
     if not sc.switches.cohort_neutral_alignment:
         alignment -= o.cohort_doctrine_shift * (tenure > f.transition_cohort_max_tenure)  # joined under the military regime
     barracks = (_draws(key, n, BARRACKS) < _by_branch(sc, branch, "barracks_share")).astype(np.uint8)
     family_mean = np.where(barracks, o.family_exposure_barracks, o.family_exposure_community)
+    family_mean = np.where(branch >= ARMY_COMBAT, sc.army.family_exposure, family_mean)
     family = _normal(key, n, FAMILY, family_mean, o.family_exposure_sd)
     return dict(training=training.astype(np.float32), ties=ties.astype(np.float32),
                 alignment=np.clip(alignment, -1.0, 1.0).astype(np.float32), barracks=barracks,
@@ -149,25 +185,77 @@ def _livelihood(sc: Scenario, rank: np.ndarray, tenure: np.ndarray, barracks: np
     return np.maximum(0.0, loss - lv.outside_option_kyat * lv.outside_ties_factor * ties).astype(np.float32)
 
 
-def build_officers(sc: Scenario, pop: np.ndarray, keys: dict) -> tuple[Officers, Units, np.ndarray]:
-    """The force: layout by township, branch and unit, then each officer's traits from the population stream."""
-    township, branch, unit, per_town, n_units = _officer_layout(sc, pop)
+def _static_disaffection(sc: Scenario, views: dict, disposition: np.ndarray) -> np.ndarray:
+    """The fixed part of each officer's disaffection: w_tr training + w_ti ties + w_al alignment + disposition."""
+    d = sc.decision
+    return (d.w_training * views["training"] + d.w_ties * views["ties"] + d.w_alignment * views["alignment"]
+            + disposition).astype(np.float32)
+
+
+def _sensitivity(sc: Scenario, views: dict) -> np.ndarray:
+    """Moral sensitivity (1 + alignment)/2 (1 + kin ties): doctrine numbs, kin among the victims sharpens."""
+    return (0.5 * (1.0 + views["alignment"]) * (1.0 + sc.exposure.kin_multiplier * views["ties"])).astype(np.float32)
+
+
+def _drawn_officers(sc: Scenario, keys: dict, township, branch, unit, township_region, region_names) -> dict:
+    """Each officer's traits, in layout order (the order of the counters they are drawn from)."""
     n, key = len(branch), keys["population"]
     rank, tenure = _career(sc, key, n)
-    views = _views(sc, key, branch, tenure)
-    livelihood = _livelihood(sc, rank, tenure, views["barracks"], views["ties"])
+    views = _views(sc, key, branch, tenure, _regional_shifts(sc, township_region[township], branch, region_names))
     disposition = _normal(key, n, DISPOSITION, 0.0, sc.decision.idiosyncratic_sd).astype(np.float32)
     # outreach keeps its own stream, so that raising it adds officers who know and keeps those who did
     knows = (uniform_array(keys["support"], 0, n, 0) < sc.support.outreach).astype(np.uint8)
-    officers = Officers(
-        township=township, unit=unit, commander=_commanders(unit, rank, n_units), branch=branch, rank=rank,
-        tenure=tenure, **views, livelihood_kyat=livelihood, disposition=disposition, knows_support=knows,
-        state=np.full(n, COMPLIANT, dtype=np.uint8), shock=np.zeros(n, np.float32), social=np.zeros(n, np.float32),
-        left_day=np.full(n, -1, dtype=np.int16), supported=np.zeros(n, np.uint8),
-        intent=np.zeros(n, np.uint8), pull=np.zeros(n, np.float32),
-    )
-    units = Units(size=np.bincount(unit, minlength=n_units).astype(np.int32), defected=np.zeros(n_units, np.int32))
-    return officers, units, per_town
+    return dict(township=township, unit=unit, branch=branch, rank=rank, tenure=tenure, **views,
+                livelihood_kyat=_livelihood(sc, rank, tenure, views["barracks"], views["ties"]), disposition=disposition,
+                static=_static_disaffection(sc, views, disposition), sensitivity=_sensitivity(sc, views),
+                knows_support=knows, ident=np.arange(n, dtype=np.int32))
+
+
+def build_officers(sc: Scenario, pop: np.ndarray, keys: dict, township_region, region_names):
+    """Both forces: layout by township, branch and unit, then each officer's traits from the population stream.
+
+    Within a unit, officers are then sorted by static disaffection, highest first, so that the daily
+    decision can stop at the first member who cannot come to oppose the regime. ``ident`` keeps each
+    officer's draw counter, so the daily random numbers stay common across scenarios.
+    """
+    township, branch, unit, per_town, n_units = _officer_layout(sc, pop)
+    traits = _drawn_officers(sc, keys, township, branch, unit, township_region, region_names)
+    order = np.lexsort((-traits["static"], unit))
+    position = np.empty_like(order)
+    position[order] = np.arange(len(order))
+    commander = position[_commanders(unit, traits["rank"], n_units)].astype(np.int32)
+    traits = {name: values[order] for name, values in traits.items()}
+    n = len(order)
+    officers = Officers(**traits, state=np.full(n, COMPLIANT, dtype=np.uint8), left_day=np.full(n, -1, dtype=np.int16),
+                        supported=np.zeros(n, np.uint8), intent=np.zeros(n, np.uint8), pull=np.zeros(n, np.float32),
+                        risk=np.zeros(n, np.float32), loss=np.zeros(n, np.float32))
+    return officers, _units(officers, commander, n_units), per_town
+
+
+def _units(o: Officers, commander: np.ndarray, n_units: int) -> Units:
+    """Per-unit arrays: members' range, branch, township, commander, and the largest static terms (for bounds)."""
+    size = np.bincount(o.unit, minlength=n_units).astype(np.int32)
+    start = np.concatenate([[0], np.cumsum(size)]).astype(np.int64)
+    first = start[:-1]
+    counter = lambda: np.zeros(n_units, np.int32)  # noqa: E731
+    return Units(size=size, start=start, branch=o.branch[first], township=o.township[first], commander=commander,
+                 max_static=o.static[first], max_sensitivity=np.maximum.reduceat(o.sensitivity, first),
+                 quiet=counter(), defected=counter(), attempts=counter(), caught=counter(), supported=counter())
+
+
+def initial_counts(o: Officers, n_townships: int) -> np.ndarray:
+    """Officers per (township, state, branch, barracks), shape (T, 4, 4, 2); all compliant on day 0."""
+    counts = np.zeros((n_townships, 4, N_BRANCHES, 2), np.int64)
+    np.add.at(counts, (o.township, o.state, o.branch, o.barracks), 1)
+    return counts
+
+
+def initial_hardness(o: Officers, n_townships: int) -> np.ndarray:
+    """Sum of (1 - alignment) of compliant and quiet officers per (township, state, branch), shape (T, 2, 4)."""
+    hardness = np.zeros((n_townships, 2, N_BRANCHES))
+    staying = o.state <= 1
+    np.add.at(hardness, (o.township[staying], o.state[staying], o.branch[staying]), 1.0 - o.alignment[staying])
+    return hardness
 
 
 def build_civilians(pop: np.ndarray, scale: int, key) -> tuple[Civilians, np.ndarray]:
@@ -191,32 +279,44 @@ def _calendar(sc: Scenario, region_names: tuple[str, ...]):
     as_date = dates.astype(object)
     month_start = np.array([d.day == 1 for d in as_date], dtype=bool)
     month_start[0] = True
+    calls = np.zeros(days)
+    for call in sc.resistance.events:
+        calls += np.where(dates >= np.datetime64(call.date), call.call, 0.0)
     factor = np.ones((days, len(region_names)))
     for ev in sc.regime.events:
         on = dates >= np.datetime64(ev.date)
         cols = [region_names.index(r) for r in ev.regions] if ev.regions else list(range(len(region_names)))
         factor[np.ix_(on, cols)] *= ev.escalation
     allowance = np.where(dates >= np.datetime64(sc.regime.allowance_start), sc.regime.allowance_kyat, 0.0)
-    return dates, month_start, factor, allowance
+    return dates, month_start, factor, calls, allowance * sc.switches.allowances
 
 
 def build_state(sc: Scenario, keys: dict) -> State:
     """The initial state of a run: geography, officers, civilians and calendar; ``keys`` are the run's stream keys."""
     geo = myanmar()
-    officers, units, per_town = build_officers(sc, geo.township_population, keys)
+    officers, units, per_town = build_officers(sc, geo.township_population, keys, geo.township_region,
+                                               geo.region_names)
     civilians, agents = build_civilians(geo.township_population, sc.run.scale, keys["population"])
     t = geo.n_townships
     townships = Townships(
         region=geo.township_region, population=geo.township_population,
         officer_start=np.concatenate([[0], np.cumsum(per_town)]).astype(np.int64),
         civ_start=np.concatenate([[0], np.cumsum(agents)]).astype(np.int64),
-        active_agents=np.zeros(t, np.int32), deployed=np.zeros(t), deployed_initial=np.zeros(t),
-        lethality=np.zeros(t), deaths_today=np.zeros(t, np.int64), arrests_today=np.zeros(t, np.int64),
-        violence=np.zeros(t),
+        active_agents=np.zeros(t, np.int32), armed_agents=np.zeros(t, np.int32),
+        officers=per_town.astype(np.int32), defected=np.zeros(t, np.int32), army_share=np.zeros(t),
+        injury=np.zeros((t, N_BRANCHES)), social=np.zeros(t), deployed=np.zeros(t), deployed_initial=np.zeros(t),
+        lethality=np.zeros(t), deaths_today=np.zeros(t, np.int64), operations_deaths_today=np.zeros(t, np.int64),
+        arrests_today=np.zeros(t, np.int64), violence=np.zeros(t), opportunity=np.ones(t), detection=np.ones(t),
+        unit_start=np.searchsorted(units.township, np.arange(t + 1)).astype(np.int64),
+        counts=initial_counts(officers, t), hardness=initial_hardness(officers, t),
+        held=np.zeros((t, 4), np.int64), protected=np.zeros(t, np.int32), enrolled=np.zeros(t, np.int32),
     )
-    dates, month_start, factor, allowance = _calendar(sc, geo.region_names)
-    national = National(legitimacy=sc.civilians.legitimacy_initial,
+    townships.opportunity, townships.detection = _regional_multipliers(sc, geo.township_region, geo.region_names)
+    dates, month_start, factor, calls, allowance = _calendar(sc, geo.region_names)
+    c = sc.civilians
+    national = National(legitimacy=max(0.0, c.legitimacy_pre_coup - c.coup_shock),  # the coup is a shock on day 0
                         daily_defections=np.zeros(sc.regime.adapt_window_days, dtype=np.int64))
-    return State(officers, civilians, townships, units, national, geo.region_names, dates, month_start, factor, allowance)
+    return State(officers, civilians, townships, units, national, geo.region_names, dates, month_start, factor, calls,
+                 allowance)
 
 

@@ -1,20 +1,28 @@
-"""Protest: public mood and civilians' activation (Epstein 2002, civil violence model I).
+"""Protest and armed resistance: public mood and civilians' two actions (Epstein 2002, civil violence model I).
 
-Each civilian agent j in township t is active when
+Each civilian agent j in township t, not in jail, joins **armed resistance** when a call to arms
+is in force (``resistance.events``, e.g. the People's Defence Force of 5 May 2021) and
 
-    G_j - R_j * (P_t + F) > T,   G_j = H_j * (1 - L)
-    P_t = 1 - exp(-kappa * reach * C_t / (k * A_t + 1))
+    G_j + w_c X + call - R_j * w_r * rho * E > T_a,   G_j = H_j * (1 - L),  X = 1 - exp(-killed / K)
 
-with L the regime's legitimacy, F the fear built up by killings, C_t the effectiveness-
-weighted officers deployed in the township, A_t yesterday's active agents there and k the
-people each agent stands for. ``reach`` converts an officer into Epstein cops (the army's
-presence behind the police is folded into it; assumed). F extends Epstein's net risk R*P
-with the risk of being killed: fear built up by killings, which unlike P is not capped at 1,
-so sustained killing can end protest altogether.
+and otherwise **protests openly** (and joins the civil disobedience movement) when
 
-Public mood: killings lower legitimacy (backlash), which recovers towards
-its base; killings also build fear, which fades slowly. Backlash is fast and fear is slow,
-so fear wins over weeks and protest declines after April.
+    G_j - R_j * (P_t + F) > T,   P_t = 1 - exp(-kappa * reach * C_t / (k * A_t + 1))
+
+with L the regime's legitimacy, X how crushed peaceful protest is (killings so far against
+``crushed_reference_deaths`` K), E the regime's intensity, rho the risk of armed action, F fear
+and C_t the effectiveness-weighted strength deployed in the township, A_t yesterday's
+protesting agents there and k the people each agent stands for. Armed action needs more
+grievance (T_a > T) and weighs risk aversion more (w_r > 1), and it grows as protest is crushed.
+
+Public mood: the coup is a legitimacy shock on day 0 (from ``legitimacy_pre_coup``, by
+``coup_shock``); killings lower legitimacy further (backlash), which recovers towards its base.
+Killings build a fear stock x, which fades slowly; fear is bounded,
+
+    F = F_max (1 - exp(-x)),
+
+so that with arrests it ends mass street protest within months, as it did, but cannot end it
+by growing without limit.
 
 References
 ----------
@@ -30,17 +38,18 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from defection.model.state import COMPLIANT
+from defection.model.state import ARMED, COMPLIANT  # noqa: F401 (ARMED: the value activate writes)
 
 
-def update_mood(legitimacy: float, fear: float, deaths: int, compliant_share: float, p, predation: bool):
-    """Tomorrow's (legitimacy, fear) from today's killings. ``p`` is the civilians section."""
-    target = p.civilians.legitimacy_base
+def update_mood(legitimacy: float, fear_stock: float, deaths: int, compliant_share: float, p, predation: bool):
+    """Tomorrow's (legitimacy, fear stock, fear) from today's killings. ``p`` is the scenario."""
+    c = p.civilians
+    target = c.legitimacy_base
     if predation:
         target -= p.predation.legitimacy_cost * compliant_share
-    legitimacy += p.civilians.legitimacy_recovery * (target - legitimacy) - p.civilians.backlash_per_death * deaths
-    fear = fear * (1.0 - p.civilians.fear_decay) + p.civilians.fear_per_death * deaths
-    return min(1.0, max(0.0, legitimacy)), max(0.0, fear)
+    legitimacy += c.legitimacy_recovery * (target - legitimacy) - c.backlash_per_death * deaths
+    fear_stock = max(0.0, fear_stock * (1.0 - c.fear_decay) + c.fear_per_death * deaths)
+    return min(1.0, max(0.0, legitimacy)), fear_stock, c.fear_max * -math.expm1(-fear_stock)
 
 
 @njit(cache=True, inline="always")
@@ -81,9 +90,13 @@ def segments(starts, size):
 
 
 @njit(parallel=True, cache=True)
-def activate(civ_start, hardship, risk, jailed_until, active, deployed, active_agents, legitimacy, fear,
-             scale, threshold, kappa, reach, day):
-    """Update ``active`` (M,) in place; write each township's active agents into ``active_agents`` (T,).
+def activate(civ_start, hardship, risk, jailed_until, active, deployed, active_agents, armed_agents, legitimacy, fear,
+             scale, threshold, kappa, reach, armed, day):
+    """Update ``active`` (M,) in place (INACTIVE, PROTESTING or ARMED); write each township's protesting and armed
+    agents into ``active_agents`` and ``armed_agents`` (T,).
+
+    ``armed`` is (push, threshold, risk) of armed action: push = w_c X + call (no call in force: threshold
+    above any reachable value), risk = w_r rho E.
 
     The loop over agents is branch-free (so it vectorises) and runs over :func:`segments`, balanced
     across threads; each agent's outcome depends only on its own draws and its township's values,
@@ -94,34 +107,59 @@ def activate(civ_start, hardship, risk, jailed_until, active, deployed, active_a
     for t in range(nt):
         risk_t[t] = arrest_probability(kappa, reach, deployed[t], scale * active_agents[t]) + fear
     grievance = 1.0 - legitimacy
+    push, armed_threshold, armed_risk = armed
     lo, town = segments(civ_start, SEGMENT)
     ns = len(town)
     counts = np.zeros(ns, np.int64)
+    armed_counts = np.zeros(ns, np.int64)
     for s in prange(ns):
         r = risk_t[town[s]]
         a, b = lo[s], lo[s + 1]
         # views starting at 0 let LLVM prove the accesses contiguous and vectorise (~3x faster)
         h, rk, jail, act = hardship[a:b], risk[a:b], jailed_until[a:b], active[a:b]
         count = 0
+        armed_count = 0
         for j in range(b - a):
-            on = (jail[j] <= day) & (h[j] * grievance - rk[j] * r > threshold)
-            act[j] = on
-            count += on
+            free = jail[j] <= day
+            g = h[j] * grievance
+            arms_net = g + push - rk[j] * armed_risk
+            takes_arms = free & (arms_net > armed_threshold)
+            protests = free & (g - rk[j] * r > threshold) & (arms_net <= armed_threshold)
+            act[j] = protests + 2 * takes_arms
+            count += protests
+            armed_count += takes_arms
         counts[s] = count
+        armed_counts[s] = armed_count
     active_agents[:] = 0
+    armed_agents[:] = 0
     for s in range(ns):
         active_agents[town[s]] += counts[s]
+        armed_agents[town[s]] += armed_counts[s]
+
+
+NO_CALL = 1e9  # an armed-action threshold no agent can reach: nobody has called for arms yet
+
+
+def armed_action(sim, day: int) -> tuple[float, float, float]:
+    """(push, threshold, risk) of armed action today; see :func:`activate`."""
+    s, p = sim.state, sim.params
+    r, nat = p.resistance, s.national
+    call = float(s.call_to_arms[day])
+    if not (p.switches.armed_resistance and call > 0.0):
+        return 0.0, NO_CALL, 0.0
+    crushed = -math.expm1(-nat.killed / r.crushed_reference_deaths)
+    return r.crushed_weight * crushed + call, r.threshold, r.risk_weight * r.risk * nat.escalation
 
 
 def protest(sim, day: int) -> None:
     s, p = sim.state, sim.params
     nat, civ, tw = s.national, s.civilians, s.townships
-    compliant_share = float(np.count_nonzero(s.officers.state == COMPLIANT)) / max(1, s.officers.n)
-    nat.legitimacy, nat.fear = update_mood(
-        nat.legitimacy, nat.fear, nat.deaths_yesterday, compliant_share, p, p.switches.predation
+    compliant_share = float(s.townships.counts[:, COMPLIANT].sum()) / max(1, s.officers.n)
+    nat.legitimacy, nat.fear_stock, nat.fear = update_mood(
+        nat.legitimacy, nat.fear_stock, nat.deaths_yesterday, compliant_share, p, p.switches.predation
     )
     activate(
         tw.civ_start, civ.hardship, civ.risk_aversion, civ.jailed_until, civ.active, tw.deployed, tw.active_agents,
-        nat.legitimacy, nat.fear, float(p.run.scale), p.civilians.threshold, p.civilians.arrest_constant,
-        p.civilians.reach, day,
+        tw.armed_agents, nat.legitimacy, nat.fear, float(p.run.scale), p.civilians.threshold,
+        p.civilians.arrest_constant, p.civilians.reach, armed_action(sim, day), day,
     )

@@ -1,19 +1,34 @@
-"""The regime: detection and punishment of defectors, and adaptation.
+"""The regime: detection and punishment of those who leave, escalation, and adaptation.
 
-Detection: an attempted defection is caught with probability p_detect (1 - e P_i), where
-protection (P_i = 1, efficacy e) gives safe passage. Caught officers are arrested and
-their families pressured; officers learn of it, and their belief about being caught is
+**Detection.** An attempt to leave by an officer of force f in unit u is caught with probability
 
-    pi = (n0 p_detect + caught) / (n0 + attempts)
+    min(1, p_f (1 + o [unit u has leaked]) (1 + v a_t [police]) r_t (1 - e P_i))
 
-(a Beta-Binomial update with prior weight n0, ``news_prior``). Adaptation: punishment and
-family pressure scale by S = min(S_max, 1 + a * 1000 * defections_w / N), with defections_w
-those of the last ``adapt_window_days`` days. Intensity of
-the crackdown grows with how long protest lasts,
+with o the oversight of units that leak (adaptation), a_t the soldiers' share of the strength
+deployed in the officer's township and v ``army.police_oversight`` (submission to army orders
+and discipline), r_t the regional multiplier of police detection (``regions.profiles``), and
+protection (P_i = 1, efficacy e) giving safe passage. Officers learn of
+each attempt's outcome (decision.py turns the counts into beliefs).
 
-    E = min(E_max, E_0 + r * sum_days(active share / reference share)),
+**Escalation responds to threat.** The regime perceives a lagged threat
 
-times the product of dated events (martial law) in force in the township's region.
+    theta <- theta + (x_t - theta) / lag,   x_t = (a_t + w_arm z_t) / a_ref
+
+from the protesting share a_t and the armed share z_t of the population, and sets its intensity
+
+    E_t = max(E_0 + (E_{t-1} - E_0)(1 - r), min(E_max, E_0 + g max(0, theta - tau)))
+
+rising when the threat exceeds its tolerance tau, up to a ceiling, and relaxing only slowly
+(a ratchet). Dated events (``regime.events``) multiply it; the default has none.
+
+**Adaptation.**
+- Punishment and family pressure scale by S = min(S_max, 1 + a * 1000 * defections_w / N), with
+  defections_w those of the last ``adapt_window_days`` days.
+- Confinement to barracks and control of information: c = c_max (1 - exp(-m / m_0)), with m the
+  defections so far per 1,000 of both forces; it cuts social contact, news of local killings,
+  township ties and word of mouth (decision.py, exposure.py).
+- Oversight of units that leak (above), extortion income that grows with armed conflict
+  (checkpoints), promotions and the dated risk allowance (decision.py).
 
 References
 ----------
@@ -25,54 +40,91 @@ References
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
 from defection.engine.rng import uniform
-from defection.model.decision import NO_INTENT, PROTECTED, WILL_GO
-from defection.model.state import CAUGHT, DEFECTED
+from defection.model.decision import NO_INTENT, PROTECTED, STIPEND, WILL_GO, transfer
+from defection.model.state import ARMY_COMBAT, CAUGHT, DEFECTED, QUIET
 
 
 @njit(cache=True)
-def detect(intent, state, supported, unit, unit_defected, left_day, p_detect, efficacy, key, day):
-    """Resolve today's attempts: each leaver is caught or gets away. Returns (attempts, caught)."""
-    attempts = 0
-    caught = 0
-    for i in np.flatnonzero(intent == WILL_GO):
+def detect(leavers, intent, ident, state, supported, branch, township, unit, barracks, alignment, unit_quiet, unit_defected,
+           unit_attempts, unit_caught, unit_supported, township_defected, army_share, township_detection, counts,
+           hardness, left_day, p_detect, oversight, police_oversight, efficacy, key, day, attempts, caught,
+           left_by_branch):
+    """Resolve today's attempts (officers ``leavers``, whose intent is WILL_GO): each is caught or gets away. Adds to ``attempts``/``caught`` (2,) per force
+    and ``left_by_branch`` (4,); keeps the unit and township tallies. Returns the stipends that start today."""
+    stipends = 0
+    for i in leavers:
         intent[i] = NO_INTENT
-        attempts += 1
-        p = p_detect * (1.0 - efficacy * (supported[i] & PROTECTED))
+        b, t, u = branch[i], township[i], unit[i]
+        f = b >> 1
+        p = p_detect[f] * (1.0 + oversight * (unit_defected[u] > 0)) * (1.0 - efficacy * (supported[i] & PROTECTED))
+        if f == 0:
+            p *= (1.0 + police_oversight * army_share[t]) * township_detection[t]
+        attempts[f] += 1
+        unit_attempts[u] += 1
+        unit_quiet[u] -= 1
         left_day[i] = day
-        if uniform(key, day, i, 0) < p:
+        left_by_branch[b] += 1
+        if uniform(key, day, ident[i], 0) < p:
             state[i] = CAUGHT
-            caught += 1
+            caught[f] += 1
+            unit_caught[u] += 1
         else:
             state[i] = DEFECTED
-            unit_defected[unit[i]] += 1
-    return attempts, caught
+            unit_defected[u] += 1
+            township_defected[t] += 1
+            unit_supported[u] += supported[i] != 0
+            stipends += (supported[i] & STIPEND) != 0
+        transfer(counts, hardness, t, b, barracks[i], alignment[i], QUIET, state[i])
+    return stipends
 
 
 def detection(sim, day: int) -> None:
     s, p = sim.state, sim.params
-    o, nat = s.officers, s.national
-    attempts, caught = detect(o.intent, o.state, o.supported, o.unit, s.units.defected, o.left_day,
-                              p.regime.p_detect, p.support.protection_efficacy, sim.keys["regime"], day)
-    nat.attempts += attempts
-    nat.caught += caught
-    nat.daily_defections[day % len(nat.daily_defections)] = attempts - caught
+    o, un, nat, sw = s.officers, s.units, s.national, p.switches
+    before = nat.attempts.sum() - nat.caught.sum()
+    tw = s.townships
+    nat.stipends_paid += detect(
+        np.flatnonzero(o.intent == WILL_GO), o.intent, o.ident, o.state, o.supported, o.branch, o.township, o.unit, o.barracks, o.alignment, un.quiet,
+        un.defected, un.attempts, un.caught, un.supported, tw.defected, tw.army_share, tw.detection, tw.counts,
+        tw.hardness, o.left_day, np.array([p.regime.p_detect, p.army.p_detect]),
+        p.regime.oversight_boost * sw.oversight, p.army.police_oversight * sw.army_oversight_of_police,
+        p.support.protection_efficacy, sim.keys["regime"], day, nat.attempts, nat.caught, nat.left_by_branch)
+    today = int(nat.attempts.sum() - nat.caught.sum() - before)
+    nat.daily_defections[day % len(nat.daily_defections)] = today
+    nat.defected_total += today
+    combat = nat.initial_by_branch[ARMY_COMBAT]
+    nat.army_strength = 1.0 - nat.left_by_branch[ARMY_COMBAT] / combat if combat else 0.0
 
 
-def escalation(national, p) -> float:
-    r = p.regime
-    return min(r.escalation_max, r.escalation_initial + r.escalation_rate * national.protest_days)
+def threat_today(s, p) -> tuple[float, float]:
+    """(protest, armed) shares of the population, each relative to ``civilians.active_ref_share``."""
+    tw, ref = s.townships, p.civilians.active_ref_share
+    people = float(tw.population.sum())
+    return (p.run.scale * tw.active_agents.sum() / people / ref, p.run.scale * tw.armed_agents.sum() / people / ref)
+
+
+def escalate(nat, protest: float, armed: float, r) -> None:
+    """Update the perceived threat, the armed-conflict level and the intensity E (module docstring)."""
+    step = 1.0 / r.escalation_lag_days
+    nat.threat += step * (protest + r.armed_threat_weight * armed - nat.threat)
+    nat.conflict += step * (r.armed_threat_weight * armed - nat.conflict)
+    target = min(r.escalation_max, r.escalation_initial + r.escalation_gain * max(0.0, nat.threat - r.threat_tolerance))
+    relaxed = r.escalation_initial + (nat.escalation - r.escalation_initial) * (1.0 - r.escalation_relax)
+    nat.escalation = max(target, relaxed)
 
 
 def adaptation(sim, day: int) -> None:
     s, p = sim.state, sim.params
-    nat, r = s.national, p.regime
-    if p.switches.regime_adaptation:
-        per_mille = 1000.0 * nat.daily_defections.sum() / s.officers.n
-        nat.severity = min(r.adapt_max, 1.0 + r.adapt_rate * per_mille)
-    active_share = p.run.scale * s.townships.active_agents.sum() / s.townships.population.sum()
-    nat.protest_days += active_share / p.civilians.active_ref_share
-    nat.escalation_duration = escalation(nat, p)
+    nat, r, sw = s.national, p.regime, p.switches
+    per_mille = 1000.0 / max(1, s.officers.n)
+    if sw.regime_adaptation:
+        nat.severity = min(r.adapt_max, 1.0 + r.adapt_rate * per_mille * nat.daily_defections.sum())
+    if sw.confinement:
+        nat.confinement = r.confinement_max * -math.expm1(-per_mille * nat.defected_total / r.confinement_per_mille)
+    escalate(nat, *threat_today(s, p), r)

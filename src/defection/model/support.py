@@ -26,39 +26,41 @@ from numba import njit
 
 from defection.engine.rng import uniform
 from defection.model.decision import (
-    NEEDS_SUPPORT, NO_INTENT, PROTECTED, STIPEND, WILL_GO, fear_terms, net_pull, takes_chance,
+    NEEDS_SUPPORT, NO_INTENT, PROTECTED, STIPEND, WILL_GO, livelihood_fear, net_pull, takes_chance,
 )
-from defection.model.state import DEFECTED
 
 DAYS_PER_MONTH = 365.25 / 12.0
 
 
 @njit(cache=True)
-def allocate(intent, pull, family, livelihood, supported, fears, efficacy, stipend, scale, slots, key, day):
-    """Give programme slots to officers who need them; return (protected, enrolled) today.
+def allocate(candidates, intent, ident, township, pull, risk, loss, supported, fear_livelihood, efficacy, stipend, scale, slots,
+             key, day, protected_out, enrolled_out):
+    """Give programme slots to the officers ``candidates`` (whose intent is NEEDS_SUPPORT); return (protected,
+    enrolled) today.
 
-    ``slots`` is a (2,) float array (protection, livelihood) decremented in place.
+    ``pull``, ``risk`` and ``loss`` are today's terms of each candidate's utility (decision.py);
+    ``slots`` is a (2,) float array (protection, livelihood) decremented in place; ``protected_out`` and
+    ``enrolled_out`` (T,) count those served per township.
     """
-    f_pros, f_fam, f_liv, allowance = fears
-    candidates = np.flatnonzero(intent == NEEDS_SUPPORT)
     priority = np.empty(len(candidates))
     for k in range(len(candidates)):
-        priority[k] = uniform(key, day, candidates[k], 3)
+        priority[k] = uniform(key, day, ident[candidates[k]], 3)
     protected_today = 0
     enrolled_today = 0
     for k in np.argsort(priority):
         i = candidates[k]
         protect = 1.0 if slots[0] >= 1.0 else 0.0
         enrol = 1.0 if slots[1] >= 1.0 else 0.0
-        utility = net_pull(pull[i], family[i], livelihood[i] + allowance, f_pros, f_fam, f_liv, efficacy, stipend,
-                           protect, enrol)
-        if (protect + enrol) > 0 and takes_chance(uniform(key, day, i, 1), utility, scale):
+        utility = net_pull(pull[i], risk[i], loss[i], fear_livelihood, efficacy, stipend, protect, enrol)
+        if (protect + enrol) > 0 and takes_chance(uniform(key, day, ident[i], 1), utility, scale):
             intent[i] = WILL_GO
             slots[0] -= protect
             slots[1] -= enrol
             supported[i] = PROTECTED * int(protect) + STIPEND * int(enrol)
             protected_today += int(protect)
             enrolled_today += int(enrol)
+            protected_out[township[i]] += int(protect)
+            enrolled_out[township[i]] += int(enrol)
         else:
             intent[i] = NO_INTENT
     return protected_today, enrolled_today
@@ -72,17 +74,18 @@ def budget(sim, day: int) -> None:
         return
     if s.month_start[day] or s.dates[day] == np.datetime64(sp.start):
         nat.slots[:] = (sp.protection_capacity, sp.livelihood_capacity)
-    stipends = np.count_nonzero(((o.supported & STIPEND) != 0) & (o.state == DEFECTED))  # families paid this month
-    nat.programme_cost += (stipends * sp.stipend_kyat + sp.outreach * o.n * sp.outreach_cost_kyat) / DAYS_PER_MONTH
+    paid = nat.stipends_paid * sp.stipend_kyat  # families of defectors enrolled for a stipend
+    nat.programme_cost += (paid + sp.outreach * o.n * sp.outreach_cost_kyat) / DAYS_PER_MONTH
 
 
 def support(sim, day: int) -> None:
     """Serve today's requests for programme slots."""
     s, p = sim.state, sim.params
     o, nat, sp = s.officers, s.national, p.support
-    protected, enrolled = allocate(o.intent, o.pull, o.family_exposure, o.livelihood_kyat, o.supported,
-                                   fear_terms(sim, day), sp.protection_efficacy, sp.stipend_kyat,
-                                   p.decision.logit_scale, nat.slots, sim.keys["decision"], day)
+    tw = s.townships
+    protected, enrolled = allocate(np.flatnonzero(o.intent == NEEDS_SUPPORT), o.intent, o.ident, o.township, o.pull, o.risk, o.loss, o.supported,
+                                   livelihood_fear(p), sp.protection_efficacy, sp.stipend_kyat, p.decision.logit_scale,
+                                   nat.slots, sim.keys["decision"], day, tw.protected, tw.enrolled)
     nat.protected_total += protected
     nat.enrolled_total += enrolled
     nat.programme_cost += protected * sp.protection_cost_kyat

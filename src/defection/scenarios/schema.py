@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 RANKS = (
     "constable", "corporal", "sergeant", "warrant_officer", "sub_lieutenant",
     "lieutenant", "captain", "major", "lt_colonel_plus",
 )
 OFFICER_RANK_MIN = RANKS.index("sub_lieutenant")
-BRANCHES = ("civilian", "paramilitary")
+BRANCHES = ("civilian", "paramilitary", "army_combat", "army_support")
+FORCES = ("police", "army")
+BRANCH_FORCE = (0, 0, 1, 1)  # the force of each branch, an index into FORCES
 TENURE_BANDS = ((0, 5, "0-4"), (5, 10, "5-9"), (10, 15, "10-14"), (15, 20, "15-19"), (20, 99, "20+"))
 
 DIIS_REPORT = "DIIS / Nyan Corridor report (Kyed & Nyan Corridor, DIIS 2021)"
@@ -41,9 +43,9 @@ class Section(BaseModel):
 class Run(Section):
     start: dt.date = param(dt.date(2021, 2, 1), ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31),
                            doc="first simulated day", src="the coup of 1 February 2021")
-    days: int = param(334, ge=1, le=20000, doc="days simulated; 334 ends on 31 Dec 2021",
-                      src="design choice: 1 February to 31 December 2021, the year the DIIS report describes "
-                          "(docs/model.md)")
+    days: int = param(730, ge=1, le=20000, doc="days simulated; 730 ends on 31 Jan 2023, two years after the coup",
+                      src="design choice: splits grow as violence endures (DIIS report), which needs years; "
+                          "docs/model.md, The years after the coup")
     seed: int = param(0, ge=0, le=2**63 - 1, doc="run seed")
     scale: int = param(1000, 1, 10000, ge=1, le=1_000_000,
                        doc="people per civilian agent (k); 1 is full scale", src="chosen for speed")
@@ -112,27 +114,55 @@ class Force(Section):
 
 
 class BranchProfile(Section):
-    training_mean: float = param(0.5, 0.2, 0.7, ge=0.0, le=1.0, doc="mean exposure to democratic policing, 0-1", src=DIIS_REPORT)
-    ties_mean: float = param(0.6, 0.3, 0.8, ge=0.0, le=1.0, doc="mean kin/friend ties to protesters, 0-1", src=DIIS_REPORT)
-    alignment_mean: float = param(0.1, -0.3, 0.4, ge=-1.0, le=1.0,
-                                  doc="mean alignment, -1 military doctrine to +1 pro-democracy", src=DIIS_REPORT)
-    alignment_sd: float = param(0.45, 0.3, 0.6, ge=0.0, le=2.0, doc="spread of alignment", src=DIIS_REPORT + ": heterogeneity of opinion")
-    barracks_share: float = param(0.25, 0.1, 0.9, ge=0.0, le=1.0, doc="share living in barracks or police housing", src=DIIS_REPORT)
+    """A branch's profile; each branch has its own defaults and plausible ranges (the subclasses below)."""
+
+    training_mean: float = param(0.5, ge=0.0, le=1.0, doc="mean exposure to democratic policing, 0-1")
+    ties_mean: float = param(0.6, ge=0.0, le=1.0, doc="mean kin/friend ties to protesters, 0-1")
+    alignment_mean: float = param(0.1, ge=-1.0, le=1.0, doc="mean alignment, -1 military doctrine to +1 pro-democracy")
+    alignment_sd: float = param(0.45, ge=0.0, le=2.0, doc="spread of alignment")
+    barracks_share: float = param(0.25, ge=0.0, le=1.0, doc="share living in barracks or police housing")
 
 
-def _civilian_profile() -> BranchProfile:
-    return BranchProfile(training_mean=0.5, ties_mean=0.6, alignment_mean=0.1, alignment_sd=0.45, barracks_share=0.25)
+def _profile(name: str, doc: str, src: str, training, ties, alignment, sd, barracks) -> type[BranchProfile]:
+    """A BranchProfile subclass whose fields carry this branch's (default, low, high) and source."""
+    def field(values, what, bounds):
+        default, lo, hi = values
+        return param(default, lo, hi, ge=bounds[0], le=bounds[1], doc=what, src=src)
+    fields = {
+        "training_mean": (float, field(training, "mean exposure to democratic policing, 0-1", (0.0, 1.0))),
+        "ties_mean": (float, field(ties, "mean kin/friend ties to protesters, 0-1", (0.0, 1.0))),
+        "alignment_mean": (float, field(alignment, "mean alignment, -1 military doctrine to +1 pro-democracy",
+                                        (-1.0, 1.0))),
+        "alignment_sd": (float, field(sd, "spread of alignment (heterogeneity of opinion)", (0.0, 2.0))),
+        "barracks_share": (float, field(barracks, "share living in barracks, police housing or cantonments",
+                                        (0.0, 1.0))),
+    }
+    return create_model(name, __base__=BranchProfile, __doc__=doc, **fields)
 
 
-def _paramilitary_profile() -> BranchProfile:
-    return BranchProfile(training_mean=0.3, ties_mean=0.4, alignment_mean=0.0, alignment_sd=0.45, barracks_share=0.7)
+CivilianProfile = _profile(
+    "CivilianProfile", "Township/station police, CID, Special Branch, traffic.",
+    DIIS_REPORT + ": trained in democratic policing, living among citizens, kin in the CDM; ranges assumed",
+    (0.5, 0.35, 0.7), (0.6, 0.4, 0.8), (0.1, -0.1, 0.3), (0.45, 0.3, 0.6), (0.25, 0.1, 0.4))
+ParamilitaryProfile = _profile(
+    "ParamilitaryProfile", "Security police battalions (riot police), counter-terrorism.",
+    DIIS_REPORT + ": less training and fewer ties than the civilian branch, barracks life; ranges assumed",
+    (0.3, 0.15, 0.4), (0.4, 0.25, 0.5), (0.0, -0.2, 0.1), (0.45, 0.3, 0.6), (0.7, 0.5, 0.9))
+CombatProfile = _profile(
+    "CombatProfile", "Infantry battalions and light infantry divisions.",
+    "Ye Myo Hein, USIP 2023 (indoctrination, cantonment life); values and ranges assumed",
+    (0.05, 0.0, 0.15), (0.25, 0.1, 0.4), (-0.3, -0.6, -0.1), (0.4, 0.3, 0.6), (0.95, 0.85, 1.0))
+SupportProfile = _profile(
+    "SupportProfile", "Administration, logistics, medical, engineering, signals.",
+    "Ye Myo Hein, USIP 2023; values and ranges assumed",
+    (0.1, 0.0, 0.2), (0.35, 0.2, 0.5), (-0.2, -0.5, 0.0), (0.45, 0.3, 0.6), (0.9, 0.8, 1.0))
 
 
 class Officers(Section):
-    civilian: BranchProfile = Field(default_factory=_civilian_profile,
-                                    description="township/station police, CID, Special Branch, traffic")
-    paramilitary: BranchProfile = Field(default_factory=_paramilitary_profile,
-                                        description="security police battalions (riot police), counter-terrorism")
+    civilian: CivilianProfile = Field(default_factory=CivilianProfile,
+                                      description="township/station police, CID, Special Branch, traffic")
+    paramilitary: ParamilitaryProfile = Field(default_factory=ParamilitaryProfile,
+                                              description="security police battalions (riot police), counter-terrorism")
     family_exposure_barracks: float = param(0.75, 0.6, 1.0, ge=0.0, le=1.0,
                                             doc="family exposure when living in barracks or police housing", src=DIIS_REPORT)
     family_exposure_community: float = param(0.5, 0.2, 0.7, ge=0.0, le=1.0,
@@ -145,6 +175,80 @@ class Officers(Section):
                                       doc="concentration a + b of the Beta draw of ties; higher is less spread")
     family_exposure_sd: float = param(0.1, 0.05, 0.2, ge=0.0, le=1.0,
                                       doc="spread of family exposure around its barracks or community mean")
+
+
+USIP = "Ye Myo Hein, USIP 2023 (about 150,000 personnel, about 70,000 of them combat troops)"
+
+
+class Army(Section):
+    """The Tatmadaw as a second force, sharing the police's machinery (docs/model.md, The army)."""
+
+    n_soldiers: int = param(150000, 120000, 400000, ge=0, le=2_000_000, doc="army strength",
+                            src=USIP + "; IISS Military Balance 300,000-400,000")
+    combat_share: float = param(0.47, 0.35, 0.6, ge=0.0, le=1.0, doc="share in combat units (battalions, divisions)",
+                                src=USIP)
+    unit_size: int = param(120, 60, 300, ge=2, le=5000, doc="soldiers per unit (company)")
+    combat: CombatProfile = Field(default_factory=CombatProfile,
+                                  description="infantry battalions and light infantry divisions")
+    support: SupportProfile = Field(default_factory=SupportProfile,
+                                    description="administration, logistics, medical, engineering, signals")
+    family_exposure: float = param(0.9, 0.7, 1.0, ge=0.0, le=1.0,
+                                   doc="family exposure of soldiers, whose families live in cantonments",
+                                   src=USIP + ": families in cantonments serve as hostages; value assumed")
+    effectiveness_combat: float = param(2.0, 1.5, 3.0, ge=0.0, le=10.0,
+                                        doc="coercive weight of a combat soldier (a civilian-branch officer is 1)")
+    effectiveness_support: float = param(0.5, 0.2, 1.0, ge=0.0, le=10.0, doc="coercive weight of a support soldier")
+    p_detect: float = param(0.2, 0.15, 0.5, ge=0, le=1, doc="chance an attempted desertion is caught",
+                            src="assumed: confinement to cantonments makes leaving harder than for police")
+    prosecution_years: float = param(5.0, 3.0, 10.0, ge=0, le=50, doc="prison for desertion, years")
+    torture_risk: float = param(0.4, 0.2, 0.6, ge=0, le=1, doc="chance a caught deserter is tortured")
+    family_pressure: float = param(1.0, 0.8, 2.0, ge=0, le=10, doc="pressure on deserters' families",
+                                   src=USIP + ": families as hostages; value assumed")
+    opportunity_hazard: float = param(0.01, 0.003, 0.03, ge=0, le=1,
+                                      doc="daily chance of an opportunity to leave (cantonment life leaves fewer)")
+    deploy_combat: float = param(0.15, 0.05, 0.4, ge=0, le=1,
+                                 doc="share of combat troops deployed with the police against protest")
+    lethality: float = param(4.0, 2.0, 6.0, ge=0, le=100,
+                             doc="lethality of deployed soldiers relative to the civilian police branch",
+                             src="seed: the police's submission to army orders; AAPP (army units shot protesters "
+                                 "from March 2021); value assumed")
+    police_oversight: float = param(0.5, 0.0, 1.5, ge=0, le=10,
+                                    doc="relative rise of the detection of police who try to leave, where soldiers "
+                                        "are the whole deployed strength", src=DIIS_REPORT + ": submission to army "
+                                    "orders and discipline; value assumed")
+    warning_cut: float = param(0.5, 0.0, 1.0, ge=0, le=1,
+                               doc="share of quiet resisters' room to warn or avoid removed where soldiers are the "
+                                   "whole deployed strength", src=DIIS_REPORT + "; value assumed")
+
+
+class RegionProfile(Section):
+    region: str
+    alignment_shift: float = param(0.0, ge=-2.0, le=2.0, doc="added to the alignment of police recruited there")
+    ties_shift: float = param(0.0, ge=-1.0, le=1.0, doc="added to the mean ties of police there")
+    opportunity_multiplier: float = param(1.0, ge=0.0, le=100.0,
+                                          doc="multiplies police officers' daily chance to leave there (distance "
+                                              "from the centre, local networks)")
+    detection_multiplier: float = param(1.0, ge=0.0, le=100.0,
+                                        doc="multiplies the chance that police who try to leave there are caught")
+    label: str = param("", doc="why")
+
+
+REGION_SOURCE = ("AAPP (at least 61 police defections in Kayah by 13 Feb 2021, data/myanmar-2021-early.csv); AP, "
+                 "10 Feb 2021 (a Kayah police unit joined protesters); shifts assumed: locally recruited Karenni "
+                 "police with kin among protesters")
+
+
+def _default_regions() -> list[RegionProfile]:
+    return [RegionProfile(region="Kayah", alignment_shift=1.2, ties_shift=0.3, opportunity_multiplier=4.0,
+                          detection_multiplier=0.5,
+                          label="locally recruited police with kin among protesters, far from the centre, where "
+                                "Karenni armed groups offered refuge (sizes assumed)")]
+
+
+class Regions(Section):
+    profiles: list[RegionProfile] = Field(default_factory=_default_regions,
+                                          description="regions whose police differ from the branch profiles",
+                                          json_schema_extra={"source": REGION_SOURCE})
 
 
 class Livelihood(Section):
@@ -175,7 +279,7 @@ class Decision(Section):
     w_training: float = param(0.8, 0.3, 1.5, ge=-10, le=10, doc="weight of training in disaffection", src=DIIS_REPORT)
     w_ties: float = param(1.0, 0.5, 2.0, ge=-10, le=10, doc="weight of ties to protesters", src=DIIS_REPORT)
     w_alignment: float = param(1.0, 0.5, 2.0, ge=-10, le=10, doc="weight of political alignment", src=DIIS_REPORT)
-    w_shock: float = param(2.0, 1.0, 3.0, ge=0, le=10, doc="weight of moral shock",
+    w_shock: float = param(2.0, 1.0, 3.0, ge=0, le=10, doc="weight of moral injury",
                            src="seed (violence drives splits); Albrecht & Koehler 2018 (moral grievances accumulate); "
                                "value assumed")
     w_social: float = param(2.0, 1.0, 3.0, ge=0, le=10, doc="weight of social punishment (cost of staying)", src=DIIS_REPORT)
@@ -184,6 +288,17 @@ class Decision(Section):
     w_commander: float = param(0.5, 0.0, 1.0, ge=0, le=10, doc="pull of a commander who defected",
                                src="Koehler, Ohl & Albrecht 2016 (network ties trigger desertion); AP 10 Feb 2021 (a "
                                    "Kayah unit left together); value assumed")
+    w_township: float = param(1.0, 0.0, 3.0, ge=0, le=20,
+                              doc="pull of the share of the township's officers who defected (kin and colleagues)",
+                              src="Koehler, Ohl & Albrecht 2016 (kin and local networks spread desertion); value assumed")
+    unit_news_weight: float = param(3.0, 0.0, 10.0, ge=0, le=1000,
+                                    doc="weight of a unit-mate's safe exit or capture in an officer's belief about "
+                                        "being caught, relative to one such case elsewhere",
+                                    src="Koehler, Ohl & Albrecht 2016; value assumed")
+    return_gap: float = param(0.4, 0.1, 0.8, ge=0, le=10,
+                              doc="hysteresis: an opposed officer returns to compliance only when disaffection falls "
+                                  "below oppose_threshold - return_gap",
+                              src="Kuran 1991 (private preferences are sticky); value assumed")
     idiosyncratic_sd: float = param(0.5, 0.3, 0.7, ge=0, le=5, doc="spread of each officer's fixed personal disposition")
     oppose_threshold: float = param(2.4, 2.0, 2.8, ge=-10, le=10,
                                     doc="disaffection above which an officer opposes the regime (quietly resists)", src=AAPP)
@@ -212,7 +327,8 @@ EVENTS_SOURCE = ("martial law in Yangon townships, 14-15 Mar 2021 (GNLM, Xinhua)
                  "mid-March); sizes assumed")
 
 
-def _default_events() -> list[Event]:
+def martial_law_events() -> list[Event]:
+    """The dated escalations of version 1 (no longer in the default, which escalates by itself)."""
     return [
         Event(date=dt.date(2021, 3, 14), escalation=3.0, regions=[],
               label="shift to lethal force nationwide from mid-March (AAPP deaths surge; assumed size)"),
@@ -239,11 +355,41 @@ class Regime(Section):
     news_prior: float = param(20.0, 5.0, 100.0, ge=0.1, le=1e6,
                               doc="weight of p_detect against observed catches in officers' belief")
     escalation_initial: float = param(0.1, 0.02, 0.3, ge=0, le=100, doc="crackdown intensity on day 0", src=AAPP)
-    escalation_rate: float = param(0.025, 0.01, 0.05, ge=0, le=10,
-                                   doc="rise of intensity per day of protest at the reference share", src=AAPP)
-    escalation_max: float = param(1.2, 1.0, 2.0, ge=0, le=1000, doc="cap on duration-driven intensity", src=AAPP)
-    events: list[Event] = Field(default_factory=_default_events, description="dated escalations",
+    escalation_gain: float = param(2.0, 1.0, 4.0, ge=0, le=100,
+                                   doc="rise of intensity per unit of perceived threat above tolerance", src=AAPP)
+    threat_tolerance: float = param(0.5, 0.0, 1.5, ge=0, le=100,
+                                    doc="perceived threat the regime tolerates without escalating (1 = protest at "
+                                        "civilians.active_ref_share)", src=AAPP)
+    escalation_lag_days: float = param(21.0, 7.0, 45.0, ge=1, le=3650,
+                                       doc="time constant of the regime's perception of threat, days",
+                                       src="AAPP: lethal force surged about six weeks after the coup; value assumed")
+    armed_threat_weight: float = param(5.0, 1.0, 20.0, ge=0, le=1e4,
+                                       doc="threat of an armed resister relative to a protester")
+    escalation_max: float = param(4.0, 2.0, 6.0, ge=0, le=1000, doc="ceiling of the crackdown intensity", src=AAPP)
+    escalation_relax: float = param(0.002, 0.0, 0.01, ge=0, le=1,
+                                    doc="daily relaxation of intensity once threat falls (the regime ratchets)")
+    violence_ends: dt.date = param(dt.date(2100, 12, 31), doc="the regime stops killing from this date on (the "
+                                   "ablation of F5, growing splits)", src="design choice: an ablation")
+    events: list[Event] = Field(default_factory=list, description="dated escalations (none by default: escalation "
+                                "responds to threat; regime.martial_law_events in version 1)",
                                 json_schema_extra={"source": EVENTS_SOURCE})
+    oversight_boost: float = param(1.0, 0.0, 3.0, ge=0, le=100,
+                                   doc="relative rise of detection in a unit once one of its members has defected",
+                                   src="VOA 2023 (security tightened as defections rose); value assumed")
+    confinement_max: float = param(0.5, 0.0, 0.8, ge=0, le=1,
+                                   doc="largest share of officers' ties, social contact and outreach reach cut by "
+                                       "confinement to barracks and control of information",
+                                   src="VOA 2023; People's Embrace via VOA (phones checked, barracks locked down); value "
+                                       "assumed")
+    confinement_per_mille: float = param(5.0, 1.0, 20.0, ge=0.01, le=1000,
+                                         doc="defections per 1,000 of both forces at which confinement reaches 63% of "
+                                             "its maximum")
+    extortion_growth: float = param(1.0, 0.0, 3.0, ge=0, le=100,
+                                    doc="relative rise of extortion income per unit of armed conflict (checkpoints)",
+                                    src="VOA 2023 (extortion income keeps men in post); value assumed")
+    promotion_gain: float = param(0.5, 0.0, 1.5, ge=0, le=10,
+                                  doc="relative rise of what a unit's stayers would lose by leaving, per unit share of "
+                                      "the unit that defected (promotions fill their ranks)", src="assumed")
     allowance_start: dt.date = param(dt.date(2022, 8, 1), doc="risk allowance begins",
                                      src="Than Lwin Times, 26 Jul 2022 (data/context.csv)")
     allowance_kyat: float = param(10000, ge=0, le=1e7, doc="monthly risk allowance, kyat", src="Than Lwin Times, 26 Jul 2022")
@@ -261,7 +407,7 @@ class Crackdown(Section):
                                 src=DIIS_REPORT + ": avoiding participating in crackdowns")
     arrests_per_1000_active: float = param(0.012, 0.006, 0.03, ge=0, le=100,
                                            doc="daily arrests per 1,000 active civilians at intensity 1", src=AAPP)
-    deaths_per_1000_active: float = param(0.0011, 0.0005, 0.003, ge=0, le=100,
+    deaths_per_1000_active: float = param(0.0014, 0.0007, 0.003, ge=0, le=100,
                                           doc="daily killings per 1,000 active civilians at intensity 1", src=AAPP)
     lethality_paramilitary: float = param(2.0, 1.0, 4.0, ge=0, le=100,
                                           doc="lethality of paramilitary relative to the civilian branch",
@@ -275,13 +421,19 @@ class Crackdown(Section):
 
 
 class Civilians(Section):
-    legitimacy_initial: float = param(0.7, 0.55, 0.85, ge=0, le=1, doc="regime legitimacy L after the coup (Epstein's scale)", src=AAPP)
+    legitimacy_pre_coup: float = param(0.9, 0.8, 1.0, ge=0, le=1,
+                                       doc="legitimacy L of the government before the coup (Epstein's scale)",
+                                       src="the NLD's 2020 election landslide; value assumed")
+    coup_shock: float = param(0.3, 0.15, 0.45, ge=0, le=1, doc="legitimacy lost on day 0 by the coup", src=AAPP)
     legitimacy_base: float = param(0.7, 0.55, 0.85, ge=0, le=1, doc="level legitimacy recovers towards", src=AAPP)
     legitimacy_recovery: float = param(0.05, 0.01, 0.2, ge=0, le=1, doc="daily recovery of legitimacy")
-    backlash_per_death: float = param(0.0002, 0.0, 0.001, ge=0, le=1, doc="legitimacy lost per killing",
+    backlash_per_death: float = param(0.00005, 0.0, 0.0002, ge=0, le=1, doc="legitimacy lost per killing",
                                       src="seed (outrage and resentment); an extension of Epstein 2002, whose "
                                           "legitimacy is exogenous; value assumed")
-    fear_per_death: float = param(0.003, 0.001, 0.006, ge=0, le=10, doc="fear gained per killing", src=AAPP)
+    fear_per_death: float = param(0.003, 0.001, 0.006, ge=0, le=10,
+                                  doc="rise of the fear stock x per killing; fear is fear_max (1 - exp(-x))", src=AAPP)
+    fear_max: float = param(1.6, 1.0, 2.5, ge=0, le=10, doc="ceiling of fear, in Epstein's units of risk",
+                            src="assumed: fear saturates (bounded)")
     fear_decay: float = param(0.001, 0.0, 0.01, ge=0, le=1, doc="daily decay of fear",
                               src="assumed: slow decay so that fear outweighs backlash and protest declines after "
                                   "April 2021 (AAPP series)")
@@ -291,6 +443,47 @@ class Civilians(Section):
                          doc="Epstein cops that one deployed officer-equivalent stands for (army support included)", src=AAPP)
     active_ref_share: float = param(0.05, 0.02, 0.1, ge=1e-6, le=1,
                                     doc="active share of the population that counts as full-strength protest")
+
+
+class ResistanceEvent(Section):
+    date: dt.date
+    call: float = param(0.1, ge=0.0, le=10.0, doc="added to civilians' incentive to take up arms from this date on")
+    label: str = param("", doc="what happened")
+
+
+RESISTANCE_SOURCE = ("National Unity Government: People's Defence Force announced 5 May 2021; 'people's defensive war' "
+                     "declared 7 Sep 2021 (Reuters, The Irrawaddy); sizes assumed")
+
+
+def _resistance_events() -> list[ResistanceEvent]:
+    return [
+        ResistanceEvent(date=dt.date(2021, 5, 5), call=0.2, label="People's Defence Force announced by the NUG"),
+        ResistanceEvent(date=dt.date(2021, 9, 7), call=0.05, label="NUG declares a 'people's defensive war'"),
+    ]
+
+
+class Resistance(Section):
+    """Armed resistance: Epstein's rule with a second, costlier action (docs/model.md)."""
+
+    threshold: float = param(0.8, 0.75, 0.85, ge=0, le=10,
+                             doc="net incentive above which a civilian joins armed resistance (protest needs "
+                                 "civilians.threshold)", src="Epstein 2002 (rule); value assumed")
+    risk_weight: float = param(1.5, 1.0, 3.0, ge=0, le=100, doc="weight of risk aversion against taking up arms")
+    risk: float = param(0.6, 0.3, 1.0, ge=0, le=10, doc="risk of armed resistance at intensity 1")
+    crushed_weight: float = param(0.3, 0.2, 0.4, ge=0, le=10,
+                                  doc="push towards arms from crushed protest, at saturation",
+                                  src="ICG 2022 (the PDFs grew from crushed street protest); value assumed, range "
+                                      "kept where armed resistance stays under about 2% of the population (beyond "
+                                      "it, millions would be under arms)")
+    crushed_reference_deaths: float = param(300.0, 100.0, 1000.0, ge=1, le=1e7,
+                                            doc="killings at which the push reaches 63% of its maximum")
+    operations_deaths_per_1000_armed: float = param(0.005, 0.002, 0.015, ge=0, le=100,
+                                                    doc="daily civilians killed in army operations per 1,000 people in "
+                                                        "armed resistance, at intensity 1",
+                                                    src="assumed; AAPP counts (killings continue after protest fades)")
+    events: list[ResistanceEvent] = Field(default_factory=_resistance_events,
+                                          description="calls to arms; armed resistance is possible once one is in force",
+                                          json_schema_extra={"source": RESISTANCE_SOURCE})
 
 
 class Community(Section):
@@ -306,12 +499,16 @@ class Community(Section):
 
 
 class Exposure(Section):
-    shock_per_local_death: float = param(0.01, 0.005, 0.03, ge=0, le=10, doc="moral shock per killing in the officer's township")
-    shock_per_national_death: float = param(0.0002, 0.0001, 0.001, ge=0, le=10, doc="moral shock per killing anywhere")
+    shock_per_local_death: float = param(0.01, 0.005, 0.03, ge=0, le=10, doc="moral injury per killing in the officer's township")
+    shock_per_national_death: float = param(0.0002, 0.0001, 0.001, ge=0, le=10, doc="moral injury per killing anywhere")
+    kin_multiplier: float = param(1.0, 0.0, 2.0, ge=0, le=100,
+                                  doc="extra moral injury per unit of ties to the township's people",
+                                  src="seed (kin among the protesters); value assumed")
     participation_multiplier: float = param(1.0, 0.0, 3.0, ge=0, le=100, doc="extra shock for taking part",
                                             src="Litz et al. 2009 (perpetrating injures more than witnessing); seed "
                                                 "(defectors deny taking part); value assumed")
-    decay: float = param(0.01, 0.002, 0.03, ge=0, le=1, doc="daily fading of moral shock")
+    decay: float = param(0.002, 0.0005, 0.01, ge=0, le=1, doc="daily fading of moral injury (slow)",
+                         src="Litz et al. 2009 (moral injury persists); value assumed")
 
 
 class Predation(Section):
@@ -336,6 +533,10 @@ class Support(Section):
     stipend_kyat: float = param(200_000, 100_000, 400_000, ge=0, le=1e9, doc="monthly stipend per family",
                                 src="RFA on NUG support for defectors (data/context.csv), reported as not enough")
     outreach_cost_kyat: float = param(500.0, 100.0, 2000.0, ge=0, le=1e8, doc="monthly cost per officer reached")
+    word_of_mouth_rate: float = param(0.02, 0.0, 0.1, ge=0, le=1,
+                                      doc="daily chance that an opposed officer hears of support from one former "
+                                          "unit-mate who left with it", src="People's Embrace encouraged others to "
+                                      "follow (VOA 2023); value assumed")
 
 
 class Switches(Section):
@@ -349,8 +550,24 @@ class Switches(Section):
     fear_family: bool = param(True, doc="F4: risk to the family deters defection")
     fear_livelihood: bool = param(True, doc="F4: lost pay, pension and housing deter defection")
     peer_effects: bool = param(True, doc="unit peers' and the commander's defections pull")
-    moral_shock: bool = param(True, doc="violence shocks officers who hold democratic views")
+    moral_shock: bool = param(True, doc="violence morally injures officers who hold democratic views")
+    hysteresis: bool = param(True, doc="opposition persists until disaffection falls well below the threshold")
     regime_adaptation: bool = param(True, doc="the regime raises punishment when defections rise")
+    oversight: bool = param(True, doc="adaptation: tighter detection in units that leak")
+    confinement: bool = param(True, doc="adaptation: barracks lockdown and control of information cut ties and outreach")
+    extortion_growth: bool = param(True, doc="adaptation: extortion income grows with checkpoints")
+    promotions: bool = param(True, doc="adaptation: promotions fill the ranks of those who left")
+    allowances: bool = param(True, doc="adaptation: the dated risk allowance")
+    unit_news: bool = param(True, doc="cascade: unit-mates' safe exits lower, and captures raise, perceived risk")
+    township_ties: bool = param(True, doc="cascade: defections in the township pull (kin and colleagues)")
+    commander_brings_unit: bool = param(True, doc="cascade: a commander who leaves gives the unit's opposed a chance")
+    word_of_mouth: bool = param(True, doc="cascade: supported defectors tell former unit-mates about support")
+    army: bool = param(True, doc="the army is present (a second force)")
+    army_in_crackdowns: bool = param(True, doc="soldiers deploy with police and shoot more")
+    army_oversight_of_police: bool = param(True, doc="where soldiers are present, police who try to leave are caught more")
+    army_limits_warning: bool = param(True, doc="where soldiers are present, quiet police warn and avoid less")
+    armed_resistance: bool = param(True, doc="civilians can take up arms")
+    army_operations: bool = param(True, doc="the army kills civilians where armed resistance is strong")
     predation: bool = param(True, doc="compliant officers extort: income to stay, grievance for citizens")
     crackdown: bool = param(True, doc="security forces arrest and kill active civilians")
 
@@ -363,11 +580,14 @@ class Scenario(Section):
     run: Run = Field(default_factory=Run)
     force: Force = Field(default_factory=Force)
     officers: Officers = Field(default_factory=Officers)
+    army: Army = Field(default_factory=Army)
+    regions: Regions = Field(default_factory=Regions)
     livelihood: Livelihood = Field(default_factory=Livelihood)
     decision: Decision = Field(default_factory=Decision)
     regime: Regime = Field(default_factory=Regime)
     crackdown: Crackdown = Field(default_factory=Crackdown)
     civilians: Civilians = Field(default_factory=Civilians)
+    resistance: Resistance = Field(default_factory=Resistance)
     community: Community = Field(default_factory=Community)
     exposure: Exposure = Field(default_factory=Exposure)
     predation: Predation = Field(default_factory=Predation)
@@ -380,6 +600,10 @@ class Scenario(Section):
         from defection.data import region_names
 
         names = region_names()
+        for i, prof in enumerate(self.regions.profiles):
+            if prof.region not in names:
+                raise ValueError(f"regions.profiles[{i}].region: unknown region '{prof.region}'."
+                                 f"{did_you_mean(prof.region, names)} Allowed: {', '.join(names)}")
         for i, ev in enumerate(self.regime.events):
             for r in ev.regions:
                 if r not in names:
