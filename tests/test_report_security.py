@@ -144,3 +144,36 @@ def test_report_out_that_cannot_be_written_is_a_clear_error(run_dir: Path, tmp_p
     res = subprocess.run([str(EXE), "report", str(run_dir), "--out", "/proc/x.html"], capture_output=True,
                          text=True, timeout=300)
     assert res.returncode == 2 and "Traceback" not in res.stderr and "/proc/x.html" in res.stderr, res.stderr
+
+
+def test_an_ensembles_chunk_that_is_a_link_is_not_read(saved_run: Path, tmp_path: Path):
+    """The report reads an ensemble's chunk files for its bands and its simulated-against-observed table; a
+    chunk that is a link to a file outside (with runs and dates that would enter the medians) is not read."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    sweep = tmp_path / "sweep"
+    (sweep / "timeseries" / "chunk=000000").mkdir(parents=True)
+    (sweep / "timeseries" / "chunk=000001").mkdir(parents=True)
+    manifest = json.loads((saved_run / "manifest.json").read_text())
+    (sweep / "manifest.json").write_text(json.dumps({**manifest, "kind": "sweep"}))
+    series = pq.read_table(saved_run / "timeseries.parquet")
+    write_parquet(sweep / "timeseries" / "chunk=000000" / "part-0.parquet",
+                  series.add_column(0, "run", pa.array([0] * series.num_rows, pa.int64())))
+    planted = series.add_column(0, "run", pa.array([1] * series.num_rows, pa.int64()))
+    planted = planted.set_column(planted.column_names.index("defected"), "defected",
+                                 pc.add(planted.column("defected"), pa.scalar(987_654_320, pa.int32())))
+    write_parquet(tmp_path / "secret.parquet", planted)
+    (sweep / "timeseries" / "chunk=000001" / "part-0.parquet").symlink_to(tmp_path / "secret.parquet")
+    write_parquet(sweep / "summary.parquet", pa.table({"run": [0], "point": [0], "replicate": [0],
+                                                       "defected": [int(series.column("defected")[-1].as_py())]}))
+    text = build(sweep, "en")
+    assert "Not read: symbolic links" in text and "timeseries/chunk=000001/part-0.parquet" in text
+    assert "987" not in re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", "", text)
+    from defection.report.results import Results
+
+    files = ResultFiles(sweep)
+    try:
+        assert set(Results(files).ensemble_series(["defected"]).column("run").to_pylist()) == {0}
+    finally:
+        files.close()

@@ -178,11 +178,369 @@ TEXT: dict[str, dict[str, str]] = {
     "breakdown.defected_by_branch": {"en": "Defected by branch", "my": "ဌာနခွဲအလိုက် ခွဲထွက်သူ"},
     "breakdown.defected_by_rank": {"en": "Defected by rank", "my": "ရာထူးအလိုက် ခွဲထွက်သူ"},
     "breakdown.defected_by_tenure_band": {"en": "Defected by tenure band", "my": "လုပ်သက်အလိုက် ခွဲထွက်သူ"},
+    "breakdown.defected_by_force": {"en": "Defected by force", "my": "တပ်ဖွဲ့အလိုက် ခွဲထွက်သူ"},
     "breakdown.defected_by_region": {"en": "Defected by state and region",
                                      "my": "ပြည်နယ်နှင့် တိုင်းဒေသကြီးအလိုက် ခွဲထွက်သူ"},
+    # report: kinds of result
+    "kind.run": {"en": "single run", "my": "တစ်ကြိမ် တွက်ချက်မှု"},
+    "kind.compare": {"en": "policy comparison", "my": "မူဝါဒ နှိုင်းယှဉ်ချက်"},
+    "kind.sweep": {"en": "parameter sweep", "my": "ကိန်းရှင် အပိုင်းအခြား စစ်ဆေးမှု"},
+    "kind.calibration": {"en": "calibration to observed data", "my": "မှတ်တမ်းဒေတာနှင့် ချိန်ညှိမှု"},
+    "kind.forecast": {"en": "forecast", "my": "ခန့်မှန်းချက်"},
+    "kind.optimize": {"en": "policy design under a budget", "my": "ဘတ်ဂျက်အတွင်း မူဝါဒ ဒီဇိုင်း"},
+    "punct.comma": {"en": ", ", "my": "၊ "},
+    "brief.no_brief": {"en": "This kind of result has no key numbers here yet; its files are summarised in the "
+                             "appendix.",
+                       "my": "ဤရလဒ်အမျိုးအစားအတွက် အဓိက ကိန်းဂဏန်းများ မရှိသေးပါ။ ဖိုင်များကို နောက်ဆက်တွဲတွင် "
+                             "အကျဉ်းချုပ် ဖော်ပြထားသည်။"},
+    "report.links": {"en": "Not read: symbolic links ({files}). The report reads only the files of the directory "
+                           "itself, never through a link.",
+                     "my": "မဖတ်ပါ − ညွှန်းလင့်ခ်ဖိုင်များ ({files})။ ဤအစီရင်ခံစာသည် ဖိုင်တွဲအတွင်းရှိ ဖိုင်များကိုသာ "
+                           "ဖတ်ပြီး လင့်ခ်မှတစ်ဆင့် ဘယ်တော့မှ မဖတ်ပါ။"},
+    "report.links_more": {"en": "and {n} more", "my": "နှင့် နောက်ထပ် {n} ခု"},
+    # report: the question and the scenario
+    "brief.question_title": {"en": "The question", "my": "မေးခွန်း"},
+    "brief.question": {
+        "en": "What would make desertions from the security forces numerous enough to undermine the regime's "
+              "coercive power, and at what cost? This is the question of the DIIS / Nyan Corridor report on police "
+              "officers who oppose the coup (Kyed & Nyan Corridor, DIIS 2021): would protection and alternative "
+              "livelihoods for defectors and their families, at scale, produce numerous desertions?",
+        "my": "လုံခြုံရေးတပ်ဖွဲ့များမှ ခွဲထွက်မှုများသည် မည်သည့်အခြေအနေတွင် စစ်ကောင်စီ၏ ဖိနှိပ်နိုင်စွမ်းကို "
+              "ယိုယွင်းစေလောက်အောင် များပြားလာမည်နည်း၊ ကုန်ကျစရိတ် မည်မျှ ရှိမည်နည်း။ ဤမေးခွန်းသည် "
+              "အာဏာသိမ်းမှုကို ဆန့်ကျင်သော ရဲအရာရှိများအကြောင်း DIIS / Nyan Corridor အစီရင်ခံစာ "
+              "(Kyed & Nyan Corridor, DIIS 2021) ၏ မေးခွန်း ဖြစ်သည် − ခွဲထွက်သူများနှင့် ၎င်းတို့၏ မိသားစုများကို "
+              "ကာကွယ်ပေးခြင်းနှင့် အစားထိုး အသက်မွေးဝမ်းကျောင်း ပေးခြင်းကို အတိုင်းအတာကြီးစွာ လုပ်ဆောင်လျှင် "
+              "ခွဲထွက်မှု များပြားလာမည်လား။"},
+    "brief.question_threshold": {
+        "en": "Coercive power is measured here as coercive capacity: compliant officers, and quiet resisters at "
+              "reduced weight, weighted by branch. It is undermined when it falls below half of its first day's level.",
+        "my": "ဤနေရာတွင် ဖိနှိပ်နိုင်စွမ်းကို အမိန့်နာခံသူများနှင့် တိတ်တဆိတ် ခုခံသူများ (အလေးချိန် လျှော့၍) ကို "
+              "ဌာနခွဲအလိုက် အလေးပေး ပေါင်းထားသည့် ပမာဏဖြင့် တိုင်းတာသည်။ ပထမနေ့အဆင့်၏ တစ်ဝက်အောက် "
+              "ကျဆင်းလျှင် ယိုယွင်းသည်ဟု ယူဆသည်။"},
+    "brief.scenario_title": {"en": "Scenario and sources", "my": "အခြေအနေပုံစံနှင့် ရင်းမြစ်များ"},
+    "brief.scenario": {"en": "Scenario", "my": "အခြေအနေပုံစံ"},
+    "brief.period": {"en": "{start} to {end} ({days} days)", "my": "{start} မှ {end} အထိ ({days} ရက်)"},
+    "brief.force": {"en": "{n} officers", "my": "ရဲအရာရှိ {n} ဦး"},
+    "brief.scale": {"en": "one civilian agent per {k} people", "my": "လူ {k} ဦးလျှင် အရပ်သား ကိုယ်စားလှယ် တစ်ဦး"},
+    "brief.runs_single": {"en": "one run (seed {seed}): one possible history, not a forecast",
+                          "my": "တစ်ကြိမ် တွက်ချက်မှု (ကျပန်းမျိုးစေ့ {seed}) − ဖြစ်နိုင်သော သမိုင်းကြောင်း တစ်ခုသာ၊ "
+                                "ခန့်မှန်းချက် မဟုတ်ပါ"},
+    "brief.runs_compare": {"en": "{p} policies, {n} paired runs each (the same seeds)",
+                           "my": "မူဝါဒ {p} ခု၊ တစ်ခုလျှင် အတွဲလိုက် တွက်ချက်မှု {n} ကြိမ် (တူညီသော မျိုးစေ့များ)"},
+    "brief.runs_ensemble": {"en": "{n} runs", "my": "တွက်ချက်မှု {n} ကြိမ်"},
+    "brief.runs_forecast": {"en": "{n} simulations, each from a draw of the calibrated parameters",
+                            "my": "ချိန်ညှိပြီး ကိန်းရှင်များမှ ရွေးထုတ်၍ တွက်ချက်မှု {n} ကြိမ်"},
+    "brief.runs_calibration": {"en": "{n} simulations", "my": "တွက်ချက်မှု {n} ကြိမ်"},
+    "brief.changed": {"en": "Changed from the built-in scenario", "my": "ပါဝင်ပြီးသား အခြေအနေပုံစံမှ ပြောင်းလဲထားသည်"},
+    "brief.sources": {
+        "en": "Sources: {sourced} of {total} parameters cite a public source (the DIIS / Nyan Corridor report, AAPP "
+              "daily briefings, Selth for the Lowy Institute, the 2014 census, the press); {assumed} are assumed "
+              "or tuned to the AAPP series, each with a documented plausible range (docs/sources.md).",
+        "my": "ရင်းမြစ်များ − ကိန်းရှင် {total} ခုအနက် {sourced} ခုသည် အများပြည်သူ ရင်းမြစ်ကို ကိုးကားသည် "
+              "(DIIS / Nyan Corridor အစီရင်ခံစာ၊ AAPP နေ့စဉ် အစီရင်ခံချက်များ၊ Lowy Institute အတွက် Selth ၏ "
+              "လေ့လာချက်၊ ၂၀၁၄ သန်းခေါင်စာရင်း၊ သတင်းများ)။ ကျန် {assumed} ခုမှာ ယူဆထားသော သို့မဟုတ် AAPP "
+              "ဒေတာနှင့် ချိန်ညှိထားသော တန်ဖိုးများ ဖြစ်ပြီး ဖြစ်နိုင်ချေ အပိုင်းအခြားကို မှတ်တမ်းတင်ထားသည် "
+              "(docs/sources.md)။"},
+    # report: key numbers
+    "key.outcome": {"en": "outcome", "my": "ရလဒ်"},
+    "key.median": {"en": "median", "my": "အလယ်ကိန်း"},
+    "key.interval": {"en": "90% interval", "my": "၉၀% ကြားကာလ"},
+    "key.capacity_end": {"en": "Coercive capacity at the end", "my": "နောက်ဆုံးရက် ဖိနှိပ်နိုင်စွမ်း"},
+    "key.capacity_min": {"en": "Lowest coercive capacity", "my": "အနိမ့်ဆုံး ဖိနှိပ်နိုင်စွမ်း"},
+    "key.day_below_half": {"en": "Coercive capacity below half", "my": "ဖိနှိပ်နိုင်စွမ်း တစ်ဝက်အောက် ကျဆင်းမှု"},
+    "key.programme_cost": {"en": "Programme cost to the last day", "my": "နောက်ဆုံးရက်အထိ အစီအစဉ် ကုန်ကျစရိတ်"},
+    "key.below_half_runs": {"en": "in {k} of {n} runs", "my": "တွက်ချက်မှု {n} ကြိမ်အနက် {k} ကြိမ်"},
+    "key.of_force": {"en": "({share} of {n})", "my": "({n} ဦး၏ {share})"},
+    "key.forecast_on": {"en": "On {date}, the forecast's last day.", "my": "ခန့်မှန်းချက်၏ နောက်ဆုံးရက် {date} တွင်။"},
+    "key.reference_policy": {"en": "Under the reference policy, {policy}; the other policies' effects follow.",
+                             "my": "ကိုးကားမူဝါဒ {policy} အောက်တွင်။ အခြားမူဝါဒများ၏ အကျိုးသက်ရောက်မှုကို "
+                                   "အောက်တွင် ဖော်ပြထားသည်။"},
+    "unit.officers": {"en": "officers", "my": "ဦး"},
+    "unit.officer": {"en": "officer", "my": "ဦး"},
+    "unit.people": {"en": "people", "my": "ဦး"},
+    "unit.mkyat": {"en": "million kyat", "my": "ကျပ်သန်း"},
+    "unit.of_day0": {"en": "of the first day's level", "my": "(ပထမနေ့နှင့် နှိုင်းယှဉ်)"},
+    "unit.day": {"en": "day", "my": "ရက်"},
+    "brief.never_below_half": {"en": "never", "my": "မကျဆင်းခဲ့ပါ"},
+    "brief.never_fell": {"en": "it never fell below half", "my": "တစ်ဝက်အောက် တစ်ခါမျှ မကျဆင်းခဲ့ပါ"},
+    "brief.fell_on": {"en": "it fell below half on {date}", "my": "{date} တွင် တစ်ဝက်အောက် ကျဆင်းခဲ့သည်"},
+    "brief.happened_run": {
+        "en": "By {end}, {defected} had defected. Coercive capacity stood at {capacity} of its first day's level; "
+              "{below}. {killed} civilians were killed.",
+        "my": "{end} အထိ ရဲအရာရှိ {defected} ခွဲထွက်ခဲ့သည်။ ဖိနှိပ်နိုင်စွမ်းသည် ပထမနေ့အဆင့်၏ {capacity} "
+              "ရှိသည်၊ {below}။ အရပ်သား {killed} ဦး သေဆုံးခဲ့သည်။"},
+    "brief.happened_ensemble": {
+        "en": "Over {n} runs, a median of {median} defected (90% of runs between {lo} and {hi}); coercive capacity "
+              "fell below half in {k} of {n} runs.",
+        "my": "တွက်ချက်မှု {n} ကြိမ်တွင် ခွဲထွက်သူ အလယ်ကိန်း {median} (တွက်ချက်မှု ၉၀% မှာ {lo} နှင့် {hi} ကြား)။ "
+              "ဖိနှိပ်နိုင်စွမ်းသည် {n} ကြိမ်အနက် {k} ကြိမ် တစ်ဝက်အောက် ကျဆင်းခဲ့သည်။"},
+    "brief.happened_compare": {
+        "en": "Under the reference policy ({n} runs), a median of {median} defected (90% of runs between {lo} and "
+              "{hi}); coercive capacity fell below half in {k} of {n} runs.",
+        "my": "ကိုးကားမူဝါဒအောက်တွင် (တွက်ချက်မှု {n} ကြိမ်) ခွဲထွက်သူ အလယ်ကိန်း {median} (တွက်ချက်မှု ၉၀% မှာ "
+              "{lo} နှင့် {hi} ကြား)။ ဖိနှိပ်နိုင်စွမ်းသည် {n} ကြိမ်အနက် {k} ကြိမ် တစ်ဝက်အောက် ကျဆင်းခဲ့သည်။"},
+    "brief.happened_calibration": {
+        "en": "{g} generations of ABC-SMC, {s} simulations. The observations narrowed {k} of {m} fitted "
+              "parameters; the others stay about as wide as their prior ranges.",
+        "my": "ABC-SMC မျိုးဆက် {g} ဆက်၊ တွက်ချက်မှု {s} ကြိမ်။ မှတ်တမ်းဒေတာသည် ချိန်ညှိသော ကိန်းရှင် {m} ခုအနက် "
+              "{k} ခု၏ အပိုင်းအခြားကို ကျဉ်းစေသည်။ ကျန်ကိန်းရှင်များမှာ မူလအပိုင်းအခြားနီးပါး ကျယ်နေဆဲ ဖြစ်သည်။"},
+    # report: simulated against observed
+    "obs.title": {"en": "Simulated against observed", "my": "ပုံစံတွက်ချက်မှုနှင့် မှတ်တမ်းဒေတာ နှိုင်းယှဉ်ချက်"},
+    "obs.calibration": {"en": "The calibration was fitted to these observations; the fit figure shows the "
+                              "simulations beside them.",
+                        "my": "ဤချိန်ညှိမှုကို အောက်ပါ မှတ်တမ်းဒေတာများနှင့် ကိုက်ညီအောင် ပြုလုပ်ခဲ့သည်။ "
+                              "ကိုက်ညီမှု ပုံတွင် တွက်ချက်မှုများကို ယှဉ်၍ ပြထားသည်။"},
+    "obs.at_least": {"en": "at least {n}", "my": "အနည်းဆုံး {n}"},
+    "obs.series": {"en": "series", "my": "ဒေတာ"},
+    "obs.observed": {"en": "observed", "my": "မှတ်တမ်း"},
+    "obs.simulated": {"en": "simulated", "my": "ပုံစံတွက်ချက်မှု"},
+    "obs.simulated_ensemble": {"en": "simulated, median [90%]", "my": "ပုံစံတွက်ချက်မှု၊ အလယ်ကိန်း [၉၀%]"},
+    "obs.ratio": {"en": "simulated ÷ observed", "my": "တွက်ချက်မှု ÷ မှတ်တမ်း"},
+    "obs.source": {"en": "source", "my": "ရင်းမြစ်"},
+    "obs.note": {
+        "en": "Observations: the early series shipped with the package (myanmar-2021-early): AAPP daily briefings "
+              "for civilians killed, arrested and detained; the press and the DIIS / Nyan Corridor report for police "
+              "defections, which are lower bounds (\"at least\").",
+        "my": "မှတ်တမ်းဒေတာ − ပက်ကေ့ချ်တွင် ပါဝင်သော အစောပိုင်းဒေတာ (myanmar-2021-early)၊ သေဆုံး၊ ဖမ်းဆီးနှင့် "
+              "ထိန်းသိမ်းခံရသော အရပ်သားများအတွက် AAPP နေ့စဉ် အစီရင်ခံချက်များ၊ ရဲခွဲထွက်မှုအတွက် သတင်းများနှင့် "
+              "DIIS / Nyan Corridor အစီရင်ခံစာ (အနည်းဆုံး အရေအတွက်များ)။"},
+    "obs.small_force": {"en": "This scenario has {n} officers, the real police force about 80,000: compare counts "
+                              "of officers as shares of the force, not as numbers.",
+                        "my": "ဤအခြေအနေပုံစံတွင် ရဲအရာရှိ {n} ဦးသာ ရှိပြီး အမှန်တကယ် ရဲတပ်ဖွဲ့တွင် ၈၀,၀၀၀ ခန့် "
+                              "ရှိသည်။ ရဲအရေအတွက်များကို တပ်ဖွဲ့၏ အချိုးအစားအဖြစ်သာ နှိုင်းယှဉ်ပါ။"},
+    "obs.none": {"en": "No observation falls within the simulated period.",
+                 "my": "တွက်ချက်ထားသော ကာလအတွင်း မှတ်တမ်းဒေတာ မရှိပါ။"},
+    "obs.series.police_defected": {"en": "police defections (cumulative)", "my": "ရဲခွဲထွက်မှု (စုစုပေါင်း)"},
+    "obs.series.defected": {"en": "police defections (cumulative)", "my": "ရဲခွဲထွက်မှု (စုစုပေါင်း)"},
+    "obs.series.civilians_killed": {"en": "civilians killed (cumulative)", "my": "သေဆုံးသော အရပ်သားများ (စုစုပေါင်း)"},
+    "obs.series.civilians_arrested": {"en": "civilians arrested (cumulative)",
+                                      "my": "ဖမ်းဆီးခံရသော အရပ်သားများ (စုစုပေါင်း)"},
+    "obs.series.civilians_detained": {"en": "civilians detained (on the day)",
+                                      "my": "ထိန်းသိမ်းခံထားရသော အရပ်သားများ (ထိုနေ့)"},
+    # report: findings
+    "find.title": {"en": "The DIIS / Nyan Corridor report's findings: do they hold here?",
+                   "my": "DIIS / Nyan Corridor အစီရင်ခံစာ၏ တွေ့ရှိချက်များ − ဤရလဒ်တွင် မှန်ကန်ပါသလား"},
+    "find.intro": {"en": "Each finding is checked with the files of this directory only; where they do not hold "
+                         "what is needed, the table says so.",
+                   "my": "တွေ့ရှိချက်တစ်ခုစီကို ဤဖိုင်တွဲရှိ ဖိုင်များဖြင့်သာ စစ်ဆေးသည်။ လိုအပ်သော အချက်အလက် "
+                         "မပါလျှင် ဇယားတွင် ထိုသို့ ဖော်ပြသည်။"},
+    "find.finding": {"en": "finding", "my": "တွေ့ရှိချက်"},
+    "find.statement": {"en": "what the report found", "my": "အစီရင်ခံစာ၏ တွေ့ရှိချက်"},
+    "find.here": {"en": "in this result", "my": "ဤရလဒ်တွင်"},
+    "find.evidence": {"en": "evidence", "my": "အထောက်အထား"},
+    "find.holds": {"en": "holds", "my": "မှန်ကန်သည်"},
+    "find.fails": {"en": "does not hold", "my": "မမှန်ကန်ပါ"},
+    "find.unknown": {"en": "cannot be told from this result", "my": "ဤရလဒ်မှ မသိနိုင်ပါ"},
+    "find.f1": {"en": "Officers of the civilian branch defect more readily than paramilitary (combat) police; "
+                      "checked here as at least 3 times the rate.",
+                "my": "အရပ်ဘက်ရဲများသည် လုံထိန်းရဲများထက် ပိုမို ခွဲထွက်ကြသည်။ ဤနေရာတွင် နှုန်း အနည်းဆုံး ၃ ဆ "
+                      "ဖြင့် စစ်ဆေးသည်။"},
+    "find.f2": {"en": "Defectors include officers and long-serving police, not only young constables; checked here "
+                      "as at least 5% of defectors.",
+                "my": "ခွဲထွက်သူများတွင် ရဲတပ်သား ငယ်များသာမက အရာရှိများနှင့် လုပ်သက်ရင့် ရဲများလည်း ပါဝင်သည်။ "
+                      "ဤနေရာတွင် ခွဲထွက်သူ၏ အနည်းဆုံး ၅% ဖြင့် စစ်ဆေးသည်။"},
+    "find.f3": {"en": "Many more officers resist quietly than defect, and they bear social punishment from their "
+                      "communities.",
+                "my": "ခွဲထွက်သူထက် တိတ်တဆိတ် ခုခံသူ များစွာ ပိုများပြီး ၎င်းတို့သည် လူထု၏ လူမှုရေး "
+                      "အပြစ်ပေးမှုကို ခံရသည်။"},
+    "find.f4": {"en": "Fear (of prosecution and torture, for the family, of lost livelihood) holds opposed "
+                      "officers back from defecting.",
+                "my": "ကြောက်ရွံ့မှု (တရားစွဲခံရမှုနှင့် ညှဉ်းပန်းမှု၊ မိသားစုအတွက်၊ အသက်မွေးဝမ်းကျောင်း "
+                      "ဆုံးရှုံးမှု) သည် ဆန့်ကျင်သော ရဲများကို ခွဲထွက်ခြင်းမှ တားဆီးထားသည်။"},
+    "find.f5": {"en": "Splits within the security forces grow as the violence against civilians endures.",
+                "my": "အရပ်သားများအပေါ် အကြမ်းဖက်မှု ကြာရှည်လာသည်နှင့်အမျှ လုံခြုံရေးတပ်ဖွဲ့အတွင်း "
+                      "ကွဲပြဲမှု ကြီးထွားလာသည်။"},
+    "find.f1_evidence": {"en": "defection rate: civilian branch {civ}, paramilitary {para}",
+                         "my": "ခွဲထွက်နှုန်း − အရပ်ဘက်ရဲ {civ}၊ လုံထိန်းရဲ {para}"},
+    "find.f2_evidence": {"en": "officers or long-serving police: {share} of defectors",
+                         "my": "အရာရှိ သို့မဟုတ် လုပ်သက်ရင့် ရဲများ − ခွဲထွက်သူ၏ {share}"},
+    "find.f3_end": {"en": "at the end: {quiet} quiet resisters, {defected} defectors",
+                    "my": "နောက်ဆုံးရက် − တိတ်တဆိတ် ခုခံသူ {quiet} ဦး၊ ခွဲထွက်သူ {defected} ဦး"},
+    "find.f3_early": {"en": "on {date}: {quiet} against {defected} (3 to 1 needed)",
+                      "my": "{date} တွင် − {quiet} နှင့် {defected} (၃ နှင့် ၁ လိုအပ်)"},
+    "find.f3_punished": {"en": "quiet resisters' mean social punishment {p} (more than 0.05 needed)",
+                         "my": "တိတ်တဆိတ် ခုခံသူများ၏ ပျမ်းမျှ လူမှုရေး အပြစ်ပေးမှု {p} (၀.၀၅ ထက် ပိုရန် လိုအပ်)"},
+    "find.f3_runs": {"en": "quiet resisters outnumber defectors at the end in {k} of {n} runs",
+                     "my": "တွက်ချက်မှု {n} ကြိမ်အနက် {k} ကြိမ်တွင် နောက်ဆုံးရက်၌ တိတ်တဆိတ် ခုခံသူ ပိုများသည်"},
+    "find.f4_evidence": {"en": "switching fear off ({policy}) changes defections by {effect} [{lo}, {hi}]",
+                         "my": "ကြောက်ရွံ့မှုကို ပိတ်လိုက်သောအခါ ({policy}) ခွဲထွက်မှု {effect} [{lo}, {hi}] ပြောင်းလဲသည်"},
+    "find.need_branches": {"en": "needs defectors and officers by branch",
+                           "my": "ဌာနခွဲအလိုက် ခွဲထွက်သူနှင့် ရဲအရေအတွက် လိုအပ်သည်"},
+    "find.need_senior": {"en": "needs the senior share of defectors, which a single run records",
+                         "my": "ခွဲထွက်သူအတွင်း အရာရှိနှင့် လုပ်သက်ရင့်သူ အချိုး လိုအပ်သည် (တစ်ကြိမ် တွက်ချက်မှုတွင်သာ ပါသည်)"},
+    "find.need_quiet": {"en": "needs quiet resisters and defectors",
+                        "my": "တိတ်တဆိတ် ခုခံသူနှင့် ခွဲထွက်သူ အရေအတွက် လိုအပ်သည်"},
+    "find.need_fear_off": {"en": "needs a comparison with the fears switched off, for example",
+                           "my": "ကြောက်ရွံ့မှုများကို ပိတ်ထားသော နှိုင်းယှဉ်ချက် လိုအပ်သည်၊ ဥပမာ"},
+    "find.no_defections": {"en": "no officer has defected yet", "my": "ခွဲထွက်သူ မရှိသေးပါ"},
+    "find.need_split": {"en": "needs the daily share of officers who quietly resist or have defected, which this "
+                              "result does not record",
+                        "my": "တိတ်တဆိတ် ခုခံသူ သို့မဟုတ် ခွဲထွက်ပြီးသူ ရဲအချိုး နေ့စဉ်ဒေတာ လိုအပ်သည်၊ "
+                              "ဤရလဒ်တွင် မပါပါ"},
+    "find.f5_evidence": {"en": "officers quietly resisting or defected: {mid} on {mid_date}, {end} on {end_date}",
+                         "my": "တိတ်တဆိတ် ခုခံသူ သို့မဟုတ် ခွဲထွက်ပြီးသူ − {mid_date} တွင် {mid}၊ {end_date} တွင် {end}"},
+    # report: policies
+    "pol.title": {"en": "Policies: effect, cost, and cost per extra defection",
+                  "my": "မူဝါဒများ − အကျိုးသက်ရောက်မှု၊ ကုန်ကျစရိတ်နှင့် ခွဲထွက်သူ တစ်ဦးတိုးလျှင် ကုန်ကျစရိတ်"},
+    "pol.intro": {"en": "Each policy ran {n} times with the same seeds as {baseline}; an effect is the mean paired "
+                        "difference from {baseline}, with its 90% confidence interval.",
+                  "my": "မူဝါဒတစ်ခုစီကို {baseline} နှင့် တူညီသော မျိုးစေ့များဖြင့် {n} ကြိမ် တွက်ချက်သည်။ "
+                        "အကျိုးသက်ရောက်မှုမှာ {baseline} နှင့် အတွဲလိုက် ခြားနားချက်၏ ပျမ်းမျှနှင့် ၎င်း၏ ၉၀% "
+                        "ယုံကြည်မှုကြားကာလ ဖြစ်သည်။"},
+    "pol.sentence": {"en": "{extra} extra defections against the reference policy, at a cost of {cost} to the last "
+                           "day ({extra_cost} more).",
+                     "my": "ကိုးကားမူဝါဒထက် ခွဲထွက်သူ {extra} ဦး ပိုများပြီး နောက်ဆုံးရက်အထိ ကုန်ကျစရိတ် {cost} "
+                           "({extra_cost} ပိုကုန်)။"},
+    "pol.per_extra": {"en": "Each extra defection costs {kyat}.", "my": "ခွဲထွက်သူ တစ်ဦးတိုးလျှင် {kyat} ကုန်ကျသည်။"},
+    "pol.no_extra": {"en": "It adds no defection, so there is no cost per extra defection.",
+                     "my": "ခွဲထွက်သူ မတိုးသဖြင့် တစ်ဦးချင်း ကုန်ကျစရိတ် မရှိပါ။"},
+    "pol.censored": {"en": "Capacity below half: a run whose capacity never fell below half counts as its last day, "
+                           "so that mean is a lower bound.",
+                     "my": "ဖိနှိပ်နိုင်စွမ်း တစ်ဝက်အောက် ကျဆင်းသည့်ရက် − မကျဆင်းခဲ့သော တွက်ချက်မှုကို နောက်ဆုံးရက်အဖြစ် "
+                           "ရေတွက်သဖြင့် ထိုပျမ်းမျှသည် အနိမ့်ဆုံး ခန့်မှန်းချက် ဖြစ်သည်။"},
+    "pol.costs": {"en": "Programme cost to the last day, and per extra defection",
+                  "my": "နောက်ဆုံးရက်အထိ အစီအစဉ် ကုန်ကျစရိတ်နှင့် ခွဲထွက်သူ တစ်ဦးတိုးလျှင် ကုန်ကျစရိတ်"},
+    "effects.policy_outcome": {"en": "policy / outcome", "my": "မူဝါဒ / ရလဒ်"},
+    "effects.mean": {"en": "mean", "my": "ပျမ်းမျှ"},
+    "effects.interval": {"en": "90% interval", "my": "၉၀% ကြားကာလ"},
+    "effects.effect": {"en": "effect [90% CI]", "my": "အကျိုးသက်ရောက်မှု [၉၀% ယုံကြည်မှုကြားကာလ]"},
+    "effects.defected": {"en": "defected", "my": "ခွဲထွက်သူ"},
+    "effects.civilian": {"en": "civilian", "my": "အရပ်ဘက်ရဲ"},
+    "effects.paramilitary": {"en": "paramilitary", "my": "လုံထိန်းရဲ"},
+    "effects.min_capacity": {"en": "min capacity", "my": "အနိမ့်ဆုံး ဖိနှိပ်နိုင်စွမ်း"},
+    "effects.killed": {"en": "civilians killed", "my": "သေဆုံးသော အရပ်သားများ"},
+    "effects.day_below_half": {"en": "day capacity <50%", "my": "ဖိနှိပ်နိုင်စွမ်း <၅၀% ရက်"},
+    "effects.never": {"en": "never", "my": "မရှိ"},
+    "effects.policy": {"en": "policy", "my": "မူဝါဒ"},
+    "effects.cost_mkyat": {"en": "M kyat", "my": "ကျပ်သန်း"},
+    "effects.extra_defected": {"en": "extra defected", "my": "ခွဲထွက်သူ တိုးလာမှု"},
+    "effects.per_extra": {"en": "kyat per extra defection", "my": "ခွဲထွက်သူ တစ်ဦးတိုးလျှင် ကျပ်"},
+    # report: sweeps and calibrations
+    "sweep.title": {"en": "What the sweep varied, and what moved the outcomes",
+                    "my": "စစ်ဆေးမှုတွင် ပြောင်းလဲခဲ့သော ကိန်းရှင်များနှင့် ရလဒ်အပေါ် သက်ရောက်မှု"},
+    "sweep.intro": {"en": "Design {design}: {n} points, {r} runs each. Spearman's rank correlation of each varied "
+                          "parameter with the outcome across runs: near +1 or −1 it moves the outcome; near 0 it does "
+                          "not, alone.",
+                    "my": "ဒီဇိုင်း {design} − အမှတ် {n} ခု၊ တစ်ခုလျှင် {r} ကြိမ်။ ကိန်းရှင်တစ်ခုစီနှင့် ရလဒ်ကြား "
+                          "Spearman အဆင့် ဆက်စပ်ကိန်း − +၁ သို့မဟုတ် −၁ နီးလျှင် ရလဒ်ကို ပြောင်းလဲစေပြီး ၀ နီးလျှင် "
+                          "တစ်ခုတည်းဖြင့် မပြောင်းလဲစေပါ။"},
+    "sweep.parameter": {"en": "parameter", "my": "ကိန်းရှင်"},
+    "sweep.range": {"en": "range", "my": "အပိုင်းအခြား"},
+    "sweep.rho_defected": {"en": "correlation with defections", "my": "ခွဲထွက်မှုနှင့် ဆက်စပ်ကိန်း"},
+    "sweep.rho_capacity": {"en": "with the lowest capacity", "my": "အနိမ့်ဆုံး ဖိနှိပ်နိုင်စွမ်းနှင့်"},
+    "cal.title": {"en": "What the data identify: the fitted parameters",
+                  "my": "ဒေတာမှ သိနိုင်သည့်အရာ − ချိန်ညှိထားသော ကိန်းရှင်များ"},
+    "cal.prior": {"en": "prior range", "my": "မူလ အပိုင်းအခြား"},
+    "cal.width": {"en": "90% interval, share of the prior range", "my": "၉၀% ကြားကာလ၊ မူလအပိုင်းအခြား၏ အချိုး"},
+    "cal.wide": {"en": "(stays wide)", "my": "(ကျယ်နေဆဲ)"},
+    "cal.narrowed": {"en": "(narrowed)", "my": "(ကျဉ်းလာ)"},
+    # report: caveats
+    "cav.title": {"en": "Caveats: what the data cannot identify", "my": "သတိပြုရန် − ဒေတာမှ မသိနိုင်သည့်အရာများ"},
+    "cav.data": {
+        "en": "The observations (AAPP counts of civilians killed, arrested and detained, and two lower bounds on "
+              "police defections) constrain the crackdown's intensity and the pace of early defection. They cannot "
+              "tell apart the fears that hold officers back, the size of the quiet resistance, or how the support "
+              "programmes work: those rest on the DIIS / Nyan Corridor report's qualitative findings and on assumed "
+              "values with documented ranges.",
+        "my": "မှတ်တမ်းဒေတာ (AAPP ၏ သေဆုံး၊ ဖမ်းဆီးနှင့် ထိန်းသိမ်းခံရသော အရပ်သား အရေအတွက်နှင့် ရဲခွဲထွက်မှု၏ "
+              "အနည်းဆုံး အရေအတွက် နှစ်ခု) သည် နှိမ်နင်းမှု ပြင်းအားနှင့် အစောပိုင်း ခွဲထွက်မှု အရှိန်ကိုသာ "
+              "ကန့်သတ်ပေးသည်။ ရဲများကို တားဆီးထားသော ကြောက်ရွံ့မှု အမျိုးမျိုးကို ခွဲခြားခြင်း၊ တိတ်တဆိတ် "
+              "ခုခံမှု၏ အရွယ်အစားနှင့် ထောက်ပံ့မှု အစီအစဉ်များ၏ အလုပ်လုပ်ပုံကို မသိနိုင်ပါ။ ၎င်းတို့သည် "
+              "DIIS / Nyan Corridor အစီရင်ခံစာ၏ အရည်အသွေးဆိုင်ရာ တွေ့ရှိချက်များနှင့် အပိုင်းအခြား "
+              "မှတ်တမ်းတင်ထားသော ယူဆတန်ဖိုးများအပေါ် မူတည်သည်။"},
+    "cav.synthetic": {
+        "en": "The officers and civilians are synthetic agents built from public aggregate data, not people. A "
+              "single run is one possible history: judge a policy by a paired comparison over many seeds.",
+        "my": "ရဲအရာရှိများနှင့် အရပ်သားများသည် အများပြည်သူ စုစုပေါင်းဒေတာမှ ဖန်တီးထားသော ကိုယ်စားလှယ်များ "
+              "ဖြစ်ပြီး လူပုဂ္ဂိုလ်များ မဟုတ်ပါ။ တစ်ကြိမ် တွက်ချက်မှုသည် ဖြစ်နိုင်သော သမိုင်းကြောင်း တစ်ခုသာ "
+              "ဖြစ်သည် − မူဝါဒကို မျိုးစေ့များစွာဖြင့် အတွဲလိုက် နှိုင်းယှဉ်၍ အကဲဖြတ်ပါ။"},
+    "cav.wide": {"en": "In this calibration the data leave these parameters about as uncertain as their prior "
+                       "ranges:",
+                 "my": "ဤချိန်ညှိမှုတွင် အောက်ပါ ကိန်းရှင်များသည် မူလအပိုင်းအခြားနီးပါး မသေချာသေးပါ −"},
+    "cav.none_wide": {"en": "In this calibration the data narrowed every fitted parameter.",
+                      "my": "ဤချိန်ညှိမှုတွင် ဒေတာသည် ချိန်ညှိသော ကိန်းရှင်အားလုံး၏ အပိုင်းအခြားကို ကျဉ်းစေသည်။"},
+    # report: figures
+    "fig.caption.overview": {
+        "en": "Defections in all, by force and by branch (cumulative), coercive capacity as a share of the first "
+              "day's, and civilians killed, with the observations (AAPP; the DIIS / Nyan Corridor report).",
+        "my": "စုစုပေါင်း၊ တပ်ဖွဲ့နှင့် ဌာနခွဲအလိုက် ခွဲထွက်မှု (စုစုပေါင်း)၊ ပထမနေ့နှင့် နှိုင်းယှဉ်သော ဖိနှိပ်နိုင်စွမ်းနှင့် "
+              "သေဆုံးသော အရပ်သားများ၊ မှတ်တမ်းဒေတာနှင့်အတူ (AAPP၊ DIIS / Nyan Corridor အစီရင်ခံစာ)။"},
+    "fig.caption.compare": {"en": "Each policy over time: mean and 5–95% band across its paired runs, for "
+                                  "defections, coercive capacity, civilians killed and programme cost.",
+                            "my": "မူဝါဒတစ်ခုစီ အချိန်နှင့်အမျှ − ခွဲထွက်မှု၊ ဖိနှိပ်နိုင်စွမ်း၊ သေဆုံးသော "
+                                  "အရပ်သားများနှင့် အစီအစဉ် ကုန်ကျစရိတ်၏ ပျမ်းမျှနှင့် ၅–၉၅% အပိုင်းအခြား။"},
+    "fig.caption.fit": {"en": "Fit to the observations: median and 90% band of simulations drawn from the posterior, "
+                              "with the observed points (triangles are lower bounds).",
+                        "my": "မှတ်တမ်းဒေတာနှင့် ကိုက်ညီမှု − ချိန်ညှိပြီး ကိန်းရှင်များဖြင့် တွက်ချက်မှုများ၏ "
+                              "အလယ်ကိန်းနှင့် ၉၀% အပိုင်းအခြား၊ မှတ်တမ်းအမှတ်များနှင့်အတူ (တြိဂံများမှာ အနည်းဆုံး တန်ဖိုး)။"},
+    "fig.caption.pairs": {"en": "The fitted parameters: weighted histograms on the diagonal and particles below it; "
+                                "the axes span the prior ranges.",
+                          "my": "ချိန်ညှိထားသော ကိန်းရှင်များ − ထောင့်ဖြတ်မျဉ်းပေါ်တွင် အလေးချိန်ပါ ဟစ်စတိုဂရမ်နှင့် "
+                                "အောက်တွင် အမှုန်များ၊ ဝင်ရိုးများမှာ မူလအပိုင်းအခြား ဖြစ်သည်။"},
+    "fig.caption.forecast": {"en": "Forecast from draws of the calibrated parameters: median, 50% and 90% bands, "
+                                   "with the observations.",
+                             "my": "ချိန်ညှိပြီး ကိန်းရှင်များမှ ခန့်မှန်းချက် − အလယ်ကိန်း၊ ၅၀% နှင့် ၉၀% "
+                                   "အပိုင်းအခြား၊ မှတ်တမ်းဒေတာနှင့်အတူ။"},
+    "fig.caption.sensitivity": {"en": "Sensitivity of the outcomes to the varied parameters.",
+                                "my": "ပြောင်းလဲခဲ့သော ကိန်းရှင်များအပေါ် ရလဒ်များ၏ အာရုံခံနိုင်မှု။"},
+    "fig.caption.discover": {"en": "Scenario discovery: the boxes found, trading coverage against density.",
+                             "my": "အခြေအနေ ရှာဖွေမှု − တွေ့ရှိသော အကွက်များ၊ လွှမ်းခြုံမှုနှင့် သိပ်သည်းမှု ချိန်ခွင်လျှာ။"},
+    "fig.caption.pareto": {"en": "Candidate policies: programme cost against the drop in coercive capacity, with "
+                                 "10–90% bands over the draws; the Pareto front is highlighted.",
+                           "my": "မူဝါဒ ရွေးချယ်စရာများ − အစီအစဉ် ကုန်ကျစရိတ်နှင့် ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှု၊ "
+                                 "ရွေးထုတ်မှုများအပေါ် ၁၀–၉၀% အပိုင်းအခြား၊ အကောင်းဆုံး ရွေးချယ်စရာများကို "
+                                 "မီးမောင်းထိုးထားသည်။"},
+    "fig.caption.dose_response": {"en": "The best feasible candidate's drop in coercive capacity against its budget.",
+                                  "my": "ဘတ်ဂျက်အလိုက် အကောင်းဆုံး ဖြစ်နိုင်သော ရွေးချယ်စရာ၏ ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှု။"},
+    "fig.caption.other": {"en": "A figure saved in this directory.", "my": "ဤဖိုင်တွဲတွင် သိမ်းထားသော ပုံ။"},
+    "fig.caption.bands_compare": {
+        "en": "Each policy over time: median and 90% band across its runs, for defections, coercive capacity (% of "
+              "the first day's median) and civilians killed.",
+        "my": "မူဝါဒတစ်ခုစီ အချိန်နှင့်အမျှ − ခွဲထွက်မှု၊ ဖိနှိပ်နိုင်စွမ်း (ပထမနေ့ အလယ်ကိန်း၏ %) နှင့် "
+              "သေဆုံးသော အရပ်သားများ၏ အလယ်ကိန်းနှင့် ၉၀% အပိုင်းအခြား။"},
+    "fig.caption.bands_sweep": {
+        "en": "All runs of the sweep over time: median and 90% band, for defections, coercive capacity (% of the "
+              "first day's median) and civilians killed.",
+        "my": "စစ်ဆေးမှု၏ တွက်ချက်မှုအားလုံး အချိန်နှင့်အမျှ − ခွဲထွက်မှု၊ ဖိနှိပ်နိုင်စွမ်း (ပထမနေ့ အလယ်ကိန်း၏ %) "
+              "နှင့် သေဆုံးသော အရပ်သားများ၏ အလယ်ကိန်းနှင့် ၉၀% အပိုင်းအခြား။"},
+    "fig.english_left_out": {"en": "{n} figures saved in this directory are labelled in English and are left out "
+                                   "here; the English report shows them.",
+                             "my": "ဤဖိုင်တွဲရှိ ပုံ {n} ခုတွင် အင်္ဂလိပ်စာ အညွှန်းများ ပါသဖြင့် ဤနေရာတွင် "
+                                   "မထည့်ထားပါ။ အင်္ဂလိပ် အစီရင်ခံစာတွင် ကြည့်နိုင်သည်။"},
+    "fig.unread": {"en": "A figure could not be read or drawn.", "my": "ပုံတစ်ခုကို ဖတ်၍ သို့မဟုတ် ဆွဲ၍ မရပါ။"},
+    "fig.defections_forces": {"en": "Defections by force and branch (cumulative)",
+                              "my": "တပ်ဖွဲ့နှင့် ဌာနခွဲအလိုက် ခွဲထွက်မှု (စုစုပေါင်း)"},
+    "force.police": {"en": "police", "my": "ရဲ"},
+    "force.army": {"en": "army", "my": "စစ်တပ်"},
+    # report: appendix
+    "appx.title": {"en": "Appendix", "my": "နောက်ဆက်တွဲ"},
+    "appx.intro": {"en": "Collapsed: open a part to see it. Tables are summarised (shape, columns, first and last "
+                        "rows, minimum and maximum), not printed.",
+                  "my": "ခေါက်ထားသည် − ကြည့်ရန် အပိုင်းကို ဖွင့်ပါ။ ဇယားများကို အကျဉ်းချုပ်သာ ပြသည် (အရွယ်အစား၊ "
+                        "ကော်လံများ၊ ပထမနှင့် နောက်ဆုံး အတန်း၊ အနည်းဆုံးနှင့် အများဆုံး)။"},
+    "appx.breakdowns": {"en": "Who defected: by branch, rank, tenure and region",
+                       "my": "ခွဲထွက်သူများ − ဌာနခွဲ၊ ရာထူး၊ လုပ်သက်နှင့် ဒေသအလိုက်"},
+    "appx.tables": {"en": "Data files, summarised", "my": "ဒေတာဖိုင်များ အကျဉ်းချုပ်"},
+    "appx.records": {"en": "Other records", "my": "အခြား မှတ်တမ်းများ"},
+    "appx.shape": {"en": "{rows} rows × {cols} columns", "my": "အတန်း {rows} × ကော်လံ {cols}"},
+    "appx.files": {"en": "{n} files", "my": "ဖိုင် {n} ခု"},
+    "appx.column": {"en": "column", "my": "ကော်လံ"},
+    "appx.type": {"en": "type", "my": "အမျိုးအစား"},
+    "appx.min": {"en": "minimum", "my": "အနည်းဆုံး"},
+    "appx.max": {"en": "maximum", "my": "အများဆုံး"},
+    "appx.first": {"en": "first row", "my": "ပထမ အတန်း"},
+    "appx.last": {"en": "last row", "my": "နောက်ဆုံး အတန်း"},
+    "appx.more_columns": {"en": "+{n} further columns not listed", "my": "နောက်ထပ် ကော်လံ {n} ခု မဖော်ပြထားပါ"},
+    "appx.unreadable": {"en": "This file could not be read", "my": "ဤဖိုင်ကို ဖတ်၍ မရပါ"},
+    "appx.key": {"en": "key", "my": "အမည်"},
+    "appx.category": {"en": "category", "my": "အမျိုးအစား"},
+    "appx.officers": {"en": "officers", "my": "ရဲအရာရှိ"},
+    "appx.rate": {"en": "rate", "my": "နှုန်း"},
     # categories
     "branch.civilian": {"en": "civilian branch", "my": "အရပ်ဘက်ရဲ"},
     "branch.paramilitary": {"en": "paramilitary", "my": "လုံထိန်းရဲ"},
+    "branch.army_combat": {"en": "army, combat units", "my": "စစ်တပ်၊ တိုက်ပွဲဝင် တပ်ဖွဲ့များ"},
+    "branch.army_support": {"en": "army, support units", "my": "စစ်တပ်၊ ထောက်ပံ့ရေး တပ်ဖွဲ့များ"},
     "rank.constable": {"en": "constable", "my": "ရဲတပ်သား"},
     "rank.corporal": {"en": "corporal", "my": "ရဲတပ်ကြပ်"},
     "rank.sergeant": {"en": "sergeant", "my": "ရဲတပ်ကြပ်ကြီး"},

@@ -104,22 +104,33 @@ def overview_png(table, lang: str = "en", title: str = "") -> bytes:
     from defection.data import observed
 
     dates = table.column("date").to_numpy().astype("datetime64[D]")
-    col = lambda name: table.column(name).to_numpy()  # noqa: E731
+    col = lambda name: table.column(name).to_numpy()
     obs = observed()
     number = FuncFormatter(lambda v, _pos: fmt_number(v, lang))
     plt = pyplot()
     with plt.rc_context({"font.family": font_family(lang), "axes.unicode_minus": False}):
         fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), constrained_layout=True)
         ax = axes[0]
+        names = set(table.column_names)
         ax.plot(dates, col("defected"), label=t("series.all", lang), color="black")
-        ax.plot(dates, col("defected_civilian"), label=t("series.civilian", lang), color="tab:blue")
-        ax.plot(dates, col("defected_paramilitary"), label=t("series.paramilitary", lang), color="tab:red")
+        for column, key, color, style in (("defected_police", "force.police", "tab:green", "--"),
+                                          ("defected_army", "force.army", "tab:brown", "--"),
+                                          ("defected_civilian", "series.civilian", "tab:blue", "-"),
+                                          ("defected_paramilitary", "series.paramilitary", "tab:red", "-")):
+            if column in names:  # per-force lines once the model records them; branches as they exist
+                ax.plot(dates, col(column), label=t(key, lang), color=color, ls=style)
         _observations(ax, obs.get("police_defected", []), dates, lang)
-        ax.set_title(t("fig.defections", lang))
+        ax.set_title(t("fig.defections_forces" if "defected_army" in names else "fig.defections", lang))
         ax.legend(loc="upper left", fontsize=8)
         ax = axes[1]
-        cap = col("coercive_capacity").astype(float)
-        ax.plot(dates, cap / cap[0] * 100 if len(cap) and cap[0] else cap, color="tab:purple")
+        for column, key, color in (("coercive_capacity", "series.all", "tab:purple"),
+                                   ("coercive_capacity_police", "force.police", "tab:green"),
+                                   ("coercive_capacity_army", "force.army", "tab:brown")):
+            if column in names:
+                cap = col(column).astype(float)
+                ax.plot(dates, cap / cap[0] * 100 if len(cap) and cap[0] else cap, color=color, label=t(key, lang))
+        if "coercive_capacity_army" in names:
+            ax.legend(loc="lower left", fontsize=8)
         ax.set_title(t("fig.capacity", lang))
         ax.set_ylim(bottom=0)
         ax = axes[2]
@@ -130,9 +141,9 @@ def overview_png(table, lang: str = "en", title: str = "") -> bytes:
         for ax in axes:
             ax.yaxis.set_major_formatter(number)
             if lang == "my":
-                from defection.i18n import MONTHS
-
                 import matplotlib.dates as mdates
+
+                from defection.i18n import MONTHS
 
                 span_months = max(1, int((dates[-1] - dates[0]).astype(int) // 30)) if len(dates) else 1
                 ax.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, -(-span_months // 6))))
@@ -140,16 +151,16 @@ def overview_png(table, lang: str = "en", title: str = "") -> bytes:
                     lambda v, _pos: _month_label(v, MONTHS["my"])))
             ax.tick_params(axis="x", labelrotation=30, labelsize=8)
             ax.grid(alpha=0.3)
-        if title:
-            fig.suptitle(digits(title, lang))
+        if title:  # a scenario's name is a name: its digits stay as written
+            fig.suptitle(title)
         return png_bytes(fig)
 
 
-def _month_label(value: float, months: list[str]) -> str:
+def _month_label(value: float, months: list[str], lang: str = "my") -> str:
     import matplotlib.dates as mdates
 
     d = mdates.num2date(value)
-    return digits(f"{months[d.month - 1]} {d.year}", "my")
+    return digits(f"{months[d.month - 1]} {d.year}", lang)
 
 
 def _observations(ax, points, dates, lang: str) -> None:
@@ -160,3 +171,52 @@ def _observations(ax, points, dates, lang: str) -> None:
         if sel:
             ax.scatter([d for d, _ in sel], [v for _, v in sel], marker=marker, color="black", zorder=3, s=25,
                        label=t(key, lang))
+
+
+def bands_png(panels: list[tuple[str, np.ndarray, dict[str, np.ndarray]]], lang: str = "en", title: str = "",
+              percent_of_first: tuple[str, ...] = ()) -> bytes:
+    """Median and 5–95% band over time of each group of runs, one panel per series.
+
+    ``panels`` holds (title key, dates, {group label: values of shape runs x days}); a panel whose title
+    key is in ``percent_of_first`` is drawn as a percentage of its first day's median. Group labels are
+    names (policies) and are drawn as written; an empty label draws no legend entry.
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    plt = pyplot()
+    number = FuncFormatter(lambda v, _pos: fmt_number(v, lang))
+    with plt.rc_context({"font.family": font_family(lang), "axes.unicode_minus": False}):
+        fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.2), constrained_layout=True,
+                                 squeeze=False)
+        colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        for ax, (key, dates, groups) in zip(axes[0], panels):
+            for k, (group, grid) in enumerate(groups.items()):
+                lo, mid, hi = np.nanpercentile(grid, [5, 50, 95], axis=0)
+                if key in percent_of_first and mid[0]:
+                    lo, mid, hi = (100 * x / mid[0] for x in (lo, mid, hi))
+                c = colors[k % len(colors)]
+                ax.fill_between(dates, lo, hi, color=c, alpha=0.2, lw=0)
+                ax.plot(dates, mid, color=c, lw=1.5, label=group or None)
+            ax.set_title(t(key, lang), fontsize=10)
+            ax.yaxis.set_major_formatter(number)
+            _month_axis(ax, dates, lang)
+            ax.grid(alpha=0.3)
+            if any(groups):
+                ax.legend(fontsize=8, loc="upper left")
+        if title:
+            fig.suptitle(title, fontsize=11)
+        return png_bytes(fig)
+
+
+def _month_axis(ax, dates, lang: str) -> None:
+    """Month ticks labelled in ``lang`` (Burmese month names and digits)."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
+    from defection.i18n import MONTHS
+
+    span_months = max(1, int((dates[-1] - dates[0]).astype(int) // 30)) if len(dates) else 1
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, -(-span_months // 5))))
+    months = MONTHS["my" if lang == "my" else "en"]
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _month_label(v, months, lang)))
+    ax.tick_params(axis="x", labelrotation=30, labelsize=8)

@@ -1,0 +1,94 @@
+"""Formatting shared by the terminal and the HTML report: numbers without negative zeros, and the
+effects and costs tables of a policy comparison (``compare.json``), in English or Burmese.
+
+It sits beside :mod:`defection.i18n`, below the experiments, the report and the CLI, so that the
+terminal and the report print the same table from the same numbers.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from defection.i18n import digits, t
+
+# (outcome in compare.json, label key, divisor, format, unit): the rows the terminal and the report show
+EFFECT_ROWS = (("defected", "effects.defected", 1.0, ",.0f", ""),
+               ("defected_civilian", "effects.civilian", 1.0, ",.0f", ""),
+               ("defected_paramilitary", "effects.paramilitary", 1.0, ",.0f", ""),
+               ("coercive_capacity_min_share", "effects.min_capacity", 0.01, ".1f", "%"),
+               ("civilians_killed", "effects.killed", 1.0, ",.0f", ""),
+               ("day_capacity_below_half", "effects.day_below_half", 1.0, ",.0f", ""))
+
+
+SUB_ROWS = ("effects.civilian", "effects.paramilitary")  # indented under "defected", as the terminal shows them
+
+
+def number(value: float, fmt: str, lang: str = "en") -> str:
+    """``value`` formatted with ``fmt``, never as a negative zero ("-0.0" is shown as "0.0", "+0.0" when
+    signed), in the locale's digits. The minus is ASCII, as the terminal prints it.
+
+    >>> number(-0.04, "+.1f")
+    '+0.0'
+    """
+    text = format(value, fmt)
+    if text.startswith("-") and not any(ch in "123456789" for ch in text):
+        text = format(0.0, fmt)
+    return digits(text, lang)
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def effects_table(result: dict[str, Any], lang: str = "en") -> tuple[list[str], list[list[str]], bool]:
+    """The comparison's effects table: headers, rows of text, and whether a mean is censored.
+
+    ``result`` is ``compare.json`` (or :func:`defection.experiments.compare.analyse`'s result): for each
+    policy a title row, then per outcome the mean, the 90% ensemble interval and the paired effect
+    against the baseline with its 90% confidence interval. A policy row's first cell is the policy's
+    name (data, never translated); outcome rows are indented with two spaces, branches with four.
+    """
+    rows_by = {(r["policy"], r["outcome"]): r for r in result.get("rows", [])}
+    baseline = result.get("baseline")
+    headers = [t("effects.policy_outcome", lang), t("effects.mean", lang), t("effects.interval", lang),
+               t("effects.effect", lang)]
+    rows: list[list[str]] = []
+    censored = False
+    for p in result.get("policies", []):
+        name = p["policy"]
+        rows.append([name, "", "", ""])
+        for outcome, key, scale, fmt, unit in EFFECT_ROWS:
+            r = rows_by.get((name, outcome))
+            label = ("    " if key in SUB_ROWS else "  ") + t(key, lang)
+            if r is None or not _finite(r.get("mean")):
+                rows.append([label, "-", "-", "-"])
+                continue
+            if r.get("censored") and r["censored"] == r.get("n"):  # the day never came: no day to show
+                rows.append([label, t("effects.never", lang), "-", ""])
+                continue
+            censored = censored or bool(r.get("censored"))
+            effect = ""
+            if name != baseline and _finite(r.get("diff_lo")) and _finite(r.get("diff_hi")):
+                effect = (f"{number(r['diff_mean'] / scale, '+' + fmt, lang)}{unit} "
+                          f"[{number(r['diff_lo'] / scale, '+' + fmt, lang)}, "
+                          f"{number(r['diff_hi'] / scale, '+' + fmt, lang)}]")
+            interval = (f"{number(r['p05'] / scale, fmt, lang)}–{number(r['p95'] / scale, fmt, lang)}"
+                        if _finite(r.get("p05")) and _finite(r.get("p95")) else "-")
+            rows.append([label, f"{number(r['mean'] / scale, fmt, lang)}{unit}", interval, effect])
+    return headers, rows, censored
+
+
+def costs_table(result: dict[str, Any], lang: str = "en") -> tuple[list[str], list[list[str]]]:
+    """Programme cost to the last day (million kyat), extra defections and kyat per extra defection, by policy."""
+    baseline = result.get("baseline")
+    headers = [t("effects.policy", lang), t("effects.cost_mkyat", lang), t("effects.extra_defected", lang),
+               t("effects.per_extra", lang)]
+    rows = []
+    for p in result.get("policies", []):
+        cpd = p.get("cost_per_additional_defection")
+        extra = p.get("extra_defections")
+        rows.append([p["policy"],
+                     number(p["cost_mean"] / 1e6, ",.1f", lang) if _finite(p.get("cost_mean")) else "-",
+                     "" if p["policy"] == baseline else (number(extra, "+,.1f", lang) if _finite(extra) else "-"),
+                     number(cpd, ",.0f", lang) if _finite(cpd) else "-"])
+    return headers, rows
