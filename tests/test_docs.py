@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 NOTEBOOK = DOCS / "tutorial.ipynb"
-COMMANDS = ("run", "sweep", "compare", "sensitivity", "discover", "export-ema", "calibrate", "forecast", "report",
+COMMANDS = ("run", "sweep", "compare", "optimize", "sensitivity", "discover", "export-ema", "calibrate", "forecast", "report",
             "serve")
 
 

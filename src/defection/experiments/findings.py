@@ -155,13 +155,25 @@ def box_points(points: int = 128, seed: int = 0) -> list[list[str]]:
     return [[f"{v.key}={int(round(x)) if v.integer else float(x)!r}" for v, x in zip(varies, row)] for row in matrix]
 
 
-def box(points: int = 128, seed: int = 0, run: Callable | None = None) -> list[dict[str, Check]]:
-    """Each finding at each point of the plausible box (one run per point, seed ``seed``)."""
-    if run is None:
-        from defection import api
-        run = api.run
-    return [check_all([run("myanmar-2021", seed=seed, overrides=overrides)])
-            for overrides in box_points(points, seed)]
+def _box_point(overrides: list[str], seed: int) -> dict[str, Check]:
+    from defection import api
+
+    return check_all([api.run("myanmar-2021", seed=seed, overrides=overrides, threads=1)])
+
+
+def box(points: int = 128, seed: int = 0, workers: int = 2) -> list[dict[str, Check]]:
+    """Each finding at each point of the plausible box (one run per point, seed ``seed``), on ``workers`` processes.
+
+    The result does not depend on ``workers``: every run is a pure function of its overrides and seed.
+    """
+    todo = box_points(points, seed)
+    if workers <= 1:
+        return [_box_point(overrides, seed) for overrides in todo]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_box_point, todo, [seed] * len(todo)))
 
 
 def box_shares(checks: list[dict[str, Check]]) -> dict[str, float]:

@@ -191,6 +191,16 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
                     held[t, LIVELIHOOD] += 1
 
 
+def stipend_value(sp, stipend_kyat: float) -> float:
+    """What a stipend is worth to an officer, in kyat a month: it lasts ``stipend_months`` of the horizon."""
+    return stipend_kyat * min(1.0, sp.stipend_months / sp.stipend_horizon_months)
+
+
+def perceived_support(sp, nat) -> tuple[float, float]:
+    """(protection efficacy, stipend kyat) as officers weigh promised support today: discounted by credibility."""
+    return sp.protection_efficacy * nat.credibility, stipend_value(sp, nat.stipend_kyat) * nat.credibility
+
+
 def livelihood_fear(p) -> float:
     """Fear per kyat a month of lost livelihood, with its ablation applied."""
     return p.switches.fear_livelihood * p.decision.w_livelihood / p.livelihood.reference_kyat
@@ -236,5 +246,5 @@ def decision(sim, day: int) -> None:
            un.defected, un.attempts, un.caught, un.supported, o.ident, o.state, o.static, o.sensitivity, o.barracks,
            o.alignment, o.left_day, o.family_exposure, o.livelihood_kyat, o.knows_support, tw.injury, tw.social,
            township_pull, tw.opportunity, tw.counts, tw.hardness, tw.held, weights, contact, thresholds, hazard, fears, beliefs,
-           cascade, (p.support.protection_efficacy, p.support.stipend_kyat), sim.keys["decision"], day, o.pull, o.risk,
+           cascade, perceived_support(p.support, nat), sim.keys["decision"], day, o.pull, o.risk,
            o.loss, o.intent)

@@ -41,7 +41,7 @@ COLUMNS: dict[str, type] = {
     "civilians_active": np.int64, "civilians_armed": np.int64, "civilians_killed": np.int64,
     "civilians_killed_operations": np.int64, "civilians_arrested": np.int64, "civilians_detained": np.int64,
     "legitimacy": np.float64, "fear": np.float64, "escalation": np.float64, "punishment_severity": np.float64,
-    "confinement": np.float64, "programme_cost": np.float64, "families_protected": np.int32,
+    "confinement": np.float64, "support_credibility": np.float64, "programme_cost": np.float64, "families_protected": np.int32,
     "families_enrolled": np.int32, "social_punishment_quiet": np.float64, "social_punishment_compliant": np.float64,
     **{f"held_by_{reason}": np.int32 for reason in HELD_BY},
 }
@@ -119,7 +119,7 @@ def record(sim, day: int) -> None:
         "civilians_killed_operations": nat.killed_operations, "civilians_arrested": nat.arrested,
         "civilians_detained": round(nat.detained), "legitimacy": nat.legitimacy, "fear": nat.fear,
         "escalation": nat.escalation * float(s.event_factor[day].mean()), "punishment_severity": nat.severity,
-        "confinement": nat.confinement, "programme_cost": nat.programme_cost,
+        "confinement": nat.confinement, "support_credibility": nat.credibility, "programme_cost": nat.programme_cost,
         "families_protected": nat.protected_total, "families_enrolled": nat.enrolled_total,
     })
     sim.recorder.record(day, values)
@@ -194,7 +194,8 @@ class RegionRecorder:
             "civilians_killed": self.killed, "civilians_killed_operations": self.killed_operations,
             "civilians_arrested": self.arrested, "civilians_detained": np.round(self.detained),
             "legitimacy": nat.legitimacy, "fear": nat.fear, "escalation": nat.escalation * s.event_factor[day],
-            "punishment_severity": nat.severity, "confinement": nat.confinement, "programme_cost": np.nan,
+            "punishment_severity": nat.severity, "confinement": nat.confinement,
+            "support_credibility": nat.credibility, "programme_cost": np.nan,
         })
         for name, v in values.items():
             self.data[name][day] = v

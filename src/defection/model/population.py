@@ -315,7 +315,9 @@ def build_state(sc: Scenario, keys: dict) -> State:
     dates, month_start, factor, calls, allowance = _calendar(sc, geo.region_names)
     c = sc.civilians
     national = National(legitimacy=max(0.0, c.legitimacy_pre_coup - c.coup_shock),  # the coup is a shock on day 0
-                        daily_defections=np.zeros(sc.regime.adapt_window_days, dtype=np.int64))
+                        daily_defections=np.zeros(sc.regime.adapt_window_days, dtype=np.int64),
+                        credibility=sc.support.credibility_initial, stipend_kyat=sc.support.stipend_kyat,
+                        stipend_cohorts=np.zeros(int(round(sc.support.stipend_months)) + 1, np.int64))
     return State(officers, civilians, townships, units, national, geo.region_names, dates, month_start, factor, calls,
                  allowance)
 

@@ -89,7 +89,7 @@ def detection(sim, day: int) -> None:
     o, un, nat, sw = s.officers, s.units, s.national, p.switches
     before = nat.attempts.sum() - nat.caught.sum()
     tw = s.townships
-    nat.stipends_paid += detect(
+    nat.stipend_cohorts[0] += detect(
         np.flatnonzero(o.intent == WILL_GO), o.intent, o.ident, o.state, o.supported, o.branch, o.township, o.unit, o.barracks, o.alignment, un.quiet,
         un.defected, un.attempts, un.caught, un.supported, tw.defected, tw.army_share, tw.detection, tw.counts,
         tw.hardness, o.left_day, np.array([p.regime.p_detect, p.army.p_detect]),

@@ -140,7 +140,11 @@ class National:
     programme_cost: float = 0.0
     protected_total: int = 0
     enrolled_total: int = 0
-    stipends_paid: int = 0  # families of defectors receiving a stipend
+    credibility: float = 1.0  # officers' belief that promised support is delivered
+    stipend_kyat: float = 0.0  # this month's stipend
+    requests: int = 0  # requests for support this month
+    refused: int = 0  # of which found no slot open
+    stipend_cohorts: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))  # new stipends by month, 0 = now
     slots: np.ndarray = field(default_factory=lambda: np.zeros(2))  # open (protection, livelihood) slots
 
 

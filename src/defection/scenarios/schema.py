@@ -520,10 +520,28 @@ class Predation(Section):
     social_boost: float = param(0.3, 0.0, 1.0, ge=0, le=10, doc="extra social punishment of extorting officers", src=DIIS_REPORT)
 
 
+SCHEDULED_LEVERS = ("outreach", "protection_capacity", "livelihood_capacity", "stipend_kyat", "budget_kyat_month",
+                    "allocation_protection", "allocation_livelihood", "allocation_outreach")
+
+
+class LeverChange(Section):
+    date: dt.date
+    lever: str = param("livelihood_capacity", doc="one of " + ", ".join(SCHEDULED_LEVERS))
+    value: float = param(0.0, ge=0, le=1e13, doc="the lever's value from this date on")
+
+    @field_validator("lever")
+    @classmethod
+    def _known_lever(cls, v: str) -> str:
+        if v not in SCHEDULED_LEVERS:
+            raise ValueError(f"'{v}' is not a lever that takes a schedule; use one of {', '.join(SCHEDULED_LEVERS)}")
+        return v
+
+
 class Support(Section):
     start: dt.date = param(dt.date(2021, 4, 16), doc="programmes open",
                            src="the National Unity Government formed on 16 April 2021")
-    outreach: float = param(0.3, 0.05, 0.8, ge=0, le=1, doc="share of officers who know support exists")
+    outreach: float = param(0.3, 0.05, 0.8, ge=0, le=1,
+                            doc="share of officers and soldiers reached by broadcast outreach (who know support exists)")
     protection_capacity: float = param(20.0, 0.0, 200.0, ge=0, le=1e7,
                                        doc="families given safe passage and relocation each month")
     protection_efficacy: float = param(0.8, 0.5, 1.0, ge=0, le=1,
@@ -537,6 +555,36 @@ class Support(Section):
                                       doc="daily chance that an opposed officer hears of support from one former "
                                           "unit-mate who left with it", src="People's Embrace encouraged others to "
                                       "follow (VOA 2023); value assumed")
+    stipend_months: float = param(12.0, 6.0, 24.0, ge=0, le=600, doc="months a stipend is paid",
+                                  src="RFA 2023 (NUG support described as short and not enough); value assumed")
+    stipend_horizon_months: float = param(24.0, ge=1, le=600,
+                                          doc="months of lost pay against which officers weigh a stipend: a stipend "
+                                              "of stipend_months counts stipend_months / this (at most 1)",
+                                          src="assumed")
+    credibility_initial: float = param(0.7, 0.4, 1.0, ge=0, le=1,
+                                       doc="officers' belief that promised support is delivered, when programmes open")
+    credibility_rate: float = param(0.3, 0.1, 0.6, ge=0, le=1,
+                                    doc="monthly pull of credibility towards the share of requests served and "
+                                        "stipends paid last month",
+                                    src="seed (support that fell short); value assumed")
+    budget_kyat_month: float = param(0.0, ge=0, le=1e13,
+                                     doc="monthly budget in kyat; 0: no budget, the capacities and outreach above "
+                                         "apply as given; otherwise they are bought with the allocation below and "
+                                         "spending in a calendar month never exceeds it", src="design choice: a lever")
+    allocation_protection: float = param(0.3, ge=0, le=1, doc="share of the budget for protection")
+    allocation_livelihood: float = param(0.6, ge=0, le=1, doc="share of the budget for stipends")
+    allocation_outreach: float = param(0.1, ge=0, le=1, doc="share of the budget for broadcast outreach")
+    schedule: list[LeverChange] = Field(default_factory=list,
+                                        description="dated changes of levers, each from the first month start on or "
+                                                    "after its date", json_schema_extra={"source": "design choice: a lever"})
+
+    @model_validator(mode="after")
+    def _allocation_fits_the_budget(self) -> "Support":
+        total = self.allocation_protection + self.allocation_livelihood + self.allocation_outreach
+        if total > 1.0 + 1e-9:
+            raise ValueError(f"allocation_protection + allocation_livelihood + allocation_outreach is {total:g}; "
+                             "the shares of the budget must add up to at most 1")
+        return self
 
 
 class Switches(Section):

@@ -1,0 +1,1042 @@
+"""``defection optimize``: policy design under a monthly budget, robust to what the data cannot identify.
+
+A *candidate* is a monthly budget, its allocation across the scenario's support levers (and, when
+spending is judged, an unspent reserve) and the month each programme starts. :func:`candidate_overrides` is the one place
+that turns a candidate into scenario overrides; it reads the levers from the schema's ``Support``
+section (:func:`levers`), so a lever added to the model joins without code changes here.
+
+Every candidate is evaluated on the same N *draws* of what is uncertain (posterior draws of a
+calibration, or a Latin hypercube over the plausible ranges of parameters the data cannot
+identify). Draw ``d`` runs with the same seed for the candidate and for the status quo (no
+programme), so each outcome is a paired difference (common random numbers). A robust statistic
+over the draws (``mean``, ``p10`` or ``probability``) is what the optimiser sees.
+
+The optimiser is Optuna's NSGA-II, with its SQLite storage as the record. The study lives in a
+work directory beside ``--out`` (``.<name>.optimize/study.db``) while it runs; the finished results
+(tables, figures, manifest and a copy of ``study.db``) are written through
+:func:`defection.engine.outputs.results_dir`, so ``--out`` is complete or absent. Determinism and
+resume: candidates are asked in fixed batches of ``population`` (one NSGA-II generation), each
+asked with a sampler seeded from (seed, trial number), all evaluated (on Dask, or in-process), and
+told in trial order, each evaluation written to the study before the next is told. A driver killed
+at any point resumes with the same command: trials asked but not told are evaluated again (their
+draws and seeds depend only on the seed and the draw index, so the values are the same), nothing
+is asked or enqueued twice, and the study ends as an uninterrupted one would.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import sqlite3
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from defection.errors import DefectionError, did_you_mean
+from defection.experiments.design import run_seed
+
+STATISTICS = ("mean", "p10", "probability")
+DEFAULT_STATISTIC = "p10"  # robust: the outcome a candidate reaches in 9 draws out of 10
+DEFAULT_OBJECTIVES = ("capacity_drop:max", "cost:min")
+DEFAULT_PROBABILITY = 0.9  # --statistic probability: a constraint must hold in this share of draws
+RESERVE = "reserve"  # the share of the budget left unspent
+ALGORITHM_VERSION = 2  # bump when a change would give a resumed study different candidates
+LOST_WORKER_ATTEMPTS = 3
+
+# Parameters the observed series (defections, killings, arrests before the programmes open) cannot
+# pin down: how officers respond to support. The Latin hypercube spans their plausible ranges.
+DEFAULT_UNCERTAIN = ("support.protection_efficacy", "decision.w_family", "decision.w_livelihood",
+                     "livelihood.outside_option_kyat", "decision.w_peer", "regime.adapt_rate")
+
+# Metric -> (higher is better, what it is). Each is computed per draw, paired with the status quo.
+METRICS: dict[str, tuple[bool, str]] = {
+    "capacity_drop": (True, "1 - combined coercive capacity at the end / the status quo's"),
+    "capacity_min_drop": (True, "1 - minimum combined coercive capacity / the status quo's"),
+    "defections": (True, "defections over the horizon minus the status quo's"),
+    "cost": (False, "money actually spent over the horizon, kyat"),
+    "civilians_killed": (False, "civilians killed minus the status quo's (reported; its sign is not asserted)"),
+}
+FORCE_SUFFIXES = ("_police", "_army")  # per-force breakdowns of a total (the model's convention)
+
+
+class OptimizeError(DefectionError):
+    """An --objective, --constraint, --budget-kyat-month or other optimize option that cannot be used."""
+
+
+# -- levers and candidates ---------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Lever:
+    """A support lever: an amount field (a share of officers reached, or families a month) and its unit cost."""
+
+    name: str            # e.g. "protection"
+    amount_key: str      # e.g. "support.protection_capacity"
+    cost_key: str        # e.g. "support.protection_cost_kyat"
+    reach: bool          # the amount is a share of the force reached (paid monthly per officer reached)
+    recurring: bool      # each family taken on is paid every month from then on (a stipend)
+    upper: float         # the amount's hard upper bound
+    start_key: str       # the date the lever opens (its own, or the section's shared start)
+
+
+UNIT_COST_ALIASES = {"livelihood_capacity": "stipend_kyat"}  # a lever whose cost field is not named after it
+
+
+def levers() -> list[Lever]:
+    """The support levers of the scenario schema, read generically from its ``Support`` section.
+
+    A lever is a numeric field with a unit cost field: ``<field>_cost_kyat``, ``<prefix>_cost_kyat``
+    for ``<prefix>_capacity``, or the field named by its ``unit_cost`` schema extra. A lever bounded
+    by 1 is a reach (a share of the force); otherwise a capacity (families a month), recurring when
+    its cost is monthly. Its start is ``<prefix>_start`` if the section has one, else ``start``.
+    """
+    from defection.scenarios.schema import Support
+
+    fields = Support.model_fields
+    found = []
+    for name, field in fields.items():
+        if field.annotation not in (int, float) or name.endswith("_kyat"):
+            continue
+        prefix = name.removesuffix("_capacity")
+        extra = field.json_schema_extra or {}
+        cost = next((c for c in (extra.get("unit_cost"), f"{name}_cost_kyat", f"{prefix}_cost_kyat",
+                                 UNIT_COST_ALIASES.get(name)) if c and c in fields), None)
+        if cost is None:
+            continue
+        upper = _upper_bound(field)
+        reach = upper <= 1.0
+        monthly = "monthly" in (fields[cost].description or "").lower()
+        start = f"{prefix}_start" if f"{prefix}_start" in fields else "start"
+        found.append(Lever(prefix, f"support.{name}", f"support.{cost}", reach, monthly and not reach, upper,
+                           f"support.{start}"))
+    return found
+
+
+def _upper_bound(field) -> float:
+    for meta in field.metadata:
+        le = getattr(meta, "le", None)
+        if le is not None:
+            return float(le)
+    return math.inf
+
+
+def _get(scenario: dict[str, Any], key: str) -> Any:
+    section, name = key.split(".", 1)
+    return scenario[section][name]
+
+
+def headcount(scenario: dict[str, Any]) -> float:
+    """Officers and soldiers an outreach share applies to (every force's strength; counting a force that is
+    switched off only overstates the planned spend, so the budget still holds)."""
+    return float(sum(v for sec in scenario.values() if isinstance(sec, dict)
+                     for k, v in sec.items() if k in ("n_officers", "n_soldiers") and isinstance(v, (int, float))))
+
+
+def horizon_end(scenario: dict[str, Any]) -> dt.date:
+    return dt.date.fromisoformat(str(scenario["run"]["start"])) + dt.timedelta(days=int(scenario["run"]["days"]) - 1)
+
+
+def start_date(scenario: dict[str, Any], month: int) -> dt.date:
+    """The date a programme opens ``month`` months into the run: the run's first day, or a month's first day."""
+    first = dt.date.fromisoformat(str(scenario["run"]["start"]))
+    if month <= 0:
+        return first
+    m = first.month - 1 + month
+    return dt.date(first.year + m // 12, m % 12 + 1, 1)
+
+
+def months_open(start: dt.date, end: dt.date) -> int:
+    """Monthly openings of a programme from ``start`` to ``end``: the start itself and each first of a month."""
+    if start > end:
+        return 0
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def horizon_months(scenario: dict[str, Any]) -> int:
+    return months_open(start_date(scenario, 0), horizon_end(scenario))
+
+
+def peak_monthly_spend(lever: Lever, amount: float, unit_cost: float, heads: float, months: int) -> float:
+    """The most a lever can spend in any month: reach x force x cost; families x cost (one-off); families x
+    cost x months open (a stipend paid to every family taken on so far)."""
+    if months <= 0:
+        return 0.0
+    if lever.reach:
+        return amount * heads * unit_cost
+    return amount * unit_cost * (months if lever.recurring else 1)
+
+
+def candidate_overrides(scenario: dict[str, Any], budget_kyat_month: float, allocation: dict[str, float],
+                        starts: dict[str, int]) -> dict[str, Any]:
+    """Scenario overrides of a candidate: each lever's amount, start, and the budget (where the model has one).
+
+    Parameters
+    ----------
+    scenario : dict
+        The resolved scenario (``Scenario.model_dump(mode="json")``).
+    budget_kyat_month : float
+        The monthly budget; no lever mix planned here can spend more in any month.
+    allocation : dict
+        Share of the budget per lever name (and ``reserve``, unspent); normalised to sum to 1.
+    starts : dict
+        Months after the run's start at which each start key (``support.start``...) opens.
+    """
+    weights = {k: max(0.0, float(v)) for k, v in allocation.items()}
+    total = sum(weights.values())
+    heads, end = headcount(scenario), horizon_end(scenario)
+    out: dict[str, Any] = {}
+    for key, month in starts.items():
+        out[key] = start_date(scenario, int(month))
+    for lever in levers():
+        money = budget_kyat_month * weights.get(lever.name, 0.0) / total if total > 0 else 0.0
+        opened = out.get(lever.start_key, dt.date.fromisoformat(str(_get(scenario, lever.start_key))))
+        months = months_open(opened, end)
+        unit = peak_monthly_spend(lever, 1.0, float(_get(scenario, lever.cost_key)), heads, months)
+        amount = 0.0 if months == 0 or money <= 0 else (lever.upper if unit == 0 else money / unit)
+        out[lever.amount_key] = min(lever.upper, amount * (1 - 1e-12))  # never a rounding error over budget
+    fields = _support_fields()
+    budget_field = next((k for k in fields if "budget" in k), None)
+    if budget_field:
+        # the model buys support with its budget, by allocation shares, and never spends more in a month
+        out[f"support.{budget_field}"] = float(budget_kyat_month)
+        for lever in levers():
+            share_key = f"allocation_{lever.name}"
+            if share_key in fields:
+                share = weights.get(lever.name, 0.0) / total if total > 0 else 0.0
+                out[f"support.{share_key}"] = share * (1 - 1e-9)
+    return out
+
+
+def _support_fields() -> list[str]:
+    from defection.scenarios.schema import Support
+
+    return list(Support.model_fields)
+
+
+def planned_spend(scenario: dict[str, Any], overrides: dict[str, Any]) -> dict[str, float]:
+    """Each lever's peak monthly spend under ``overrides`` (what the budget constraint bounds)."""
+    heads, end = headcount(scenario), horizon_end(scenario)
+    spend = {}
+    for lever in levers():
+        start = overrides.get(lever.start_key, _get(scenario, lever.start_key))
+        start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
+        amount = float(overrides.get(lever.amount_key, _get(scenario, lever.amount_key)))
+        spend[lever.name] = peak_monthly_spend(lever, amount, float(_get(scenario, lever.cost_key)), heads,
+                                               months_open(start, end))
+    return spend
+
+
+def start_keys() -> list[str]:
+    return sorted({lever.start_key for lever in levers()})
+
+
+def status_quo_overrides(scenario: dict[str, Any]) -> dict[str, Any]:
+    """No programme: every lever at zero."""
+    return {lever.amount_key: 0.0 for lever in levers()}
+
+
+# -- objectives and constraints -------------------------------------------------------------------
+
+def higher_is_better(metric: str) -> bool:
+    return METRICS.get(metric, (True, ""))[0] if not metric.startswith("defections_") else True
+
+
+def metric_values(outcome: dict[str, float], status_quo: dict[str, float]) -> dict[str, float]:
+    """The metrics of one draw: the candidate's outcome paired with the status quo's under the same seed."""
+    def drop(key: str) -> float:
+        sq = status_quo[key]
+        return 1.0 - outcome[key] / sq if sq else 0.0
+
+    values = {"capacity_drop": drop("capacity_end"), "capacity_min_drop": drop("capacity_min"),
+              "defections": outcome["defected"] - status_quo["defected"], "cost": outcome["programme_cost"],
+              "civilians_killed": outcome["civilians_killed"] - status_quo["civilians_killed"]}
+    for key in outcome:
+        if key.startswith("defected_") and key.endswith(FORCE_SUFFIXES) and key in status_quo:
+            values["defections" + key[len("defected"):]] = outcome[key] - status_quo[key]
+    return values
+
+
+@dataclasses.dataclass(frozen=True)
+class Objective:
+    metric: str
+    maximize: bool
+
+    def label(self) -> str:
+        return f"{self.metric}:{'max' if self.maximize else 'min'}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Constraint:
+    metric: str
+    at_least: bool  # ">=" (else "<=")
+    bound: float
+
+    def label(self) -> str:
+        return f"{self.metric}{'>=' if self.at_least else '<='}{self.bound:g}"
+
+
+def _known(metric: str, what: str, spec: str) -> None:
+    if metric in METRICS or re.fullmatch(r"defections_(police|army)", metric):
+        return
+    raise OptimizeError(f"{what} '{spec}': '{metric}' is not an outcome.{did_you_mean(metric, METRICS)} "
+                        f"Outcomes: {', '.join(METRICS)}, and defections_police / defections_army where the model "
+                        "has both forces.")
+
+
+def parse_objective(spec: str) -> Objective:
+    """``metric`` or ``metric:max`` / ``metric:min`` (the default direction is the metric's better one)."""
+    text = str(spec).strip()
+    metric, sep, direction = text.partition(":")
+    metric = metric.strip()
+    _known(metric, "--objective", text)
+    direction = direction.strip().lower()
+    if sep and direction not in ("max", "min"):
+        raise OptimizeError(f"--objective '{text}': the direction must be max or min, e.g. {metric}:max.")
+    return Objective(metric, direction == "max" if sep else higher_is_better(metric))
+
+
+_CONSTRAINT = re.compile(r"^\s*([A-Za-z_]\w*)\s*(>=|<=)\s*([-+]?[0-9.eE_+-]+)\s*(%?)\s*$")
+
+
+def parse_constraint(spec: str) -> Constraint:
+    """``metric>=value`` or ``metric<=value``; a value may end with % (``capacity_drop>=10%``)."""
+    text = str(spec)
+    match = _CONSTRAINT.match(text)
+    if not match:
+        raise OptimizeError(f"--constraint '{text}' needs the form OUTCOME>=VALUE or OUTCOME<=VALUE, e.g. "
+                            f"\"capacity_drop>=0.10\" (quote it in the shell: > redirects).")
+    metric, op, number, percent = match.groups()
+    _known(metric, "--constraint", text)
+    try:
+        bound = float(number.replace("_", ""))
+    except ValueError:
+        raise OptimizeError(f"--constraint '{text}': '{number}' is not a number.") from None
+    if not math.isfinite(bound):
+        raise OptimizeError(f"--constraint '{text}': the bound must be finite.")
+    return Constraint(metric, op == ">=", bound / 100 if percent else bound)
+
+
+def parse_budget(text: str | float) -> tuple[float, float]:
+    """``B`` (a fixed monthly budget) or ``LO:HI`` (the budget is a decision: the dose-response)."""
+    raw = str(text).strip()
+    parts = raw.split(":")
+    try:
+        values = [float(p.replace("_", "").strip()) for p in parts]
+    except ValueError:
+        raise OptimizeError(f"--budget-kyat-month '{raw}' is not a number or a range LO:HI, e.g. 50000000 or "
+                            "0:200000000.") from None
+    if len(values) not in (1, 2) or not all(math.isfinite(v) and v >= 0 for v in values):
+        raise OptimizeError(f"--budget-kyat-month '{raw}': give a non-negative number of kyat a month, or a range "
+                            "LO:HI.")
+    lo, hi = values[0], values[-1]
+    if lo > hi:
+        raise OptimizeError(f"--budget-kyat-month {raw}: LO is above HI; write {hi:g}:{lo:g}.")
+    return lo, hi
+
+
+def robust(values: np.ndarray, higher_better: bool, statistic: str) -> float:
+    """The robust statistic of a metric over the draws: the mean, or its pessimistic 10% end (``p10``: the
+    10th percentile of a gain, the 90th of a cost); ``probability`` scores constrained metrics elsewhere."""
+    if statistic == "p10":
+        return float(np.percentile(values, 10 if higher_better else 90))
+    return float(values.mean())
+
+
+def constraint_value(values: np.ndarray, c: Constraint, statistic: str, probability: float) -> float:
+    """Optuna's convention: <= 0 is feasible."""
+    if statistic == "probability":
+        met = (values >= c.bound) if c.at_least else (values <= c.bound)
+        return probability - float(met.mean())
+    stat = robust(values, c.at_least, statistic)
+    return c.bound - stat if c.at_least else stat - c.bound
+
+
+# -- what is uncertain --------------------------------------------------------------------------
+
+def uncertain_draws(base: dict[str, Any], n: int, seed: int, posterior: Path | None,
+                    uncertain: list[str] | None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """N draws of the uncertain parameters (overrides), and how they were made (for the manifest)."""
+    from defection.experiments import design, models
+
+    if n < 1:
+        raise OptimizeError(f"--draws {n}: give at least 1 draw.")
+    draws: list[dict[str, Any]] = [{} for _ in range(n)]
+    how: dict[str, Any] = {}
+    if posterior is not None:
+        from defection.experiments import calibration
+
+        _, fits, table, _, _ = calibration.read_calibration(Path(posterior))
+        particles = calibration.draw_particles(table, n, calibration.generator(seed, "posterior-draws"))
+        for d, p in enumerate(particles):
+            draws[d].update({f.key: (int(round(p[f.key])) if f.integer else float(p[f.key])) for f in fits})
+        how["posterior"] = {"dir": str(posterior), "keys": [f.key for f in fits]}
+    keys = list(uncertain) if uncertain is not None else ([] if posterior is not None else list(DEFAULT_UNCERTAIN))
+    lever_keys = {k for lever in levers() for k in (lever.amount_key, lever.start_key)}
+    varies = design.parse_varies(keys, models.get("defection")) if keys else []
+    clash = [v.key for v in varies if v.key in lever_keys]
+    if clash:
+        raise OptimizeError(f"--uncertain {clash[0]} is a decision of the optimiser, not an uncertainty.")
+    if varies and n >= 2:
+        X = design.sample(varies, "lhs", n, seed)
+        for d in range(n):
+            draws[d].update({v.key: (int(X[d, j]) if v.integer else float(X[d, j])) for j, v in enumerate(varies)})
+    how["latin_hypercube"] = [v.to_dict() for v in varies] if n >= 2 else []
+    return draws, how
+
+
+# -- evaluating a candidate ---------------------------------------------------------------------
+
+class ModelEvaluator:
+    """Runs the agent-based model: outcomes of one run with ``overrides`` and ``seed``."""
+
+    name = "defection"
+    warm_model = "defection"  # models.MODELS key whose warm-up loads the kernels in each Dask worker
+
+    def __call__(self, base: dict[str, Any], overrides: dict[str, Any], seed: int) -> dict[str, float]:
+        from defection import api, scenarios
+        from defection.experiments.models import format_value
+
+        texts = [f"{k}={format_value(v)}" for k, v in overrides.items()] + [f"run.seed={int(seed)}"]
+        result = api.run(scenarios.from_dict(base, texts, origin="optimize candidate"))
+        return outcomes_of(result)
+
+
+def outcomes_of(result) -> dict[str, float]:
+    """The outcomes an optimisation needs from one run (per-force defections where the model has them)."""
+    final = result.summary["final"]
+    capacity = np.asarray(result.series("coercive_capacity"), dtype=float)
+    out = {"capacity_end": float(capacity[-1]), "capacity_min": float(capacity.min()),
+           "defected": float(final["defected"]), "programme_cost": float(final["programme_cost"]),
+           "civilians_killed": float(final["civilians_killed"])}
+    names = result.timeseries.column_names
+    for name in names:
+        if name.startswith("defected_") and name.endswith(FORCE_SUFFIXES):
+            out[name] = float(result.series(name)[-1])
+    return out
+
+
+class ToyEvaluator:
+    """A model with a known optimum, for tests and benchmarks (nothing is simulated).
+
+    Capacity falls by ``sum_i w_i sqrt(x_i / budget_scale)`` scaled by the share of the horizon the
+    programmes run, where ``x_i`` is lever i's planned monthly spend and ``w`` are ``weights`` (levers
+    in schema order; others 0). Under a budget B the drop is largest for ``x_i`` proportional to
+    ``w_i**2``, nothing in reserve, programmes opening at once. ``noise`` multiplies it by ``1 + noise z``
+    with z drawn from the seed; ``delay`` seconds of sleep make a run slow enough to be interrupted.
+    """
+
+    name = "toy"
+    warm_model = None
+
+    def __init__(self, weights=(3.0, 2.0, 1.0), budget_scale: float = 1e8, noise: float = 0.05, delay: float = 0.0):
+        self.weights, self.budget_scale, self.noise, self.delay = tuple(weights), budget_scale, noise, delay
+
+    def optimal_shares(self) -> dict[str, float]:
+        names = [lever.name for lever in levers()]
+        w2 = [self.weights[i] ** 2 if i < len(self.weights) else 0.0 for i in range(len(names))]
+        return {n: v / sum(w2) for n, v in zip(names, w2)}
+
+    def __call__(self, base, overrides, seed):
+        if self.delay:
+            time.sleep(self.delay)
+        spend = planned_spend(base, overrides)
+        names = [lever.name for lever in levers()]
+        gain = sum((self.weights[i] if i < len(self.weights) else 0.0) * math.sqrt(spend[n] / self.budget_scale)
+                   for i, n in enumerate(names))
+        start = min((overrides.get(k, _get(base, k)) for k in start_keys()), default=None)
+        start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
+        share_open = months_open(start, horizon_end(base)) / max(1, horizon_months(base))
+        z = np.random.default_rng(int(seed) % 2**63).standard_normal()
+        drop = min(0.9, 0.1 * gain * share_open * (1 + self.noise * z))
+        months = horizon_months(base)
+        return {"capacity_end": 1000.0 * (1 - drop), "capacity_min": 1000.0 * (1 - drop), "defected": 1000.0 * drop,
+                "programme_cost": sum(spend.values()) * months, "civilians_killed": 0.0}
+
+
+def evaluate_candidate(evaluator: Callable, base: dict[str, Any], overrides: list[dict[str, Any]],
+                       seeds: list[int]) -> dict[str, Any]:
+    """Run one candidate (or the status quo) on every draw: {"outcomes": [...]} or {"error", "traceback"}."""
+    try:
+        return {"outcomes": [evaluator(base, o, s) for o, s in zip(overrides, seeds)]}
+    except Exception as exc:  # noqa: BLE001 - a failed evaluation is a result (a FAIL trial), not fatal
+        last = traceback.extract_tb(exc.__traceback__)[-1:]
+        where = f" (at {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
+        return {"error": f"{type(exc).__name__}: {exc}{where}", "traceback": "".join(traceback.format_exception(exc))}
+
+
+# -- the problem -----------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Problem:
+    """Everything that defines an optimisation's results (hashed to recognise a resume)."""
+
+    base: dict[str, Any]
+    budget: tuple[float, float]
+    objectives: list[Objective]
+    constraints: list[Constraint]
+    statistic: str
+    probability: float
+    draws: list[dict[str, Any]]
+    draws_how: dict[str, Any]
+    seed: int
+    population: int
+    generations: int
+    evaluator: Any
+
+    @property
+    def n_candidates(self) -> int:
+        return self.population * self.generations
+
+    @property
+    def seeds(self) -> list[int]:
+        """Draw d's seed, the same for every candidate and the status quo (common random numbers)."""
+        return [run_seed(self.seed, d) for d in range(len(self.draws))]
+
+    @property
+    def keeps_reserve(self) -> bool:
+        """Can a candidate leave part of a fixed budget unspent? Only worth it when spending is judged (a
+        ``cost`` objective or constraint); with a budget range, the budget itself trades money for effect."""
+        judged = {o.metric for o in self.objectives} | {c.metric for c in self.constraints}
+        return "cost" in judged and self.budget[1] == self.budget[0]
+
+    def lever_names(self) -> list[str]:
+        return [lever.name for lever in levers()]
+
+    def distributions(self) -> dict[str, Any]:
+        """The decision variables: a weight per lever and the reserve, a start month per start key, the budget."""
+        import optuna.distributions as od
+
+        # the allocation by stick-breaking: "spend" is the share of the budget used (the rest is the reserve),
+        # "split.<lever>" the share of what is left that goes to each lever but the last, which takes the rest;
+        # every point of the unit cube is one allocation, and every allocation has one point
+        dists: dict[str, Any] = {"spend": od.FloatDistribution(0.0, 1.0)} if self.keeps_reserve else {}
+        dists |= {f"split.{n}": od.FloatDistribution(0.0, 1.0) for n in self.lever_names()[:-1]}
+        last = max(0, horizon_months(self.base) - 1)
+        for key in start_keys():
+            dists[f"start.{key}"] = od.IntDistribution(0, last)
+        if self.budget[1] > self.budget[0]:
+            dists["budget"] = od.FloatDistribution(*self.budget)
+        return dists
+
+    def candidate(self, params: dict[str, Any]) -> tuple[float, dict[str, float], dict[str, int]]:
+        """(budget, allocation, starts) of a trial's parameters."""
+        budget = float(params.get("budget", self.budget[0]))
+        spend = float(params.get("spend", 1.0))
+        allocation, left = {RESERVE: 1.0 - spend}, spend
+        for name in self.lever_names():
+            allocation[name] = left * float(params.get(f"split.{name}", 1.0))  # the last lever takes the rest
+            left -= allocation[name]
+        starts = {k.removeprefix("start."): int(v) for k, v in params.items() if k.startswith("start.")}
+        return budget, allocation, starts
+
+    def overrides(self, params: dict[str, Any]) -> dict[str, Any]:
+        return candidate_overrides(self.base, *self.candidate(params))
+
+    def spec(self) -> dict[str, Any]:
+        return {"kind": "optimize", "algorithm": ALGORITHM_VERSION, "scenario": self.base,
+                "budget_kyat_month": list(self.budget), "objectives": [o.label() for o in self.objectives],
+                "constraints": [c.label() for c in self.constraints], "statistic": self.statistic,
+                "probability": self.probability, "draws": self.draws, "draws_how": self.draws_how,
+                "seed": int(self.seed), "population": int(self.population), "generations": int(self.generations),
+                "evaluator": getattr(self.evaluator, "name", type(self.evaluator).__name__),
+                "levers": [dataclasses.asdict(lever) for lever in levers()]}
+
+    def spec_hash(self) -> str:
+        text = json.dumps(self.spec(), sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def score(problem: Problem, outcomes: list[dict[str, float]], status_quo: list[dict[str, float]]
+          ) -> tuple[list[float], list[float], dict[str, list[float]]]:
+    """(objective values, constraint values, per-draw metrics) of a candidate's outcomes on the draws."""
+    per_draw = [metric_values(o, s) for o, s in zip(outcomes, status_quo)]
+    metrics = {m: [d[m] for d in per_draw] for m in per_draw[0]}
+    for o in problem.objectives:
+        if o.metric not in metrics:
+            raise OptimizeError(f"--objective {o.metric}: this model does not report it (it reports "
+                                f"{', '.join(metrics)}).")
+    constrained = {c.metric: c for c in problem.constraints}
+    values = []
+    for o in problem.objectives:
+        v = np.asarray(metrics[o.metric], dtype=float)
+        if problem.statistic == "probability" and o.metric in constrained:
+            values.append(1.0 - constraint_value(v, constrained[o.metric], "probability", 1.0))  # P(met)
+        else:
+            values.append(robust(v, o.maximize, "mean" if problem.statistic == "probability" else problem.statistic))
+    limits = [constraint_value(np.asarray(metrics[c.metric], dtype=float), c, problem.statistic, problem.probability)
+              for c in problem.constraints]
+    return values, limits, metrics
+
+
+def directions(problem: Problem) -> list[str]:
+    constrained = {c.metric for c in problem.constraints}
+    return ["maximize" if (o.maximize or (problem.statistic == "probability" and o.metric in constrained))
+            else "minimize" for o in problem.objectives]
+
+
+# -- the study ----------------------------------------------------------------------------------
+
+def _constraints_of(trial) -> list[float]:
+    return list(trial.user_attrs.get("constraint_values", []))
+
+
+def make_sampler(problem: Problem, trial_index: int):
+    """NSGA-II seeded from (seed, trial index): the same candidate whether or not the driver was restarted."""
+    import warnings
+
+    import optuna
+
+    seed = run_seed(problem.seed, 10**9 + trial_index) % 2**32  # the legacy RandomState takes 32 bits
+    with warnings.catch_warnings():  # constraints_func has been "experimental" since optuna 2.5
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return optuna.samplers.NSGAIISampler(population_size=problem.population, seed=seed,
+                                             constraints_func=_constraints_of if problem.constraints else None)
+
+
+def open_study(problem: Problem, db: Path):
+    """Create or reopen the study in ``db``; a study of another problem is refused."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    storage = optuna.storages.RDBStorage(f"sqlite:///{db}", engine_kwargs={"connect_args": {"timeout": 60}})
+    study = optuna.create_study(storage=storage, study_name="optimize", directions=directions(problem),
+                                sampler=make_sampler(problem, 0), load_if_exists=True)
+    digest = problem.spec_hash()
+    found = study.user_attrs.get("spec_hash")
+    if found is None:
+        study.set_user_attr("spec_hash", digest)
+    elif found != digest:
+        raise OptimizeError(f"{db} holds another optimisation (an interrupted one with different options). Re-run "
+                            "its own command to finish it, or pass --force to discard it.")
+    return study
+
+
+def _live(study) -> list:
+    """Trials that count, in order: all but those left half-created by a killed driver."""
+    return [t for t in study.get_trials(deepcopy=False) if not t.user_attrs.get("interrupted")]
+
+
+def _discard_half_created(study, problem: Problem) -> None:
+    """A driver killed inside ``ask`` can leave a running trial without all its parameters: mark it failed."""
+    import optuna
+
+    names = set(problem.distributions())
+    for t in _live(study):
+        if t.state == optuna.trial.TrialState.RUNNING and set(t.params) != names:
+            study._storage.set_trial_user_attr(t._trial_id, "interrupted", True)
+            study.tell(t.number, state=optuna.trial.TrialState.FAIL)
+
+
+def _ask_batch(study, problem: Problem) -> bool:
+    """Ask trials up to the end of the current batch; False when every batch has been asked."""
+    import optuna
+
+    asked = [t for t in _live(study) if t.state != optuna.trial.TrialState.WAITING]
+    running = [t for t in asked if t.state == optuna.trial.TrialState.RUNNING]
+    if len(asked) % problem.population == 0 and not running:
+        if len(asked) >= problem.n_candidates:
+            return False
+        want = problem.population
+    else:
+        want = (-len(asked)) % problem.population
+    dists = problem.distributions()
+    for k in range(want):
+        study.sampler = make_sampler(problem, len(asked) + k)
+        study.ask(dists)
+    return True
+
+
+def status_quo(study, problem: Problem, run: Callable) -> list[dict[str, float]]:
+    """The status quo's outcome on each draw: run once, kept in the study."""
+    if "status_quo" in study.user_attrs:
+        return study.user_attrs["status_quo"]
+    result = run([(-1, [{**d, **status_quo_overrides(problem.base)} for d in problem.draws])])[-1]
+    if "error" in result:
+        raise OptimizeError(f"the status quo (no programme) failed on a draw: {result['error']}. Fix the scenario "
+                            "or the --uncertain ranges; nothing was optimised yet.")
+    reported = metric_values(result["outcomes"][0], result["outcomes"][0])
+    for metric in [o.metric for o in problem.objectives] + [c.metric for c in problem.constraints]:
+        if metric not in reported:
+            raise OptimizeError(f"'{metric}': this model does not report it (it reports {', '.join(reported)}).")
+    study.set_user_attr("status_quo", result["outcomes"])
+    return result["outcomes"]
+
+
+def drive(study, problem: Problem, run: Callable, progress: Callable[[int, int], None] | None = None) -> None:
+    """Ask, evaluate and tell, batch by batch, until every candidate is told (resuming what is there)."""
+    import optuna
+
+    _discard_half_created(study, problem)
+    if not study.get_trials(deepcopy=False):
+        names = problem.lever_names()
+        even = ({"spend": 1.0} if problem.keeps_reserve else {}) | {
+            f"split.{n}": 1.0 / (len(names) - i) for i, n in enumerate(names[:-1])}
+        study.enqueue_trial(even | {f"start.{k}": 0 for k in start_keys()}
+                            | ({"budget": problem.budget[1]} if problem.budget[1] > problem.budget[0] else {}))
+    sq = status_quo(study, problem, run)
+    while _ask_batch(study, problem):
+        todo = [t for t in _live(study) if t.state == optuna.trial.TrialState.RUNNING]
+        jobs = [(t.number, [{**d, **problem.overrides(t.params)} for d in problem.draws]) for t in todo]
+        results = dict(zip([t.number for t in todo], run(jobs)))
+        for t in todo:  # told in trial order, each written before the next
+            _tell(study, problem, t, results[t.number], sq)
+        if progress:
+            done = sum(1 for t in _live(study) if t.state.is_finished())
+            progress(done, problem.n_candidates)
+
+
+def _work_left(study, problem: Problem) -> bool:
+    finished = [t for t in _live(study) if t.state.is_finished()]
+    return "status_quo" not in study.user_attrs or len(finished) < problem.n_candidates
+
+
+def _tell(study, problem: Problem, trial, result: dict[str, Any], sq: list[dict[str, float]]) -> None:
+    import optuna
+
+    storage, tid = study._storage, trial._trial_id
+    if "error" in result:
+        storage.set_trial_user_attr(tid, "error", result["error"])
+        storage.set_trial_user_attr(tid, "traceback", result["traceback"])
+        study.tell(trial.number, state=optuna.trial.TrialState.FAIL)
+        return
+    values, limits, metrics = score(problem, result["outcomes"], sq)
+    storage.set_trial_user_attr(tid, "outcomes", result["outcomes"])
+    storage.set_trial_user_attr(tid, "metrics", metrics)
+    storage.set_trial_user_attr(tid, "constraint_values", limits)
+    study.tell(trial.number, values)
+
+
+# -- running evaluations -----------------------------------------------------------------------
+
+Job = tuple[int, list[dict[str, Any]]]  # (trial number, overrides of each draw)
+
+
+def runner_for(problem: Problem, client: Any) -> Callable[[list[Job]], list[dict[str, Any]]]:
+    """A function evaluating jobs (in-process when ``client`` is None, else on Dask), results in job order."""
+    seeds, base, evaluator = problem.seeds, problem.base, problem.evaluator
+    if client is None:
+        return lambda jobs: [evaluate_candidate(evaluator, base, o, seeds) for _, o in jobs]
+    if getattr(evaluator, "warm_model", None):
+        from defection.experiments._dask import WarmUpPlugin
+
+        client.register_plugin(WarmUpPlugin(evaluator.warm_model), name=f"defection-warmup-{evaluator.warm_model}")
+    tag = problem.spec_hash()[:12]
+    [base_future] = client.scatter([base], broadcast=True)
+
+    def run_on_dask(jobs: list[Job]) -> list[dict[str, Any]]:
+        from distributed import wait
+
+        from defection.experiments.runner import is_lost_worker
+
+        results: dict[int, dict[str, Any]] = {}
+        for attempt in range(1, LOST_WORKER_ATTEMPTS + 1):
+            todo = [(i, job) for i, job in enumerate(jobs) if i not in results]
+            if not todo:
+                break
+            futures = {i: client.submit(evaluate_candidate, evaluator, base_future, o, seeds, pure=False,
+                                        key=f"defection-optimize-{tag}-trial-{n}-attempt-{attempt}")
+                       for i, (n, o) in todo}
+            wait(list(futures.values()))
+            for i, fut in futures.items():
+                try:
+                    results[i] = fut.result()
+                except (Exception, BaseException) as exc:
+                    if not is_lost_worker(exc):
+                        raise
+                fut.release()
+        if len(results) < len(jobs):
+            raise OptimizeError(f"{len(jobs) - len(results)} evaluations were lost with their Dask worker "
+                                f"{LOST_WORKER_ATTEMPTS} times. Every finished evaluation is saved; re-run the same "
+                                "command to finish the rest.")
+        return [results[i] for i in range(len(jobs))]
+
+    return run_on_dask
+
+
+# -- results -----------------------------------------------------------------------------------
+
+def non_dominated(points: np.ndarray, maximize: list[bool]) -> np.ndarray:
+    """Mask of the rows of ``points`` (candidates x objectives) that no other row dominates."""
+    signed = np.where(maximize, points, -points)  # larger is better in every column
+    keep = np.ones(len(points), bool)
+    for i in range(len(points)):
+        better_eq = np.all(signed >= signed[i], axis=1)
+        strictly = np.any(signed > signed[i], axis=1)
+        keep[i] = not np.any(better_eq & strictly)
+    return keep
+
+
+def trials_table(study, problem: Problem) -> pa.Table:
+    """One row per candidate: state, decision, overrides, planned spend, each metric's statistic and spread,
+    feasibility, regret and whether it is on the Pareto front."""
+    from defection.experiments.compare import paired_interval
+
+    trials = [t for t in _live(study) if t.state.is_finished()]
+    rows: list[dict[str, Any]] = []
+    for t in trials:
+        budget, allocation, starts = problem.candidate(t.params)
+        total = sum(allocation.values())
+        overrides = problem.overrides(t.params)
+        spend = planned_spend(problem.base, overrides)
+        row: dict[str, Any] = {"trial": t.number, "state": t.state.name, "budget_kyat_month": budget,
+                               **{f"share_{k}": (v / total if total else (1.0 if k == RESERVE else 0.0))
+                                  for k, v in allocation.items()},
+                               **{f"start_{k.split('.')[-1]}": start_date(problem.base, m).isoformat()
+                                  for k, m in starts.items()},
+                               **{lever.amount_key.split(".")[-1]: float(overrides[lever.amount_key]) for lever in levers()},
+                               "planned_kyat_month": float(sum(spend.values())),
+                               "error": t.user_attrs.get("error")}
+        for m, values in t.user_attrs.get("metrics", {}).items():
+            v = np.asarray(values, dtype=float)
+            lo, hi = paired_interval(v)
+            row |= {f"{m}": robust(v, higher_is_better(m), "mean" if problem.statistic == "probability"
+                                   else problem.statistic),
+                    f"{m}_mean": float(v.mean()), f"{m}_p10": float(np.percentile(v, 10)),
+                    f"{m}_p90": float(np.percentile(v, 90)), f"{m}_ci_lo": lo, f"{m}_ci_hi": hi}
+        for o, value in zip(problem.objectives, t.values or [None] * len(problem.objectives)):
+            row[f"objective_{o.metric}"] = value
+        limits = t.user_attrs.get("constraint_values")
+        row["feasible"] = t.state.name == "COMPLETE" and all(c <= 0 for c in (limits or []))
+        rows.append(row)
+    columns = list(dict.fromkeys(k for row in rows for k in row))  # a failed trial has no metric columns
+    table = pa.Table.from_pylist([{k: row.get(k) for k in columns} for row in rows])
+    return _add_regret_and_front(table, trials, problem)
+
+
+def _add_regret_and_front(table: pa.Table, trials: list, problem: Problem) -> pa.Table:
+    """Regret of the first objective against the best candidate in each draw; the Pareto flag."""
+    n = table.num_rows
+    first = problem.objectives[0]
+    regret_mean = np.full(n, np.nan)
+    regret_max = np.full(n, np.nan)
+    ok = np.array([t.state.name == "COMPLETE" for t in trials], bool)
+    if ok.any():
+        grid = np.array([t.user_attrs["metrics"][first.metric] for t, good in zip(trials, ok) if good], dtype=float)
+        best = grid.max(axis=0) if first.maximize else grid.min(axis=0)
+        regret = np.abs(best - grid)  # per candidate and draw, >= 0
+        regret_mean[ok], regret_max[ok] = regret.mean(axis=1), regret.max(axis=1)
+    front = np.zeros(n, bool)
+    feasible = np.asarray(table.column("feasible").to_pylist(), bool) if n else front
+    if feasible.any():
+        points = np.array([t.values for t, f in zip(trials, feasible) if f], dtype=float)
+        front[feasible] = non_dominated(points, [d == "maximize" for d in directions(problem)])
+    table = table.append_column(f"regret_{first.metric}_mean", pa.array(regret_mean, pa.float64()))
+    table = table.append_column(f"regret_{first.metric}_max", pa.array(regret_max, pa.float64()))
+    return table.append_column("pareto", pa.array(front, pa.bool_()))
+
+
+def summarize(table: pa.Table, problem: Problem, seconds: float) -> dict[str, Any]:
+    rows = table.to_pylist()
+    ok = [r for r in rows if r["state"] == "COMPLETE"]
+    feasible = [r for r in ok if r["feasible"]]
+    first = problem.objectives[0]
+    pick = (max if first.maximize else min)
+    best = pick(feasible, key=lambda r: r[f"objective_{first.metric}"]) if feasible else None
+    cheapest = min(feasible, key=lambda r: (r["planned_kyat_month"], r["trial"])) if feasible else None
+    if problem.constraints and not feasible:
+        note = (f"no candidate meets {' and '.join(c.label() for c in problem.constraints)} ({problem.statistic}) "
+                f"with a budget up to {problem.budget[1]:,.0f} kyat a month")
+    else:
+        note = None
+    return {"candidates": len(rows), "evaluated": len(ok), "failed": len(rows) - len(ok), "not_met": note,
+            "feasible": len(feasible), "pareto": sum(1 for r in rows if r["pareto"]), "draws": len(problem.draws),
+            "statistic": problem.statistic, "objectives": [o.label() for o in problem.objectives],
+            "constraints": [c.label() for c in problem.constraints], "budget_kyat_month": list(problem.budget),
+            f"best_{first.metric}": best, "least_planned_spend_feasible": cheapest,
+            "evaluations": len(ok) * len(problem.draws), "seconds": seconds}
+
+
+def figures(table: pa.Table, problem: Problem, out: Path) -> list[str]:
+    """pareto.png (cost against capacity drop, 10-90% bands over the draws) and, when the budget varies,
+    dose_response.png (in each eighth of the budget range, the candidate with the largest capacity drop
+    statistic: its mean drop and 10-90% band, against its budget, with the target if there is one)."""
+    from defection.report.figures import pyplot, write_png
+
+    plt = pyplot()
+    rows = [r for r in table.to_pylist() if r["state"] == "COMPLETE"]
+    written = []
+    fig, ax = plt.subplots(figsize=(7.5, 5))
+    for r in rows:
+        color, z = ("C3", 3) if r["pareto"] else ("0.65", 1)
+        x, y = r["cost_mean"] / 1e6, r["capacity_drop_mean"] * 100
+        xerr = np.clip([[x - r["cost_p10"] / 1e6], [r["cost_p90"] / 1e6 - x]], 0, None)  # the mean may lie
+        yerr = np.clip([[y - r["capacity_drop_p10"] * 100], [r["capacity_drop_p90"] * 100 - y]], 0, None)  # outside
+        ax.errorbar([x], [y], xerr=xerr, yerr=yerr,
+                    fmt="o", ms=4 if r["pareto"] else 3, color=color, alpha=0.9 if r["pareto"] else 0.5, lw=0.8,
+                    zorder=z)
+    for c in problem.constraints:
+        if c.metric == "capacity_drop":
+            ax.axhline(c.bound * 100, color="C0", ls="--", lw=1, label=f"target {c.label()}")
+    ax.set_xlabel("money spent over the horizon (M kyat; mean, 10-90% over draws)")
+    ax.set_ylabel("drop in combined coercive capacity at the end (%)")
+    ax.set_title(f"{len(rows)} candidates x {len(problem.draws)} draws; red: Pareto front ({problem.statistic})",
+                 fontsize=10)
+    ax.grid(alpha=0.3)
+    if problem.constraints:
+        ax.legend(fontsize=8)
+    write_png(fig, out / "pareto.png", tight=True)
+    written.append("pareto.png")
+    if problem.budget[1] > problem.budget[0] and rows:
+        written += _dose_response(plt, rows, problem, out, write_png)
+    plt.close("all")
+    return written
+
+
+def _dose_response(plt, rows, problem: Problem, out: Path, write_png) -> list[str]:
+    lo, hi = problem.budget
+    edges = np.linspace(lo, hi, 9)
+    xs, ys, bands = [], [], []
+    for a, b in zip(edges[:-1], edges[1:]):
+        inside = [r for r in rows if a <= r["budget_kyat_month"] <= b]
+        if inside:
+            best = max(inside, key=lambda r: r["capacity_drop"])
+            xs.append(best["budget_kyat_month"] / 1e6)
+            ys.append(best["capacity_drop_mean"] * 100)
+            bands.append((best["capacity_drop_p10"] * 100, best["capacity_drop_p90"] * 100))
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    if xs:
+        band = np.array(bands)
+        ax.fill_between(xs, band[:, 0], band[:, 1], color="C0", alpha=0.2, lw=0, label="10-90% over draws")
+        ax.plot(xs, ys, "o-", color="C0", label="best allocation in each budget band (mean)")
+    for c in problem.constraints:
+        if c.metric == "capacity_drop":
+            ax.axhline(c.bound * 100, color="C3", ls="--", lw=1, label=f"target {c.label()}")
+    if xs or problem.constraints:
+        ax.legend(fontsize=8)
+    ax.set_xlabel("monthly budget (M kyat)")
+    ax.set_ylabel("drop in combined coercive capacity (%)")
+    ax.set_title("dose-response: the best allocation against the budget", fontsize=10)
+    ax.grid(alpha=0.3)
+    write_png(fig, out / "dose_response.png", tight=True)
+    return ["dose_response.png"]
+
+
+def copy_database(src: Path, dst: Path) -> None:
+    """A consistent copy of the study's SQLite database (the record), whatever connections are open."""
+    with contextlib.closing(sqlite3.connect(src)) as a, contextlib.closing(sqlite3.connect(dst)) as b:
+        a.backup(b)
+
+
+def write_outputs(study, problem: Problem, staging: Path, db: Path, seconds: float) -> dict[str, Any]:
+    from defection.engine.outputs import manifest, write_json, write_parquet
+
+    table = trials_table(study, problem)
+    write_parquet(staging / "trials.parquet", table)
+    write_parquet(staging / "pareto.parquet", table.filter(table.column("pareto")))
+    summary = summarize(table, problem, seconds)
+    summary["figures"] = figures(table, problem, staging)
+    write_json(staging / "summary.json", summary)
+    copy_database(db, staging / "study.db")
+    spec = {k: v for k, v in problem.spec().items() if k != "scenario"}
+    import importlib.metadata as md
+
+    versions = {}
+    for name in ("optuna", "numpy", "dask", "distributed", "pyarrow"):
+        with contextlib.suppress(md.PackageNotFoundError):
+            versions[name] = md.version(name)
+    write_json(staging / "manifest.json", manifest("optimize", problem.base, problem.seed, spec_hash=problem.spec_hash(),
+                                                  spec=spec, status="complete", command=" ".join(sys.argv),
+                                                  library_versions=versions,
+                                                  files=["trials.parquet", "pareto.parquet", "summary.json",
+                                                         "study.db", *summary["figures"]]))
+    return summary
+
+
+# -- the command --------------------------------------------------------------------------------
+
+def plan_optimize(scenario: Any = "myanmar-2021", budget_kyat_month: str | float = "50000000", *,
+                  objectives: list[str] | None = None, constraints: list[str] | None = None,
+                  statistic: str = DEFAULT_STATISTIC, probability: float = DEFAULT_PROBABILITY, draws: int = 16,
+                  posterior: Path | None = None, uncertain: list[str] | None = None, candidates: int = 200,
+                  population: int = 20, seed: int = 0, days: int | None = None,
+                  overrides: list[str] | None = None, evaluator: Any = None) -> Problem:
+    """Validate an optimisation's options and return its :class:`Problem` (nothing is run)."""
+    from defection import api
+
+    if statistic not in STATISTICS:
+        raise OptimizeError(f"--statistic '{statistic}' is not one of {', '.join(STATISTICS)}."
+                            f"{did_you_mean(statistic, STATISTICS)}")
+    if not 0 < probability <= 1:
+        raise OptimizeError(f"--probability {probability}: give a share of draws in (0, 1], e.g. 0.9.")
+    objs = [parse_objective(o) for o in (objectives or DEFAULT_OBJECTIVES)]
+    if len({o.metric for o in objs}) < len(objs):
+        raise OptimizeError("--objective: an outcome is given twice. Give each objective once.")
+    cons = [parse_constraint(c) for c in (constraints or [])]
+    if statistic == "probability" and not cons:
+        raise OptimizeError("--statistic probability needs a target: give one with --constraint, e.g. "
+                            "\"capacity_drop>=0.10\".")
+    if population < 2 or population % 2:
+        raise OptimizeError(f"--population {population}: NSGA-II needs an even number of candidates per "
+                            "generation, 2 or more.")
+    if candidates < population:
+        raise OptimizeError(f"--candidates {candidates} is fewer than one generation (--population {population}).")
+    if seed < 0:
+        raise OptimizeError(f"--seed {seed}: seeds are non-negative integers.")
+    budget = parse_budget(budget_kyat_month)
+    base = api.resolve(scenario, overrides, days=days).model_dump(mode="json")
+    if not levers():
+        raise OptimizeError("the scenario's support section has no lever with a unit cost, so there is nothing "
+                            "to allocate.")
+    draw_list, how = uncertain_draws(base, draws, seed, posterior, uncertain)
+    return Problem(base=base, budget=budget, objectives=objs, constraints=cons, statistic=statistic,
+                   probability=float(probability), draws=draw_list, draws_how=how, seed=int(seed),
+                   population=int(population), generations=-(-int(candidates) // int(population)),
+                   evaluator=evaluator if evaluator is not None else ModelEvaluator())
+
+
+def work_dir(out: Path) -> Path:
+    """Where the study lives while it runs: beside ``out``, so that ``out`` stays complete or absent."""
+    out = Path(os.path.abspath(out))
+    return out.with_name(f".{out.name}.optimize")
+
+
+def finished(out: Path, problem: Problem) -> dict[str, Any] | None:
+    """The summary of the same optimisation already complete in ``out``, else None."""
+    try:
+        record = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
+        if record.get("kind") == "optimize" and record.get("spec_hash") == problem.spec_hash():
+            return json.loads((Path(out) / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def optimize(problem: Problem, out: str | Path, *, scheduler: Any = None, workers: int | None = None,
+             force: bool = False, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Run (or resume, or find finished) ``problem`` into ``out``; return its summary.
+
+    ``out`` is written through :func:`~defection.engine.outputs.results_dir` (complete or absent);
+    the study is kept in :func:`work_dir` until then, so a killed run resumes with the same call.
+    """
+    from defection.engine.outputs import results_dir
+    from defection.experiments.runner import check_connection, connect
+
+    out = Path(out)
+    check_connection(scheduler, workers)
+    if not force and (done := finished(out, problem)) is not None:
+        return {**done, "already_complete": True}
+    t0 = time.perf_counter()
+    with results_dir(out, force) as where:  # holds the lock on out for the whole optimisation
+        work = work_dir(where.target)
+        if force and work.exists():
+            shutil.rmtree(work)
+        work.mkdir(exist_ok=True)
+        db = work / "study.db"
+        study = open_study(problem, db)
+        # a study killed while its results were written has nothing left to run: no cluster is started
+        with connect(scheduler, workers) if _work_left(study, problem) else contextlib.nullcontext() as client:
+            drive(study, problem, runner_for(problem, client), progress)
+        summary = write_outputs(study, problem, where.staging, db, time.perf_counter() - t0)
+    shutil.rmtree(work, ignore_errors=True)  # the record is now out/study.db
+    return summary

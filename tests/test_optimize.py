@@ -1,0 +1,356 @@
+"""``defection optimize``: the optimiser finds a known optimum, never plans beyond the budget, resumes after
+kill -9 without losing or duplicating an evaluation, gives the same front with 1 or 2 workers, and writes
+every output on the real model (a tiny scenario) through the CLI.
+
+The optimiser's tests use :class:`~defection.experiments.optimize.ToyEvaluator` (a known optimum, nothing
+simulated); only the smoke test runs the model.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from common import run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from defection import scenarios
+from defection.experiments import optimize as opt
+from defection.scenarios.schema import Scenario
+
+BASE = Scenario()  # the schema's defaults: the built-in scenario, without reading its file
+
+
+def toy_problem(budget="5e7", **kw):
+    options = dict(objectives=["capacity_drop"], draws=4, candidates=160, population=16, seed=1,
+                   evaluator=opt.ToyEvaluator())
+    options.update(kw)
+    return opt.plan_optimize(BASE, budget, **options)
+
+
+# -- the optimiser finds a known optimum ------------------------------------------------------------
+
+TOLERANCE = 0.06  # largest error, in share of the budget, of the best allocation found (0.01-0.03 seen)
+START_TOLERANCE = 1  # months late the best start may be (the optimum opens at once; 24 months to choose from)
+
+
+def test_the_optimiser_finds_the_toy_models_known_optimal_allocation(tmp_path):
+    problem = toy_problem()
+    summary = opt.optimize(problem, tmp_path / "out", workers=0)
+    best = summary["best_capacity_drop"]
+    optimum = problem.evaluator.optimal_shares()
+    for lever, share in optimum.items():
+        assert abs(best[f"share_{lever}"] - share) <= TOLERANCE, (lever, best, optimum)
+    assert best["share_reserve"] == 0  # nothing judges spending here, so no budget is held back
+    allowed = {opt.start_date(BASE.model_dump(mode="json"), m).isoformat() for m in range(START_TOLERANCE + 1)}
+    assert best["start_start"] in allowed
+    # the even split tried first is not the answer: the search moved
+    assert abs(best["share_outreach"] - 1 / 3) > 0.2
+
+
+# -- the budget is never exceeded ------------------------------------------------------------------
+
+def months_open_by_days(start: dt.date, end: dt.date) -> int:
+    """Monthly openings counted day by day (an independent check of the optimiser's calendar)."""
+    days = (end - start).days + 1
+    return sum(1 for k in range(max(0, days)) if k == 0 or (start + dt.timedelta(days=k)).day == 1)
+
+
+def spend_per_month(base: dict, overrides: dict) -> float:
+    """The most the programmes can spend in one month, from the override values alone."""
+    support = {**base["support"], **{k.split(".")[1]: v for k, v in overrides.items() if k.startswith("support.")}}
+    heads = base["force"]["n_officers"] + base.get("army", {}).get("n_soldiers", 0)
+    end = dt.date.fromisoformat(base["run"]["start"]) + dt.timedelta(days=base["run"]["days"] - 1)
+    total = 0.0
+    for lever in opt.levers():
+        name, cost = lever.amount_key.split(".")[1], lever.cost_key.split(".")[1]
+        start = support[lever.start_key.split(".")[1]]
+        months = months_open_by_days(start if isinstance(start, dt.date) else dt.date.fromisoformat(start), end)
+        if months == 0:
+            continue
+        if lever.reach:
+            total += support[name] * heads * support[cost]
+        else:
+            total += support[name] * support[cost] * (months if lever.recurring else 1)
+    return total
+
+
+def test_the_levers_are_read_from_the_schema():
+    found = {lever.name: lever for lever in opt.levers()}
+    assert {"outreach", "protection", "livelihood"} <= set(found)
+    assert found["outreach"].reach and not found["outreach"].recurring
+    assert found["livelihood"].recurring and found["livelihood"].cost_key == "support.stipend_kyat"
+    assert not found["protection"].recurring and found["protection"].cost_key == "support.protection_cost_kyat"
+
+
+def test_a_new_lever_in_the_schema_joins_without_code_changes(monkeypatch):
+    from pydantic import create_model
+
+    from defection.scenarios import schema
+
+    bigger = create_model("Support", __base__=schema.Support,
+                          shelter_capacity=(float, schema.param(5.0, 0.0, 50.0, ge=0, le=1e6, doc="families a month")),
+                          shelter_cost_kyat=(float, schema.param(900_000.0, ge=0, le=1e10, doc="one-off per family")))
+    monkeypatch.setattr(schema, "Support", bigger)
+    shelter = {lever.name: lever for lever in opt.levers()}["shelter"]
+    assert shelter.amount_key == "support.shelter_capacity" and not shelter.reach
+
+
+budgets = st.floats(0, 1e10, allow_nan=False)
+shares = st.floats(0, 1, allow_nan=False)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(budget=budgets, weights=st.lists(shares, min_size=4, max_size=4), start_month=st.integers(0, 40),
+       days=st.integers(1, 1500), first=st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)),
+       officers=st.integers(10, 2_000_000), soldiers=st.integers(0, 2_000_000),
+       costs=st.lists(st.floats(0, 1e7, allow_nan=False), min_size=3, max_size=3))
+def test_no_candidate_plans_to_spend_more_than_its_budget(budget, weights, start_month, days, first, officers,
+                                                           soldiers, costs):
+    base = BASE.model_dump(mode="json")
+    base["run"].update(days=days, start=first.isoformat())
+    base["force"]["n_officers"] = officers
+    base.setdefault("army", {})["n_soldiers"] = soldiers
+    base["support"].update(outreach_cost_kyat=costs[0], protection_cost_kyat=costs[1], stipend_kyat=costs[2])
+    allocation = dict(zip([lever.name for lever in opt.levers()] + [opt.RESERVE], weights))
+    overrides = opt.candidate_overrides(base, budget, allocation, {"support.start": start_month})
+    assert spend_per_month(base, overrides) <= budget * (1 + 1e-9) + 1e-6
+    assert sum(opt.planned_spend(base, overrides).values()) <= budget * (1 + 1e-9) + 1e-6
+    data = {**base, "regime": {**base["regime"], "events": []}}  # the dates of events do not matter here
+    scenarios.from_dict(data, [f"{k}={v.isoformat() if isinstance(v, dt.date) else repr(float(v))}"
+                               for k, v in overrides.items()], origin="candidate")  # every value is valid
+
+
+def test_the_whole_budget_is_planned_when_nothing_is_kept_in_reserve():
+    base = BASE.model_dump(mode="json")
+    overrides = opt.candidate_overrides(base, 4e7, {"outreach": 0.0, "protection": 1.0, "livelihood": 1.0,
+                                                    opt.RESERVE: 0.0}, {"support.start": 2})
+    assert spend_per_month(base, overrides) == pytest.approx(4e7, rel=1e-9)
+
+
+# -- options --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("spec, words", [
+    ("capacity_drop>0.1", "needs the form"), ("capcity_drop>=0.1", "Did you mean 'capacity_drop'"),
+    ("capacity_drop>=ten", "needs the form"), ("capacity_drop>=1e999", "finite"),
+])
+def test_a_bad_constraint_is_one_clear_paragraph(spec, words):
+    with pytest.raises(opt.OptimizeError, match=words):
+        opt.parse_constraint(spec)
+
+
+def test_constraints_and_objectives_parse():
+    assert opt.parse_constraint("capacity_drop>=0.10") == opt.Constraint("capacity_drop", True, 0.10)
+    assert opt.parse_constraint(" cost <= 5e9 ") == opt.Constraint("cost", False, 5e9)
+    assert opt.parse_constraint("capacity_drop>=10%").bound == pytest.approx(0.10)
+    assert opt.parse_objective("cost") == opt.Objective("cost", False)
+    assert opt.parse_objective("civilians_killed:max") == opt.Objective("civilians_killed", True)
+    with pytest.raises(opt.OptimizeError, match="max or min"):
+        opt.parse_objective("cost:lowest")
+
+
+def test_bad_options_exit_2_from_the_cli(monkeypatch, capsys, tmp_path):
+    for args, words in ((["--constraint", "capacity_drop=>0.1"], "needs the form OUTCOME>=VALUE"),
+                        (["--objective", "speed"], "is not an outcome"),
+                        (["--statistic", "median"], "is not one of mean, p10, probability"),
+                        (["--budget-kyat-month", "lots"], "is not a number or a range")):
+        code, text = run_cli(["optimize", "--out", str(tmp_path / "o"), "--workers", "0",
+                              *(["--budget-kyat-month", "1e7"] if "--budget-kyat-month" not in args else []), *args],
+                             monkeypatch, capsys)
+        assert code == 2 and words in text and "Traceback" not in text, text
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_statistic_is_robust_in_the_pessimistic_direction():
+    v = np.arange(11, dtype=float)
+    assert opt.robust(v, True, "p10") == pytest.approx(1.0)   # a gain: its low end
+    assert opt.robust(v, False, "p10") == pytest.approx(9.0)  # a cost: its high end
+    c = opt.Constraint("capacity_drop", True, 5.0)
+    assert opt.constraint_value(v, c, "probability", 0.5) == pytest.approx(0.5 - 6 / 11)
+
+
+# -- kill -9 and resume -------------------------------------------------------------------------
+
+SCRIPT = """
+import sys
+from pathlib import Path
+from defection.experiments import optimize as opt
+from defection.scenarios.schema import Scenario
+
+class Logged(opt.ToyEvaluator):
+    def __call__(self, base, overrides, seed):
+        with open(sys.argv[2], "a") as fh:
+            fh.write("x\\n")
+        return super().__call__(base, overrides, seed)
+
+delay = float(sys.argv[3])
+problem = opt.plan_optimize(Scenario(), "5e7", objectives=["capacity_drop", "cost"], draws=2, candidates=16,
+                            population=4, seed=3, evaluator=Logged(delay=delay))
+opt.optimize(problem, Path(sys.argv[1]), workers=0)
+"""
+
+
+def told(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(db, timeout=5) as con:
+            return con.execute("select count(*) from trials where state = 'COMPLETE'").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def run_script(tmp_path, out, log, delay, kill_after=None):
+    script = tmp_path / "run_optimize.py"
+    script.write_text(SCRIPT)
+    proc = subprocess.Popen([sys.executable, str(script), str(out), str(log), str(delay)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if kill_after is None:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err.decode()[-3000:]
+        return
+    db = opt.work_dir(out) / "study.db"
+    deadline = time.monotonic() + 120
+    while told(db) < kill_after and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, proc.communicate()[1].decode()[-3000:]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def test_kill_9_and_resume_loses_nothing_and_duplicates_nothing(tmp_path):
+    out, log = tmp_path / "out", tmp_path / "calls.log"
+    run_script(tmp_path, out, log, 0.05, kill_after=3)   # mid-batch, inside the first generation
+    assert not out.exists() and told(opt.work_dir(out) / "study.db") >= 3
+    run_script(tmp_path, out, log, 0.05, kill_after=9)   # again, two generations later
+    run_script(tmp_path, out, log, 0.0)                  # the same command finishes it
+    table = pq.read_table(out / "trials.parquet")
+    assert sorted(table.column("trial").to_pylist()) == list(range(16))  # nothing lost, nothing twice
+    assert set(table.column("state").to_pylist()) == {"COMPLETE"}
+    with sqlite3.connect(out / "study.db") as con:
+        assert con.execute("select count(*) from trials").fetchone()[0] == 16
+    # at most the candidates in flight at each kill were evaluated again (a batch of 4, 2 draws each)
+    calls = len(log.read_text().splitlines())
+    assert 16 * 2 + 2 <= calls <= 16 * 2 + 2 + 2 * (4 * 2 + 2)
+    assert not opt.work_dir(out).exists()
+    # and the result is that of an uninterrupted run
+    run_script(tmp_path, tmp_path / "ref", tmp_path / "ref.log", 0.0)
+    ref = pq.read_table(tmp_path / "ref" / "trials.parquet")
+    keep = [c for c in ref.column_names if c != "error"]
+    assert table.select(keep).equals(ref.select(keep))
+    # re-running a finished optimisation evaluates nothing
+    before = len(log.read_text().splitlines())
+    run_script(tmp_path, out, log, 0.0)
+    assert len(log.read_text().splitlines()) == before
+
+
+# -- 1 or 2 workers ------------------------------------------------------------------------------
+
+def test_the_same_seed_gives_the_same_pareto_set_with_1_or_2_workers(tmp_path):
+    fronts = []
+    for workers in (1, 2):
+        problem = toy_problem(objectives=["capacity_drop", "cost"], candidates=16, population=8, draws=2)
+        opt.optimize(problem, tmp_path / f"w{workers}", workers=workers)
+        front = pq.read_table(tmp_path / f"w{workers}" / "pareto.parquet")
+        fronts.append(front.select([c for c in front.column_names if c.startswith(("trial", "share_", "objective_"))]))
+    assert fronts[0].num_rows >= 2 and fronts[0].equals(fronts[1])
+
+
+# -- the real model, through the CLI -------------------------------------------------------------
+
+def test_a_tiny_real_optimisation_writes_every_output(monkeypatch, capsys, tmp_path):
+    out = tmp_path / "opt"
+    args = ["optimize", "--budget-kyat-month", "2e7:6e7", "--out", str(out), "--draws", "2", "--candidates", "4",
+            "--population", "4", "--workers", "0", "--constraint", "capacity_drop>=0.0",
+            "--set", "run.days=30", "--set", "run.scale=5000", "--set", "force.n_officers=1500"]
+    code, text = run_cli(args, monkeypatch, capsys)
+    assert code == 0, text
+    for name in ("trials.parquet", "pareto.parquet", "manifest.json", "summary.json", "study.db", "pareto.png",
+                 "dose_response.png"):
+        assert (out / name).is_file(), name
+    trials = pq.read_table(out / "trials.parquet").to_pylist()
+    assert len(trials) == 4 and all(t["state"] == "COMPLETE" for t in trials)
+    months = opt.horizon_months(json.loads((out / "manifest.json").read_text())["scenario"])
+    for t in trials:  # money actually spent stays within the budget over the months the programmes ran
+        assert t["planned_kyat_month"] <= t["budget_kyat_month"] * (1 + 1e-9)
+        assert t["cost_mean"] <= t["budget_kyat_month"] * months * (1 + 1e-9)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "optimize" and manifest["status"] == "complete"
+    # the same command again finds it finished
+    code, text = run_cli(args, monkeypatch, capsys)
+    assert code == 0 and "already complete" in text, text
+
+
+class Fragile(opt.ToyEvaluator):
+    """Raises for candidates that put most of the budget into outreach."""
+
+    def __call__(self, base, overrides, seed):
+        if overrides.get("support.outreach", 0.0) > 0.2:
+            raise RuntimeError("outreach too high for this model")
+        return super().__call__(base, overrides, seed)
+
+
+def test_a_candidate_whose_runs_raise_is_recorded_as_failed_and_the_rest_go_on(tmp_path):
+    problem = toy_problem(candidates=16, population=8, draws=2, evaluator=Fragile())
+    summary = opt.optimize(problem, tmp_path / "out", workers=0)
+    rows = pq.read_table(tmp_path / "out" / "trials.parquet").to_pylist()
+    failed = [r for r in rows if r["state"] == "FAIL"]
+    assert failed and summary["failed"] == len(failed) and len(rows) == 16
+    assert all("outreach too high" in r["error"] for r in failed)
+    assert all(r["error"] is None for r in rows if r["state"] == "COMPLETE")
+
+
+def test_draws_come_from_a_calibrations_posterior(tmp_path):
+    import pyarrow as pa
+
+    from defection.engine.outputs import manifest, write_json, write_parquet
+
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    write_parquet(cal / "posterior.parquet", pa.table({"decision.w_peer": [0.7, 1.9, 3.3], "weight": [1.0, 1.0, 2.0]}))
+    write_json(cal / "manifest.json", manifest("calibration", BASE.model_dump(mode="json"), 0, observations=[],
+                                               fits=[{"key": "decision.w_peer", "lo": 0.5, "hi": 4.0, "integer": False}]))
+    draws, how = opt.uncertain_draws(BASE.model_dump(mode="json"), 6, 1, cal, None)
+    assert {d["decision.w_peer"] for d in draws} <= {0.7, 1.9, 3.3} and how["posterior"]["keys"] == ["decision.w_peer"]
+    assert all(set(d) == {"decision.w_peer"} for d in draws)  # no Latin hypercube unless asked
+    lhs, _ = opt.uncertain_draws(BASE.model_dump(mode="json"), 6, 1, None, None)
+    assert set(lhs[0]) == set(opt.DEFAULT_UNCERTAIN) and len({d["decision.w_peer"] for d in lhs}) == 6
+    with pytest.raises(opt.OptimizeError, match="decision of the optimiser"):
+        opt.uncertain_draws(BASE.model_dump(mode="json"), 4, 1, None, ["support.outreach"])
+
+
+class Recording(opt.ToyEvaluator):
+    """Records every run's overrides and seed."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+
+    def __call__(self, base, overrides, seed):
+        self.calls.append((dict(overrides), seed))
+        return super().__call__(base, overrides, seed)
+
+
+def test_each_draw_pairs_candidate_and_status_quo_by_seed_and_uncertain_values(tmp_path):
+    evaluator = Recording()
+    problem = toy_problem(candidates=8, population=4, draws=3, evaluator=evaluator)
+    opt.optimize(problem, tmp_path / "out", workers=0)
+    uncertain = set(problem.draws[0])
+    assert uncertain == set(opt.DEFAULT_UNCERTAIN)
+    by_seed: dict[int, list[dict]] = {}
+    for overrides, seed in evaluator.calls:
+        by_seed.setdefault(seed, []).append(overrides)
+    assert len(by_seed) == 3 and all(len(runs) == 1 + 8 for runs in by_seed.values())  # status quo + 8 candidates
+    for runs in by_seed.values():
+        assert len({tuple(sorted((k, r[k]) for k in uncertain)) for r in runs}) == 1  # one draw, one seed
+        assert sum(all(r[lever.amount_key] == 0 for lever in opt.levers()) for r in runs) >= 1  # the status quo
