@@ -236,11 +236,12 @@ def test_support_slots_are_never_exceeded():
     supported = np.zeros(n, np.uint8)
     slots = np.array([2.0, 1.0])
     by_township = np.zeros(1, np.int32), np.zeros(1, np.int32)
-    protected, enrolled = support.allocate(np.arange(n), intent, np.arange(n, dtype=np.int32), np.zeros(n, np.int16),
+    protected, enrolled, refused = support.allocate(np.arange(n), intent, np.arange(n, dtype=np.int32), np.zeros(n, np.int16),
                                            np.full(n, 5.0, np.float32), np.full(n, 6.0, np.float32),
                                            np.zeros(n, np.float32), supported, 0.0, 0.8, 0.0, 0.1, slots, KEY, 0,
                                            *by_township)
     assert (protected, enrolled) == (2, 1) and by_township[0][0] == 2 and by_township[1][0] == 1
+    assert refused == 4  # the other four found no slot open
     assert (intent == decision.WILL_GO).sum() == 2 and (intent == decision.NO_INTENT).sum() == 4
     assert slots.tolist() == [0.0, 0.0]
 
