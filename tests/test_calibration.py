@@ -12,7 +12,8 @@ from defection import api
 from defection.errors import DefectionError
 from defection.experiments import calibration as cal
 
-SMALL = ["force.n_officers=20000", "run.scale=5000"]
+SMALL = ["force.n_officers=20000", "army.n_soldiers=20000", "run.scale=5000"]
+TINY = ["run.scale=5000", "force.n_officers=1500", "army.n_soldiers=2500"]
 TRUTH = {"crackdown.deaths_per_1000_active": 0.0011, "crackdown.arrests_per_1000_active": 0.012,
          "decision.defect_threshold": 1.0}
 FITS = ["crackdown.deaths_per_1000_active=0.0003:0.004", "crackdown.arrests_per_1000_active=0.003:0.04",
@@ -32,7 +33,7 @@ def synthetic_data(path, days=(20, 40, 60, 79), seed=123):
             date = (start + dt.timedelta(days=d)).isoformat()
             w.writerow([date, "civilians_killed", r.series("civilians_killed")[d], "point", "national"])
             w.writerow([date, "civilians_arrested", r.series("civilians_arrested")[d], "point", "national"])
-            w.writerow([date, "police_defected", 0.5 * r.series("defected")[d], "lower", "national"])
+            w.writerow([date, "police_defected", 0.5 * r.series("defected_police")[d], "lower", "national"])
     return path
 
 
@@ -50,7 +51,7 @@ def test_synthetic_recovery_true_values_inside_90_percent_intervals(recovered):
     out, summary = recovered
     # the synthetic defections really are one-sided bounds, as the shipped data's are
     obs = cal.load_observations(str(out.parent / "synthetic.csv"), dt.date(2021, 2, 1))
-    assert {o.series for o in obs if o.lower_bound} == {"defected"} and sum(o.lower_bound for o in obs) == 4
+    assert {o.series for o in obs if o.lower_bound} == {"defected_police"} and sum(o.lower_bound for o in obs) == 4
     for key, truth in TRUTH.items():
         post = summary["posterior"][key]
         assert post["q05"] <= truth <= post["q95"], (key, post)
@@ -73,7 +74,8 @@ def test_calibration_writes_its_record_and_figures(recovered):
 def test_forecast_from_posterior_has_ordered_quantiles(recovered, tmp_path):
     out, _ = recovered
     table = cal.forecast(out, dt.date(2021, 7, 31), draws=6, out=tmp_path, seed=1)
-    assert {"defected", "civilians_killed", "civilians_arrested"} <= set(table.column("series").to_pylist())
+    assert {"defected", "defected_police", "defected_army", "coercive_capacity_police", "coercive_capacity_army",
+            "civilians_killed", "civilians_arrested"} <= set(table.column("series").to_pylist())
     q = {c: table.column(c).to_numpy() for c in ("q05", "q25", "q50", "q75", "q95")}
     assert (q["q05"] <= q["q25"]).all() and (q["q25"] <= q["q50"]).all() and (q["q75"] <= q["q95"]).all()
     killed = table.filter(table.column("series").to_numpy(zero_copy_only=False) == "civilians_killed")
@@ -138,9 +140,29 @@ def test_bad_data_and_observations_outside_the_period(tmp_path):
     with pytest.raises(DefectionError, match="outside the simulated period"):
         cal.load_observations("myanmar-2021-early", dt.date(2021, 2, 1), days=60)
     obs = cal.load_observations("myanmar-2021-early", dt.date(2021, 2, 1))
-    assert {o.series for o in obs} == {"defected", "civilians_killed", "civilians_arrested", "civilians_detained"}
-    assert all(o.lower_bound for o in obs if o.series == "defected")
+    assert {o.series for o in obs} == {"defected_police", "civilians_killed", "civilians_arrested",
+                                       "civilians_detained"}
+    assert all(o.lower_bound for o in obs if o.series == "defected_police")
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "other.txt").write_text("not a calibration")
     with pytest.raises(DefectionError, match="not empty"):
         cal.calibrate("myanmar-2021", "myanmar-2021-early", FITS[:1], 10, 1, tmp_path / "x", workers=1)
+
+
+def test_police_defections_are_compared_with_the_police_series_and_regional_rows_left_out(tmp_path):
+    """``defected`` counts soldiers too: an observation of police defections is matched with ``defected_police``.
+    The Kayah State count is regional, so it stays out of a national calibration, as before."""
+    obs = cal.load_observations("myanmar-2021-early", dt.date(2021, 2, 1))
+    police = [o for o in obs if o.series == "defected_police"]
+    assert [(o.date, o.value) for o in police] == [("2021-03-04", 100.0), ("2021-04-27", 600.0)]
+    assert not any(o.series == "defected" for o in obs)
+    data = tmp_path / "forces.csv"
+    data.write_text("date,series,value,bound,scope\n2021-02-10,police_defected,5,lower,national\n"
+                    "2021-02-10,army_defected,2,lower,national\n2021-02-10,police_defected,61,lower,Kayah State\n")
+    obs = cal.load_observations(str(data), dt.date(2021, 2, 1))
+    assert [(o.series, o.value) for o in obs] == [("defected_army", 2.0), ("defected_police", 5.0)]
+    sc = api.resolve("myanmar-2021", TINY)
+    stats = cal.Simulator(sc, [], obs, base_seed=0)({})
+    result = api.run(sc, seed=cal.particle_seed({}, 0), days=10)
+    assert stats == {"defected_army@2021-02-10": float(result.series("defected_army")[9]),
+                     "defected_police@2021-02-10": float(result.series("defected_police")[9])}

@@ -196,10 +196,12 @@ def test_an_os_error_names_the_file_not_its_temporary_name():
 
 
 def test_memory_need_follows_the_documented_byte_budget():
-    """docs/performance.md: at scale 1, 51,486,253 civilian agents x 11 bytes + 80,000 officers x 59 bytes."""
+    """docs/performance.md: at scale 1, 51,486,253 civilian agents x 11 bytes + 230,000 officers (80,000 police
+    and 150,000 soldiers, one officer array) x 59 bytes."""
     sc = api.resolve(overrides=["run.scale=1"])
-    assert api.agent_count(sc) == (80_000, 51_486_253)
-    assert api.memory_need(sc) == api.BYTES_BASE + 51_486_253 * 11 + 80_000 * 59
+    assert (sc.force.n_officers, sc.army.n_soldiers) == (80_000, 150_000)
+    assert api.agent_count(sc) == (230_000, 51_486_253)
+    assert api.memory_need(sc) == api.BYTES_BASE + 51_486_253 * 11 + 230_000 * 59
 
 
 def test_a_run_too_large_for_memory_is_refused_before_allocating(in_tmp, monkeypatch, capsys):
@@ -244,7 +246,8 @@ def test_json_outputs_are_strict_with_null_for_non_finite_numbers(tmp_path):
 
 
 def test_summary_of_a_force_without_coercive_capacity_has_no_nan():
-    r = api.run(days=3, overrides=["force.effectiveness_civilian=0", "force.effectiveness_paramilitary=0"])
+    r = api.run(days=3, overrides=["force.effectiveness_civilian=0", "force.effectiveness_paramilitary=0",
+                                   "army.effectiveness_combat=0", "army.effectiveness_support=0"])
     assert r.summary["coercive_capacity_min_share"] is None
 
 

@@ -42,8 +42,8 @@ def test_a_budget_buys_support_and_more_budget_buys_more():
 
 def test_a_scheduled_lever_takes_effect_from_its_date():
     r = api.run(seed=3, overrides=SMALL + ["support.livelihood_capacity=0", "support.protection_capacity=0",
-                                           'support.schedule=[{date="2021-07-01", lever="livelihood_capacity", '
-                                           'value=300}]'])
+                                           ('support.schedule=[{date="2021-07-01", lever="livelihood_capacity", '
+                                            'value=300}]')])
     dates = [str(d) for d in r.timeseries.column("date").to_pylist()]
     enrolled = r.series("families_enrolled")
     assert enrolled[dates.index("2021-06-30")] == 0 and enrolled[-1] > 0

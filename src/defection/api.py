@@ -70,6 +70,43 @@ class Result:
         frame["date"] = pd.to_datetime(frame["date"])
         return frame.set_index("date")
 
+    def by_force(self):
+        """The last day's outcomes of each force and of both together, as a small pandas DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per force the run records (``police``, ``army``) and a ``total`` row; columns
+            ``defected``, ``quiet_resisters``, ``caught`` (officers on the last day),
+            ``coercive_capacity`` (on the last day) and ``defected_share`` (defectors as a share of the
+            force on day 0, 0 to 1). A run of a one-force model has the ``total`` row only.
+
+        See Also
+        --------
+        to_pandas : the daily series, whose ``<series>_police`` and ``<series>_army`` columns these are.
+
+        Examples
+        --------
+        >>> table = run("myanmar-2021", days=30).by_force()
+        >>> table.loc["army", "defected"], table.loc["total", "defected_share"]
+        """
+        import pandas as pd
+
+        from defection.scenarios.schema import FORCES
+
+        final, by_force = self.summary["final"], self.summary.get("by_force") or {}
+        forces = [force for force in FORCES if f"defected_{force}" in self.timeseries.column_names]
+        # officers in each force (fixed over a run: every state counts), and those caught on the last day
+        whole = {"force": sum(self.summary.get("states", {}).values()), "caught": final.get("caught")}
+        rows = {}
+        for force in [*forces, "total"]:
+            suffix, counts = ("", whole) if force == "total" else (f"_{force}", by_force.get(force, {}))
+            defected, size = final[f"defected{suffix}"], counts.get("force")
+            rows[force] = {"defected": defected, "quiet_resisters": final[f"quiet_resisters{suffix}"],
+                           "caught": counts.get("caught"), "coercive_capacity": final[f"coercive_capacity{suffix}"],
+                           "defected_share": defected / size if size else float("nan")}
+        return pd.DataFrame.from_dict(rows, orient="index")
+
     def save(self, out: Path, plot: bool = True, force: bool = False, **manifest_extra: Any) -> Path:
         """Write timeseries.parquet (and regions.parquet if recorded), summary.json, overview.png and
         manifest.json into ``out``, and return it.
@@ -153,12 +190,15 @@ BYTES_BASE = 256 * 2**20
 
 
 def agent_count(sc: Scenario) -> tuple[int, int]:
-    """(officers, civilian agents) of a run: one civilian agent per ``run.scale`` people, at least one per
-    township (as ``model.population.build_civilians`` makes them)."""
+    """(officers of both forces, civilian agents) of a run: police officers and soldiers share one officer
+    array; one civilian agent per ``run.scale`` people, at least one per township (as
+    ``model.population.build_civilians`` makes them)."""
     from defection.model.geography import myanmar
 
     people = myanmar().township_population
-    return int(sc.force.n_officers), int(np.maximum(1, np.round(people / sc.run.scale)).sum())
+    army = getattr(sc, "army", None)
+    officers = int(sc.force.n_officers) + (int(army.n_soldiers) if army is not None else 0)
+    return officers, int(np.maximum(1, np.round(people / sc.run.scale)).sum())
 
 
 def memory_need(sc: Scenario) -> int:
@@ -189,7 +229,7 @@ def check_memory(sc: Scenario) -> None:
             f"{civilians:,} civilian agents at run.scale = {sc.run.scale:,}, {BYTES_PER_OFFICER} and "
             f"{BYTES_PER_CIVILIAN_AGENT} bytes each, plus {BYTES_BASE / 2**20:,.0f} MiB for the program), but this "
             f"machine has {limit / 2**30:,.1f} GiB. Raise run.scale (people per civilian agent) or lower "
-            f"force.n_officers.")
+            f"force.n_officers or army.n_soldiers.")
 
 
 AGENTS_PER_THREAD = 2_000_000

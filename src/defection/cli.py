@@ -12,6 +12,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.markup import escape
 from rich.table import Table
 
 from defection.errors import DefectionError, shorten
@@ -174,7 +175,7 @@ def _check_workers(workers: Optional[int], minimum: int) -> None:
 @app.command()
 def run(
     scenario: str = typer.Argument("myanmar-2021", help="Built-in scenario name or path to a .toml file."),
-    days: Optional[int] = typer.Option(None, help="Days to simulate (default: the scenario's, 334)."),
+    days: Optional[int] = typer.Option(None, help="Days to simulate (default: the scenario's, 730)."),
     steps: Optional[int] = typer.Option(None, help="Steps, for the classic models (epstein, granovetter-network)."),
     seed: Optional[int] = typer.Option(None, help="Run seed (default: the scenario's, 0)."),
     scale: Optional[int] = typer.Option(None, help="People per civilian agent; 1 is full scale."),
@@ -256,16 +257,69 @@ def _rate_updater(bar: Progress, task, agents: int, notice: Optional[_CompileNot
 
 
 def _print_summary(result, out: Path) -> None:
+    """The run's last day: defections, quiet resisters and coercive capacity (percent of day 0) for each force
+    the series record and in total, then the other outcomes."""
     f = result.summary["final"]
     table = Table(title=f"{result.scenario.name}, seed {result.seed}, to {result.summary['end_date']}")
+    forces = _forces(result.timeseries.column_names)
     table.add_column("outcome")
-    table.add_column("value", justify="right")
-    for key in ("defected", "defected_civilian", "defected_paramilitary", "quiet_resisters", "caught",
-                "coercive_capacity", "civilians_killed", "civilians_arrested", "programme_cost"):
-        value = f[key]
-        table.add_row(key, f"{value:,.0f}" if isinstance(value, (int, float)) else str(value))
+    for col in (*forces, "total"):
+        table.add_column(col, justify="right")
+    for label, row in _force_rows(result.timeseries, forces):
+        table.add_row(label, *row)
+    by_force = result.summary.get("by_force") or {}
+    for key in ("caught", "civilians_killed", "civilians_arrested", "civilians_armed", "programme_cost"):
+        if key in f:
+            per_force = [_number(by_force[force][key], ",.0f") if key in by_force.get(force, {}) else ""
+                         for force in forces]
+            table.add_row(key.replace("_", " "), *per_force, _number(f[key], ",.0f")
+                          if isinstance(f[key], (int, float)) else str(f[key]))
     Console().print(table)
     Console().print(f"results in {out}")
+
+
+def _forces(columns: list[str]) -> tuple[str, ...]:
+    """The forces the series break down by (``defected_police``, ...); none for a one-force model."""
+    from defection.scenarios.schema import FORCES
+
+    return tuple(force for force in FORCES if f"defected_{force}" in columns)
+
+
+def _force_of(branch: str) -> str | None:
+    """The force a branch belongs to, from the scenario schema (None for a branch it does not know)."""
+    from defection.scenarios.schema import BRANCH_FORCE, BRANCHES, FORCES
+
+    return FORCES[BRANCH_FORCE[BRANCHES.index(branch)]] if branch in BRANCHES else None
+
+
+def _force_rows(table, forces: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """Rows of the run summary: per force, then total, of the last day's defections, their branches, quiet
+    resisters and coercive capacity as a change from day 0."""
+    names = table.column_names
+    last = lambda column: table.column(column)[-1].as_py()
+    rows = []
+    for series, label in (("defected", "defected"), ("quiet_resisters", "quiet resisters")):
+        rows.append((label, [_number(last(f"{series}_{force}"), ",.0f") for force in forces]
+                     + [_number(last(series), ",.0f")]))
+        if series == "defected":  # the branches, each in its force's column (in total for a one-force model)
+            for branch in _branches(names):
+                value, force = _number(last(f"defected_{branch}"), ",.0f"), _force_of(branch)
+                cells = [value if f == force else "" for f in forces]
+                rows.append((f"  {branch.replace('_', ' ')}", cells + ["" if force in forces else value]))
+    cells = []
+    for column in [f"coercive_capacity_{force}" for force in forces] + ["coercive_capacity"]:
+        values = table.column(column).to_numpy().astype(float)
+        cells.append(_number((values[-1] / values[0] - 1) * 100, "+.1f") + "%" if values[0] > 0 else "-")
+    rows.append(("coercive capacity, change from day 0", cells))
+    return rows
+
+
+def _branches(columns: list[str]) -> list[str]:
+    """The branches the series record (``defected_<branch>``), never a hard-coded list."""
+    from defection.scenarios.schema import FORCES
+
+    forces = {f"defected_{force}" for force in FORCES}
+    return [c.removeprefix("defected_") for c in columns if c.startswith("defected_") and c not in forces]
 
 
 def _print_profile(profile) -> None:
@@ -485,10 +539,9 @@ def _runs_progress(bar: Progress, label: str):
 
 def _number(value: float, fmt: str) -> str:
     """``value`` formatted with ``fmt``, never as a negative zero ("-0.0" is shown as "0.0", "+0.0" when signed)."""
-    text = format(value, fmt)
-    if text.startswith("-") and not any(ch in "123456789" for ch in text):
-        text = format(0.0, fmt)
-    return text
+    from defection.formatting import number
+
+    return number(value, fmt, "en")
 
 
 def _print_outcome(outcome, what: str) -> None:
@@ -592,48 +645,97 @@ def compare(
                           days=days, overrides=list(sets or []), chunk=chunk, scheduler=scheduler, workers=workers,
                           force=force, progress=_runs_progress(bar, "compare"))
     _print_outcome(res["outcome"], "compare")
-    rows = {(r["policy"], r["outcome"]): r for r in res["rows"]}
+    from defection.formatting import costs_table, effects_table
+
+    headers, rows, censored = effects_table(res, "en")
     table = Table(title=f"{res['replicates']} paired runs per policy; effect: paired difference from {res['baseline']}")
-    for col in ("policy / outcome", "mean", "90% interval", "effect [90% CI]"):
+    for col in headers:
         table.add_column(col, justify="left" if col.startswith("policy") else "right", no_wrap=True)
-    shown = (("defected", "defected", 1.0, ",.0f", ""), ("defected_civilian", "  civilian", 1.0, ",.0f", ""),
-             ("defected_paramilitary", "  paramilitary", 1.0, ",.0f", ""),
-             ("coercive_capacity_min_share", "min capacity", 0.01, ".1f", "%"),
-             ("civilians_killed", "civilians killed", 1.0, ",.0f", ""),
-             ("day_capacity_below_half", "day capacity <50%", 1.0, ",.0f", ""))
-    censored = False
-    for p in res["policies"]:
-        name = p["policy"]
-        table.add_row(f"[bold]{name}[/]", "", "", "")
-        for o, label, scale, fmt, unit in shown:
-            r = rows[(name, o)]
-            if r["mean"] is None:
-                table.add_row(f"  {label}", "-", "-", "-")
-                continue
-            if r.get("censored") and r["censored"] == r["n"]:  # the day never came: no day to show
-                table.add_row(f"  {label}", "never", "-", "")
-                continue
-            censored = censored or bool(r.get("censored"))
-            effect = "" if name == res["baseline"] or r["diff_lo"] is None else \
-                f"{_number(r['diff_mean'] / scale, '+' + fmt)}{unit} " \
-                f"[{_number(r['diff_lo'] / scale, '+' + fmt)}, {_number(r['diff_hi'] / scale, '+' + fmt)}]"
-            table.add_row(f"  {label}", f"{_number(r['mean'] / scale, fmt)}{unit}",
-                          f"{_number(r['p05'] / scale, fmt)}–{_number(r['p95'] / scale, fmt)}", effect)
+    names = {p["policy"] for p in res["policies"]}
+    for row in rows:  # a policy's name is data: rich markup in it is escaped, not interpreted
+        table.add_row(f"[bold]{escape(row[0])}[/]" if row[0] in names else escape(row[0]), *row[1:])
     Console().print(table)
     if censored:
         Console().print("day capacity <50%: a run whose capacity never fell below half counts as its last day, so "
                         "that mean is a lower bound.", highlight=False)
+    headers, rows = costs_table(res, "en")
     costs = Table(title="programme cost to the last day, and per additional defection")
-    for col in ("policy", "M kyat", "extra defected", "kyat per extra defection"):
+    for col in headers:
         costs.add_column(col, justify="left" if col == "policy" else "right", no_wrap=True)
-    for p in res["policies"]:
-        cpd = p["cost_per_additional_defection"]
-        costs.add_row(p["policy"], f"{p['cost_mean'] / 1e6:,.1f}",
-                      "" if p["policy"] == res["baseline"] else f"{p['extra_defections']:+,.1f}",
-                      "-" if cpd is None else f"{cpd:,.0f}")
+    for row in rows:
+        costs.add_row(escape(row[0]), *row[1:])
     Console().print(costs)
     Console().print(f"results in {res['outcome'].out} (compare.parquet, compare.png)")
     res["outcome"].raise_for_failures()
+
+
+@app.command()
+def optimize(
+    scenario: str = typer.Argument("myanmar-2021", help="Built-in scenario name or path to a .toml file."),
+    budget_kyat_month: str = typer.Option(..., "--budget-kyat-month",
+                                          help="Monthly budget in kyat, or LO:HI to make it a decision (the "
+                                               "dose-response)."),
+    out: Path = typer.Option(..., help="Output directory (complete or absent); re-run the same command to resume."),
+    objective: Optional[list[str]] = typer.Option(None, help="OUTCOME[:max|min] (repeatable; default "
+                                                             "capacity_drop:max and cost:min)."),
+    constraint: Optional[list[str]] = typer.Option(None, help="OUTCOME>=VALUE or OUTCOME<=VALUE (repeatable), e.g. "
+                                                              "\"capacity_drop>=0.10\"."),
+    statistic: str = typer.Option("p10", help="Robust statistic over the draws: mean, p10 (default: the outcome "
+                                              "reached in 9 draws out of 10) or probability (of meeting each "
+                                              "--constraint)."),
+    probability: float = typer.Option(0.9, help="With --statistic probability: the share of draws in which each "
+                                                "constraint must hold."),
+    draws: int = typer.Option(16, help="Draws of what is uncertain; every candidate runs on the same ones."),
+    posterior: Optional[Path] = typer.Option(None, help="A `defection calibrate` directory to draw from."),
+    uncertain: Optional[list[str]] = typer.Option(None, help="KEY or KEY=lo:hi spanned by the Latin hypercube "
+                                                             "(repeatable; default: the parameters of the response "
+                                                             "to support, which the data cannot identify)."),
+    candidates: int = typer.Option(200, help="Candidates evaluated in all (rounded up to whole generations)."),
+    population: int = typer.Option(20, help="Candidates per NSGA-II generation (a fixed batch)."),
+    seed: int = typer.Option(0, help="Optimisation seed: draws, run seeds and the sampler."),
+    days: Optional[int] = typer.Option(None, help="Days to simulate (default: the scenario's)."),
+    scheduler: Optional[str] = SchedulerOption,
+    workers: Optional[int] = WorkersOption,
+    sets: Optional[list[str]] = SetOption,
+    force: bool = typer.Option(False, help="Replace results in --out and discard an interrupted different study."),
+) -> None:
+    """Find the allocations of a monthly budget across the support levers that best cut coercive capacity."""
+    _check_workers(workers, minimum=0)
+    from defection.experiments import optimize as opt
+
+    problem = opt.plan_optimize(scenario, budget_kyat_month, objectives=list(objective or []) or None,
+                                constraints=list(constraint or []), statistic=statistic, probability=probability,
+                                draws=draws, posterior=posterior, uncertain=list(uncertain) if uncertain else None,
+                                candidates=candidates, population=population, seed=seed, days=days,
+                                overrides=list(sets or []))
+    with progress_bar("candidates") as bar:
+        task = bar.add_task("optimize", total=problem.n_candidates)
+        summary = opt.optimize(problem, out, scheduler=scheduler, workers=workers, force=force,
+                               progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if summary.get("already_complete"):
+        console.print(f"optimize: already complete in {out}; nothing was run (pass --force to run it again).")
+    table = Table(title=f"Pareto front: {summary['pareto']} of {summary['evaluated']} candidates "
+                        f"({summary['draws']} draws each, statistic {summary['statistic']}); budget and planned "
+                        "spend in M kyat a month, spent in M kyat over the horizon, capacity drop [10-90%]")
+    for col in ("trial", "budget", "planned", "capacity drop", "spent"):
+        table.add_column(col, justify="right", no_wrap=True)
+    import pyarrow.parquet as pq
+
+    for r in sorted(pq.read_table(out / "pareto.parquet").to_pylist(), key=lambda r: r["planned_kyat_month"]):
+        table.add_row(str(r["trial"]), f"{r['budget_kyat_month'] / 1e6:,.1f}", f"{r['planned_kyat_month'] / 1e6:,.1f}",
+                      f"{r['capacity_drop'] * 100:.1f}% [{r['capacity_drop_p10'] * 100:.1f}, "
+                      f"{r['capacity_drop_p90'] * 100:.1f}]", f"{r['cost_mean'] / 1e6:,.1f}")
+    Console().print(table)
+    if summary.get("not_met"):
+        Console().print(f"[bold]{summary['not_met']}[/]: see pareto.png for how close the candidates came.")
+    Console().print(f"results in {out} (trials.parquet, pareto.parquet, summary.json, "
+                    f"{', '.join(summary.get('figures', []))}, study.db)")
+    if summary.get("failed"):
+        from defection.experiments.executor import RunsFailedError
+
+        raise RunsFailedError(f"{summary['failed']:,} of {summary['candidates']:,} candidates failed: their runs "
+                              f"raised. Each is in {out / 'trials.parquet'} with state FAIL and its error; the "
+                              "others were optimised as usual.")
 
 
 @app.command()

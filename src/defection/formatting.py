@@ -11,16 +11,27 @@ from typing import Any
 
 from defection.i18n import digits, t
 
-# (outcome in compare.json, label key, divisor, format, unit): the rows the terminal and the report show
+# (outcome in compare.json, label key, divisor, format, unit): the rows the terminal and the report show.
+# Per force (police, army) under the totals; the police branches under the police.
 EFFECT_ROWS = (("defected", "effects.defected", 1.0, ",.0f", ""),
+               ("defected_police", "force.police", 1.0, ",.0f", ""),
                ("defected_civilian", "effects.civilian", 1.0, ",.0f", ""),
                ("defected_paramilitary", "effects.paramilitary", 1.0, ",.0f", ""),
+               ("defected_army", "force.army", 1.0, ",.0f", ""),
                ("coercive_capacity_min_share", "effects.min_capacity", 0.01, ".1f", "%"),
+               ("coercive_capacity_end_share", "effects.end_capacity", 0.01, ".1f", "%"),
+               ("coercive_capacity_end_share_police", "force.police", 0.01, ".1f", "%"),
+               ("coercive_capacity_end_share_army", "force.army", 0.01, ".1f", "%"),
                ("civilians_killed", "effects.killed", 1.0, ",.0f", ""),
                ("day_capacity_below_half", "effects.day_below_half", 1.0, ",.0f", ""))
 
-
-SUB_ROWS = ("effects.civilian", "effects.paramilitary")  # indented under "defected", as the terminal shows them
+# indentation of a row under its total (as the terminal shows them); outcomes left out when a comparison has no
+# row for them (one made before the army, or a one-force model)
+INDENT = {"force.police": "    ", "force.army": "    ", "effects.civilian": "      ",
+          "effects.paramilitary": "      "}
+OPTIONAL = {"defected_police", "defected_army", "coercive_capacity_end_share", "coercive_capacity_end_share_police",
+            "coercive_capacity_end_share_army"}
+SUB_ROWS = tuple(INDENT)
 
 
 def number(value: float, fmt: str, lang: str = "en") -> str:
@@ -59,7 +70,9 @@ def effects_table(result: dict[str, Any], lang: str = "en") -> tuple[list[str], 
         rows.append([name, "", "", ""])
         for outcome, key, scale, fmt, unit in EFFECT_ROWS:
             r = rows_by.get((name, outcome))
-            label = ("    " if key in SUB_ROWS else "  ") + t(key, lang)
+            if outcome in OPTIONAL and (r is None or r.get("mean") is None):
+                continue
+            label = INDENT.get(key, "  ") + t(key, lang)
             if r is None or not _finite(r.get("mean")):
                 rows.append([label, "-", "-", "-"])
                 continue

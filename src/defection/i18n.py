@@ -410,6 +410,7 @@ TEXT: dict[str, dict[str, str]] = {
     "effects.min_capacity": {"en": "min capacity", "my": "အနိမ့်ဆုံး ဖိနှိပ်နိုင်စွမ်း"},
     "effects.killed": {"en": "civilians killed", "my": "သေဆုံးသော အရပ်သားများ"},
     "effects.day_below_half": {"en": "day capacity <50%", "my": "ဖိနှိပ်နိုင်စွမ်း <၅၀% ရက်"},
+    "effects.end_capacity": {"en": "capacity at end", "my": "နောက်ဆုံးနေ့ ဖိနှိပ်နိုင်စွမ်း"},
     "effects.never": {"en": "never", "my": "မရှိ"},
     "effects.policy": {"en": "policy", "my": "မူဝါဒ"},
     "effects.cost_mkyat": {"en": "M kyat", "my": "ကျပ်သန်း"},

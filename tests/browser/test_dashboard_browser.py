@@ -83,6 +83,19 @@ def test_dashboard_levers_language_upload(offline_page: Page, artifacts):
     with_protection = _run(page, 2, 2000)
     assert with_protection > without, (without, with_protection)
 
+    # the force selector: the army alone (its branches, no police line), then both forces again
+    choice = page.locator("#force-select")
+    expect(choice).to_be_visible()
+    choice.get_by_text("army", exact=True).click()
+    expect(page.locator("#fig-defections")).to_contain_text("army, combat units", timeout=CHART_TIMEOUT)
+    expect(page.locator("#fig-defections")).not_to_contain_text("civilian branch")
+    expect(page.locator("#results-body .headline")).to_contain_text("army")
+    assert _number(page.locator("#final-defected").inner_text()) <= with_protection
+    choice.get_by_text("police and army", exact=True).click()
+    expect(page.locator("#fig-defections")).to_contain_text("police", timeout=CHART_TIMEOUT)
+    expect(page.locator("#results-body .headline")).not_to_contain_text("army")
+    assert _number(page.locator("#final-defected").inner_text()) == with_protection
+
     # Burmese: labels from the translation table, numbers in Myanmar digits
     page.get_by_text("မြန်မာ", exact=True).click()
     expect(page.locator("#tab-results")).to_contain_text("ရလဒ်များ")

@@ -187,28 +187,22 @@ def register(app, manager: JobManager, builtin: list[str]) -> None:
         return ""
 
     # ------------------------------------------------------------------------------------------ results
-    @app.callback(Output("results-body", "children"), Input("result-store", "data"), Input("lang", "value"),
+    @app.callback(Output("results-body", "children"), Output("force-choice", "style"),
+                  Output("force-select", "options"), Output("force-label", "children"),
+                  Input("result-store", "data"), Input("lang", "value"), Input("force-select", "value"),
                   State("tab-id", "data"))
-    def show_results(job_id, lang, tab):
+    def show_results(job_id, lang, force, tab):
         data = manager.result(job_id, tab)
         if not data:
-            return html.P(t("results.none", lang), className="hint")
+            return html.P(t("results.none", lang), className="hint"), {"display": "none"}, no_update, no_update
         runs = data["runs"]["run"]
-        fin = figures.final_summary(runs, "defected")
-        end = figures.dates(runs)[-1]
-        headline = html.Div(className="headline", children=[
-            _job_label(data["job"], lang),
-            html.Div([t("results.final_defected", lang), " (", fmt_date(end, lang), "): "]),
-            html.Strong(fmt_number(fin["median"], lang), id="final-defected", className="big"),
-            html.Span([" · ", t("results.band", lang), ": ",
-                       html.Span(fmt_number(fin["lo"], lang), id="final-defected-lo"), " – ",
-                       html.Span(fmt_number(fin["hi"], lang), id="final-defected-hi"),
-                       f" · {fmt_number(fin['n'], lang)} {t('results.seeds', lang)}"]),
-        ])
-        figs = figures.results_figures(runs, lang)
-        graphs = [dcc.Graph(id=key, figure=fig, config={"displaylogo": False}, className="graph")
-                  for key, fig in figs.items()]
-        return [headline, html.P(t("results.note", lang), className="hint"), html.Div(graphs, className="graphs")]
+        force = figures.force_choice(force, runs)  # the page's value is checked, never used as sent
+        forces = figures.forces_of(runs)
+        options = [{"label": figures.text(f"force.{choice}", lang), "value": choice}
+                   for choice in (figures.BOTH, *forces)]
+        choice = ({"display": "block"} if forces else {"display": "none"}, options,
+                  figures.text("results.force", lang))
+        return (_results_body(data, runs, force, lang), *choice)
 
     # ------------------------------------------------------------------------------------------ compare
     @app.callback(Output("compare-a", "data"), Input("set-a", "n_clicks"),
@@ -257,6 +251,27 @@ def register(app, manager: JobManager, builtin: list[str]) -> None:
         parts.append(html.Div([dcc.Graph(id=k, figure=f, config={"displaylogo": False}, className="graph")
                                for k, f in figs.items()], className="graphs"))
         return parts
+
+
+def _results_body(data: dict, runs: list[dict], force: str, lang: str) -> list:
+    """The Results view of a finished job for the chosen force: the headline and every chart."""
+    fin = figures.final_summary(runs, figures.final_series(force))
+    end = figures.dates(runs)[-1]
+    headline = html.Div(className="headline", children=[
+        _job_label(data["job"], lang),
+        html.Div([t("results.final_defected", lang), " (",
+              "" if force == figures.BOTH else f"{figures.text(f'force.{force}', lang)}, ",
+              fmt_date(end, lang), "): "]),
+        html.Strong(fmt_number(fin["median"], lang), id="final-defected", className="big"),
+        html.Span([" · ", t("results.band", lang), ": ",
+                   html.Span(fmt_number(fin["lo"], lang), id="final-defected-lo"), " – ",
+                   html.Span(fmt_number(fin["hi"], lang), id="final-defected-hi"),
+                   f" · {fmt_number(fin['n'], lang)} {t('results.seeds', lang)}"]),
+    ])
+    figs = figures.results_figures(runs, lang, force)
+    graphs = [dcc.Graph(id=key, figure=fig, config={"displaylogo": False}, className="graph")
+              for key, fig in figs.items()]
+    return [headline, html.P(t("results.note", lang), className="hint"), html.Div(graphs, className="graphs")]
 
 
 def _job_label(job_id: int, lang: str) -> html.Div:

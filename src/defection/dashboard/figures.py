@@ -8,15 +8,79 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from defection.i18n import CSS_FONT_STACK, MONTHS, digits, fmt_number, label, t
+from defection.i18n import CSS_FONT_STACK, MONTHS, TEXT, digits, fmt_number, label, t
 
 # One-sided 95% quantiles of Student's t (a two-sided 90% interval), by degrees of freedom.
 _T95 = [6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.796, 1.782, 1.771, 1.761, 1.753,
         1.746, 1.740, 1.734, 1.729, 1.725, 1.721, 1.717, 1.714, 1.711, 1.708, 1.706, 1.703, 1.701, 1.699, 1.697]
 COLORS = {"defected": "#222222", "defected_civilian": "#1f77b4", "defected_paramilitary": "#d62728",
-          "A": "#1f77b4", "B": "#ff7f0e"}
+          "defected_army_combat": "#8c564b", "defected_army_support": "#bcbd22", "A": "#1f77b4", "B": "#ff7f0e",
+          "police": "#2ca02c", "army": "#8c564b"}
 OUTCOMES = ("defected", "defected_civilian", "defected_paramilitary", "quiet_resisters", "caught",
             "coercive_capacity", "civilians_killed", "civilians_arrested", "programme_cost")
+# Outcomes the comparison table also shows for each force, when the runs record them (``<outcome>_<force>``).
+FORCE_OUTCOMES = ("defected", "quiet_resisters", "coercive_capacity")
+
+# The Results view's force selector: both forces, or one. A value from the page that is not one of these
+# (or a force the runs do not record) shows both.
+BOTH = "both"
+# Its words, until the shared translation table (defection.i18n) carries them; that table wins when it does.
+FORCE_TEXT = {"results.force": {"en": "Force shown", "my": "ပြသည့် တပ်ဖွဲ့"},
+              "force.both": {"en": "police and army", "my": "ရဲနှင့် စစ်တပ်"}}
+
+
+def text(key: str, lang: str) -> str:
+    """A label of the force selector, from :data:`defection.i18n.TEXT` or else :data:`FORCE_TEXT`."""
+    if key in TEXT or key not in FORCE_TEXT:
+        return t(key, lang)
+    return FORCE_TEXT[key].get(lang) or FORCE_TEXT[key]["en"]
+
+
+def forces_of(runs: list[dict]) -> list[str]:
+    """The forces whose series the runs record (``defected_police``, ...); none for a one-force model."""
+    from defection.scenarios.schema import FORCES
+
+    return [force for force in FORCES if runs and f"defected_{force}" in runs[0]["series"]]
+
+
+def force_choice(value: Any, runs: list[dict]) -> str:
+    """The selector's value if it names a force the runs record, else :data:`BOTH` (never trusted as is)."""
+    return value if isinstance(value, str) and value in forces_of(runs) else BOTH
+
+
+def _branches_of(runs: list[dict], force: str) -> list[str]:
+    """The branches of ``force`` (from the scenario schema) whose defections the runs record."""
+    from defection.scenarios.schema import BRANCH_FORCE, BRANCHES, FORCES
+
+    return [b for b, f in zip(BRANCHES, BRANCH_FORCE)
+            if FORCES[f] == force and f"defected_{b}" in runs[0]["series"]]
+
+
+def force_lines(runs: list[dict], series: str, total_key: str, force: str) -> list[tuple[str, str]]:
+    """(series, label key) of the lines a chart of ``series`` shows for the chosen force: the total and each
+    force for :data:`BOTH`, else that force's series alone; the total for runs without per-force series."""
+    forces = forces_of(runs)
+    if not forces:
+        return [(series, total_key)]
+    if force == BOTH:
+        return [(series, total_key)] + [(f"{series}_{f}", f"force.{f}") for f in forces]
+    return [(f"{series}_{force}", f"force.{force}")]
+
+
+def defection_lines(runs: list[dict], force: str) -> list[tuple[str, str]]:
+    """The defection chart's lines: per force (and in all) for :data:`BOTH`, or one force and its branches."""
+    if not forces_of(runs):
+        return [("defected", "series.all"), ("defected_civilian", "series.civilian"),
+                ("defected_paramilitary", "series.paramilitary")]
+    lines = force_lines(runs, "defected", "series.all", force)
+    if force != BOTH:
+        lines += [(f"defected_{b}", f"branch.{b}") for b in _branches_of(runs, force)]
+    return lines
+
+
+def final_series(force: str) -> str:
+    """The series whose last day the headline shows: defections of the chosen force, or of both."""
+    return "defected" if force == BOTH else f"defected_{force}"
 
 
 def t90(n: int) -> float:
@@ -36,7 +100,7 @@ def stack(runs: list[dict], name: str) -> np.ndarray:
     arrs = []
     for r in runs:
         s = np.asarray(r["series"][name], float)
-        if name == "coercive_capacity" and len(s) and s[0]:
+        if name.startswith("coercive_capacity") and len(s) and s[0]:
             s = s / s[0] * 100.0
         arrs.append(s)
     return np.vstack(arrs)
@@ -146,7 +210,9 @@ def time_figure(runs: list[dict], names: list[tuple[str, str]], title_key: str, 
     top = 0.0
     for name, key in names:
         med, lo, hi = band(stack(runs, name))
-        color = COLORS.get(name, "#6a3d9a" if name == "coercive_capacity" else "#ff7f0e")
+        force = name.rsplit("_", 1)[-1]
+        color = COLORS.get(name) or COLORS.get(force) or ("#6a3d9a" if name.startswith("coercive_capacity")
+                                                          else "#ff7f0e")
         _band_trace(fig, xs, lo, hi, color, t(key, lang), name)
         fig.add_trace(go.Scatter(x=xs, y=med, mode="lines", line={"color": color, "width": 2},
                                  name=f"{t(key, lang)} ({t('results.median', lang)})", legendgroup=name))
@@ -193,17 +259,22 @@ def bar_figure(runs: list[dict], name: str, prefix: str, title_key: str, lang: s
     return fig
 
 
-def results_figures(runs: list[dict], lang: str) -> dict[str, go.Figure]:
-    """Every Results chart, keyed by its element id."""
+def results_figures(runs: list[dict], lang: str, force: str = BOTH) -> dict[str, go.Figure]:
+    """Every Results chart, keyed by its element id. ``force`` (police, army or :data:`BOTH`, checked with
+    :func:`force_choice`) selects the lines of the defection, quiet-resister and capacity charts; the bar charts
+    count both forces. Police defections are compared with their observations unless the army alone is shown."""
+    force = force_choice(force, runs)
+    forces = forces_of(runs)
     return {
-        "fig-defections": time_figure(runs, [("defected", "series.all"), ("defected_civilian", "series.civilian"),
-                                             ("defected_paramilitary", "series.paramilitary")],
-                                      "fig.defections", lang, observed_series="police_defected"),
+        "fig-defections": time_figure(runs, defection_lines(runs, force),
+                                      "fig.defections_forces" if forces else "fig.defections", lang,
+                                      observed_series=None if force == "army" else "police_defected"),
         "fig-rank": bar_figure(runs, "defected_by_rank", "rank", "fig.rank", lang),
         "fig-tenure": bar_figure(runs, "defected_by_tenure_band", "tenure", "fig.tenure", lang),
-        "fig-quiet": time_figure(runs, [("quiet_resisters", "out.quiet_resisters")], "fig.quiet", lang),
-        "fig-capacity": time_figure(runs, [("coercive_capacity", "out.coercive_capacity")], "fig.capacity", lang,
-                                    yaxis_key="axis.percent"),
+        "fig-quiet": time_figure(runs, force_lines(runs, "quiet_resisters", "out.quiet_resisters", force),
+                                 "fig.quiet", lang),
+        "fig-capacity": time_figure(runs, force_lines(runs, "coercive_capacity", "out.coercive_capacity", force),
+                                    "fig.capacity", lang, yaxis_key="axis.percent"),
         "fig-killed": time_figure(runs, [("civilians_killed", "series.simulated")], "fig.killed", lang,
                                   observed_series="civilians_killed", yaxis_key="axis.people"),
         "fig-region": bar_figure(runs, "defected_by_region", "region", "fig.region", lang, horizontal=True),
@@ -242,12 +313,15 @@ def compare_figures(a_runs: list[dict], b_runs: list[dict], lang: str) -> dict[s
 def compare_rows(a_runs: list[dict], b_runs: list[dict], lang: str) -> list[dict[str, Any]]:
     """Rows of the comparison table: outcome, A median, B median, paired difference and its interval."""
     rows = []
-    for name in OUTCOMES:
+    named = [(name, t(f"out.{name}", lang)) for name in OUTCOMES]
+    named += [(f"{name}_{force}", f"{t(f'out.{name}', lang)} ({t(f'force.{force}', lang)})")
+              for force in forces_of(a_runs) for name in FORCE_OUTCOMES]
+    for name, outcome in named:
         pa_ = final_summary(a_runs, name)
         pb = final_summary(b_runs, name)
         d = paired(a_runs, b_runs, name)
         decimals = 0
-        rows.append({"key": name, "outcome": t(f"out.{name}", lang),
+        rows.append({"key": name, "outcome": outcome,
                      "a": fmt_number(pa_["median"], lang, decimals), "b": fmt_number(pb["median"], lang, decimals),
                      "diff": fmt_number(d["mean"], lang, decimals),
                      "interval": (f"{fmt_number(d['lo'], lang, decimals)} … {fmt_number(d['hi'], lang, decimals)}"

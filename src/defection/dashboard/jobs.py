@@ -34,6 +34,9 @@ from defection.errors import DefectionError
 # Series kept from each run (the rest of the timeseries stays in the worker).
 SERIES = ("defected", "defected_civilian", "defected_paramilitary", "quiet_resisters", "compliant", "caught",
           "coercive_capacity", "civilians_killed", "civilians_arrested", "programme_cost")
+# Per-force and per-branch series (``defected_police``, ``coercive_capacity_army``, ``defected_<branch>``) are
+# kept too, whichever forces and branches the model records.
+FORCE_SERIES_PREFIXES = ("defected_", "quiet_resisters_", "coercive_capacity_")
 BREAKDOWNS = ("defected_by_branch", "defected_by_rank", "defected_by_tenure_band", "defected_by_region",
               "force_by_region")
 
@@ -95,13 +98,15 @@ def base_scenario(spec: dict[str, Any]):
 
 
 def agent_count(scenario) -> int:
-    """Officers plus civilian agents (one per ``run.scale`` people, at least one per township)."""
-    import numpy as np
+    """Police officers, soldiers and civilian agents (one per ``run.scale`` people, at least one per township)."""
+    from defection.api import agent_count as officers_and_civilians
 
-    from defection.model.geography import myanmar
+    return sum(officers_and_civilians(scenario))
 
-    pop = myanmar().township_population
-    return int(scenario.force.n_officers + np.maximum(1, np.round(pop / scenario.run.scale)).sum())
+
+def _soldiers(scenario) -> int:
+    army = getattr(scenario, "army", None)
+    return int(army.n_soldiers) if army is not None else 0
 
 
 def check_limits(spec: dict[str, Any]) -> None:
@@ -117,9 +122,10 @@ def check_limits(spec: dict[str, Any]) -> None:
         agents = agent_count(sc)
         if agents > MAX_AGENTS:
             raise JobRefused(
-                f"this scenario has {agents:,} agents ({sc.force.n_officers:,} officers plus one civilian agent "
-                f"per {sc.run.scale:,} people); the dashboard runs at most {MAX_AGENTS:,} agents. "
-                f"Raise run.scale or lower force.n_officers, or use `defection run` on the command line.")
+                f"this scenario has {agents:,} agents ({sc.force.n_officers:,} police officers and "
+                f"{_soldiers(sc):,} soldiers plus one civilian agent per {sc.run.scale:,} people); the dashboard "
+                f"runs at most {MAX_AGENTS:,} agents. Raise run.scale or lower force.n_officers or "
+                f"army.n_soldiers, or use `defection run` on the command line.")
         total += agents * int(spec["days"]) * runs
     if total > MAX_AGENT_DAYS:
         raise JobRefused(
@@ -137,10 +143,15 @@ def _pairs(value) -> list[list]:
     return [list(p) for p in value or []]
 
 
+def kept_series(columns: list[str]) -> list[str]:
+    """The series a run sends back to the page: :data:`SERIES` and every per-force or per-branch series."""
+    return [name for name in columns if name in SERIES or name.startswith(FORCE_SERIES_PREFIXES)]
+
+
 def _compact(result) -> dict[str, Any]:
     ts = result.timeseries
     return {"seed": result.seed, "start": str(ts.column("date")[0].as_py()) if ts.num_rows else None,
-            "series": {name: ts.column(name).to_numpy().astype(float) for name in SERIES},
+            "series": {name: ts.column(name).to_numpy().astype(float) for name in kept_series(ts.column_names)},
             "breakdowns": {name: _pairs(result.summary.get(name)) for name in BREAKDOWNS}}
 
 

@@ -124,7 +124,17 @@ def run_view() -> html.Div:
 
 
 def results_view() -> html.Div:
-    return html.Div(id="results-body", children=html.P(t("results.none"), className="hint"))
+    """The Results tab: the force selector (shown once a run records both forces) above the results."""
+    from defection.dashboard.figures import BOTH
+
+    return html.Div([
+        html.Div(id="force-choice", className="force-choice", style={"display": "none"}, children=[
+            html.Label(id="force-label", htmlFor="force-select"),
+            dcc.RadioItems(id="force-select", options=[{"label": BOTH, "value": BOTH}], value=BOTH, inline=True,
+                           className="force-select"),
+        ]),
+        html.Div(id="results-body", children=html.P(t("results.none"), className="hint")),
+    ])
 
 
 def compare_view() -> html.Div:

@@ -46,9 +46,11 @@ from defection.experiments.design import DesignError, Vary, parse_varies
 from defection.experiments.models import DefectionModel
 from defection.scenarios.schema import Scenario
 
-# Observed series name -> model series name.
+# Observed series name -> model series name. The model's ``defected`` counts both forces, so police
+# defections are compared with the police's own series.
 SERIES = {
-    "police_defected": "defected",
+    "police_defected": "defected_police",
+    "army_defected": "defected_army",
     "civilians_killed": "civilians_killed",
     "civilians_arrested": "civilians_arrested",
     "civilians_detained": "civilians_detained",
@@ -58,7 +60,7 @@ SERIES = {
 # Fitted when no --fit is given: the values tuned by eye to AAPP in the built-in scenario.
 DEFAULT_FITS = (
     "crackdown.deaths_per_1000_active", "crackdown.arrests_per_1000_active", "crackdown.jail_days_mean",
-    "civilians.fear_per_death", "regime.escalation_rate", "decision.defect_threshold",
+    "civilians.fear_per_death", "regime.escalation_gain", "decision.defect_threshold",
 )
 
 
@@ -92,6 +94,9 @@ def parse_fits(specs: list[str]) -> list[Fit]:
 
 def load_observations(source: str, start: dt.date, days: int | None = None) -> list[Observation]:
     """National observations from a shipped data set name or a CSV path, as model series and days.
+
+    A row whose ``scope`` is not "national" (the Kayah State count of police defections) is left out:
+    a regional count is not comparable with a national series.
 
     Raises DefectionError for an unknown data set, an unknown series, or an observation outside
     the simulated period (before ``start`` or on/after day ``days`` when given).
@@ -466,20 +471,27 @@ def draw_particles(table: pa.Table, n: int, rng: np.random.Generator) -> list[di
     return [{k: float(table.column(k)[int(i)].as_py()) for k in keys} for i in idx]
 
 
+# Totals, then each force's breakdown (``<series>_police``, ``<series>_army``) where the model records it.
 FORECAST_SERIES = ("defected", "defected_civilian", "defected_paramilitary", "quiet_resisters", "coercive_capacity",
-                   "civilians_killed", "civilians_arrested", "civilians_detained", "civilians_active")
+                   "civilians_killed", "civilians_arrested", "civilians_detained", "civilians_active",
+                   *(f"{series}_{force}" for force in ("police", "army")
+                     for series in ("defected", "quiet_resisters", "coercive_capacity")),
+                   "civilians_armed")
 
 
 def simulate_draws(sc: Scenario, fits: list[Fit], particles: list[dict[str, float]], days: int,
                    rng: np.random.Generator, series=FORECAST_SERIES,
                    progress: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
     """Run one simulation per particle, its model seed drawn with ``rng``; return each series as an
-    array of shape (draws, days)."""
-    out = {s: np.zeros((len(particles), days)) for s in series}
+    array of shape (draws, days). A series the model does not record (a force it lacks) is left out."""
+    out: dict[str, np.ndarray] = {}
     run_seeds = rng.integers(0, 2**63 - 1, size=len(particles), endpoint=True)
     for k, params in enumerate(particles):
         result = api.run(sc, seed=int(run_seeds[k]), days=days, overrides=overrides_for(params, fits))
-        for s in series:
+        if not out:
+            recorded = set(result.timeseries.column_names)
+            out = {s: np.zeros((len(particles), days)) for s in series if s in recorded}
+        for s in out:
             out[s][k] = result.series(s)
         if progress is not None:
             progress(k + 1)

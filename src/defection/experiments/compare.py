@@ -8,6 +8,10 @@ The table gives, for each policy and outcome, the ensemble mean and its 90% inte
 percentile across replicates), and the mean paired difference from the status quo with a 90%
 confidence interval (Student t). Cost per additional defection is the mean extra programme cost
 divided by the mean extra defections (both paired), when the policy adds defections.
+
+Outcomes count both forces; each force's defections, quiet resisters and coercive capacity on the
+last day (as a share of day 0) are outcomes of their own (``defected_police``, ``defected_army``,
+...), left empty for a model that does not record them.
 """
 from __future__ import annotations
 
@@ -27,9 +31,17 @@ from defection.experiments.executor import execute
 from defection.experiments.plan import Plan, Progress
 
 BASELINE = "status-quo"
+# Per-force outcomes (defections, quiet resisters, coercive capacity at the end as a share of day 0) come
+# after the totals; a sweep summary without them (a one-force model) leaves their rows empty.
+FORCE_OUTCOMES = tuple(f"{outcome}_{force}" for force in ("police", "army")
+                       for outcome in ("defected", "quiet_resisters", "coercive_capacity_end_share"))
 OUTCOMES = ("defected", "defected_civilian", "defected_paramilitary", "coercive_capacity_min_share",
-            "civilians_killed", "programme_cost", "day_capacity_below_half")
+            "civilians_killed", "programme_cost", "day_capacity_below_half", "coercive_capacity_end_share",
+            *FORCE_OUTCOMES)
 SERIES = ("defected", "coercive_capacity", "civilians_killed", "programme_cost")
+# With per-force series, the figure shows each force's defections and coercive capacity beside the totals.
+SERIES_BY_FORCE = ("defected", "defected_police", "defected_army", "civilians_killed",
+                   "coercive_capacity", "coercive_capacity_police", "coercive_capacity_army", "programme_cost")
 
 # The question of the DIIS / Nyan Corridor report (Kyed & Nyan Corridor, DIIS 2021): do protection and
 # alternative livelihoods, at scale, produce numerous desertions? "status-quo" here is *no* programme (and
@@ -193,6 +205,9 @@ def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
     days = float(plan.base["run"]["days"])
     never = np.zeros((len(names), R), bool)  # runs whose capacity never fell below half
     for o in OUTCOMES:
+        if o not in summary.column_names:  # an outcome this model does not record: no values
+            data[o] = np.full((len(names), R), np.nan)
+            continue
         col = summary.column(o).to_numpy(zero_copy_only=False).astype(float)
         if o == "day_capacity_below_half":
             never[points, reps] = np.isnan(col)
@@ -244,14 +259,19 @@ def figure(plan: Plan, out: Path, path: Path) -> None:
     from defection.report.figures import pyplot, write_png
 
     plt = pyplot()
-    ts = _series(out, list(SERIES))
+    first = next((out / "timeseries").rglob("*.parquet"), None)
+    if first is None:
+        return
+    series = SERIES_BY_FORCE if set(SERIES_BY_FORCE) <= set(pq.read_schema(first).names) else SERIES
+    ts = _series(out, list(series))
     runs = ts.column("run").to_numpy()
     days = int(plan.base["run"]["days"])
     dates = ts.column("date").to_numpy()[:days]
     names = plan.labels["policy"][1]
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+    fig, axes = plt.subplots(2, len(series) // 2, figsize=(5.5 * len(series) // 2, 7), sharex=True,
+                             squeeze=False)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for ax, s in zip(axes.ravel(), SERIES):
+    for ax, s in zip(axes.ravel(), series):
         values = ts.column(s).to_numpy().astype(float)
         for i, name in enumerate(names):
             mine = np.isin(runs, np.arange(i * plan.replicates, (i + 1) * plan.replicates))

@@ -28,6 +28,11 @@ OUTCOMES: dict[str, pa.DataType] = {
     "civilians_arrested": pa.int64(),
     "programme_cost": pa.float64(),
     "day_capacity_below_half": pa.int64(),  # null when capacity never fell below half
+    "coercive_capacity_end_share": pa.float64(),  # the last day's capacity over day 0's (null if day 0's is 0)
+    # per force, as the series record them (null for a model without the force): <outcome>_<force>
+    **{f"{outcome}_{force}": dtype for force in ("police", "army")
+       for outcome, dtype in (("defected", pa.int64()), ("quiet_resisters", pa.int64()),
+                              ("coercive_capacity_end_share", pa.float64()))},
 }
 
 
@@ -152,7 +157,26 @@ def scalars(result) -> dict[str, Any]:
         "civilians_arrested": int(f["civilians_arrested"]),
         "programme_cost": float(f["programme_cost"]),
         "day_capacity_below_half": None if below is None else int(below),
+        "coercive_capacity_end_share": _end_share(result, "coercive_capacity"),
+        **{name: _force_value(result, name) for name in OUTCOMES if name.endswith(("_police", "_army"))},
     }
+
+
+def _end_share(result, series: str) -> float | None:
+    """The last day's value of ``series`` over day 0's; None if the series is absent, empty or starts at 0."""
+    if series not in result.timeseries.column_names:
+        return None
+    values = result.series(series).astype(float)
+    return float(values[-1] / values[0]) if len(values) and values[0] > 0 else None
+
+
+def _force_value(result, name: str) -> float | int | None:
+    """A per-force outcome (``defected_police``, ``coercive_capacity_end_share_army``, ...): None if the
+    run's series do not break down by that force."""
+    if name.startswith("coercive_capacity_end_share_"):
+        return _end_share(result, "coercive_capacity_" + name.rsplit("_", 1)[1])
+    value = result.summary["final"].get(name)
+    return None if value is None else int(value)
 
 
 class Ishigami(SimModel):

@@ -16,7 +16,7 @@ from scipy import interpolate, special
 from defection.engine.rng import fill_uniform, uniform_array
 from defection.model.geography import apportion, myanmar
 from defection.model.state import (
-    ARMY_COMBAT, ARMY_SUPPORT, CIVILIAN, COMPLIANT, N_BRANCHES, PARAMILITARY, Civilians, National, Officers, State,
+    ARMY_COMBAT, COMPLIANT, N_BRANCHES, Civilians, National, Officers, State,
     Townships, Units,
 )
 from defection.scenarios.schema import BranchProfile, Scenario
@@ -237,10 +237,9 @@ def _units(o: Officers, commander: np.ndarray, n_units: int) -> Units:
     size = np.bincount(o.unit, minlength=n_units).astype(np.int32)
     start = np.concatenate([[0], np.cumsum(size)]).astype(np.int64)
     first = start[:-1]
-    counter = lambda: np.zeros(n_units, np.int32)  # noqa: E731
+    counters = {name: np.zeros(n_units, np.int32) for name in ("quiet", "defected", "attempts", "caught", "supported")}
     return Units(size=size, start=start, branch=o.branch[first], township=o.township[first], commander=commander,
-                 max_static=o.static[first], max_sensitivity=np.maximum.reduceat(o.sensitivity, first),
-                 quiet=counter(), defected=counter(), attempts=counter(), caught=counter(), supported=counter())
+                 max_static=o.static[first], max_sensitivity=np.maximum.reduceat(o.sensitivity, first), **counters)
 
 
 def initial_counts(o: Officers, n_townships: int) -> np.ndarray:

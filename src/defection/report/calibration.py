@@ -12,7 +12,7 @@ import numpy as np
 
 from defection.report.figures import pyplot, write_png
 
-PANELS = (("defected", "Police defections"), ("civilians_killed", "Civilians killed"),
+PANELS = (("defected_police", "Police defections"), ("civilians_killed", "Civilians killed"),
           ("civilians_arrested", "Civilians arrested (cumulative)"), ("civilians_detained", "Civilians detained"))
 
 
@@ -71,22 +71,40 @@ def pairs_plot(path: Path, fits, table) -> None:
     write_png(fig, path)
 
 
+# Forecast panels: (title, [(series, label, colour)]); each force's band where the forecast has its series.
+FORECAST_PANELS = (("defections", [("defected_police", "police", "tab:blue"), ("defected_army", "army", "tab:red"),
+                                   ("defected", "all", "tab:blue")]),
+                   ("coercive capacity", [("coercive_capacity_police", "police", "tab:blue"),
+                                          ("coercive_capacity_army", "army", "tab:red"),
+                                          ("coercive_capacity", "all", "tab:blue")]),
+                   ("civilians killed", [("civilians_killed", "", "tab:blue")]),
+                   ("civilians arrested", [("civilians_arrested", "", "tab:blue")]))
+
+
 def forecast_plot(path: Path, table, obs, fitted_until) -> None:
-    """Bands (50% and 90%) over time for the national series, with the observations."""
+    """Bands (50% and 90%) and median over time, with the observations: defections and coercive capacity for
+    each force (police and army) when the forecast has their series, else the totals; civilians killed and
+    arrested."""
     plt = pyplot()
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.2), constrained_layout=True)
     series = table.column("series").to_numpy(zero_copy_only=False)
-    for ax, name in zip(axes, ("defected", "civilians_killed", "civilians_arrested")):
-        sel = series == name
-        dates = table.column("date").to_numpy()[sel].astype("datetime64[D]")
-        q = {c: table.column(c).to_numpy()[sel] for c in ("q05", "q25", "q50", "q75", "q95")}
-        ax.fill_between(dates, q["q05"], q["q95"], alpha=0.2, color="tab:blue", label="90%")
-        ax.fill_between(dates, q["q25"], q["q75"], alpha=0.35, color="tab:blue", label="50%")
-        ax.plot(dates, q["q50"], color="tab:blue", label="median")
+    present = set(series.tolist())
+    fig, axes = plt.subplots(1, len(FORECAST_PANELS), figsize=(5.2 * len(FORECAST_PANELS), 4.2),
+                             constrained_layout=True)
+    for ax, (title, lines) in zip(axes, FORECAST_PANELS):
+        forces = [line for line in lines[:-1] if line[0] in present] if len(lines) > 1 else []
+        for name, label, color in forces or [line for line in lines[-1:] if line[0] in present]:
+            sel = series == name
+            dates = table.column("date").to_numpy()[sel].astype("datetime64[D]")
+            q = {c: table.column(c).to_numpy()[sel] for c in ("q05", "q25", "q50", "q75", "q95")}
+            prefix = f"{label}: " if forces else ""
+            ax.fill_between(dates, q["q05"], q["q95"], alpha=0.2, color=color, label=f"{prefix}90%")
+            ax.fill_between(dates, q["q25"], q["q75"], alpha=0.35, color=color, label=f"{prefix}50%")
+            ax.plot(dates, q["q50"], color=color, label=f"{prefix}median")
+            _observed(ax, obs, name)
         ax.axvline(np.datetime64(fitted_until), color="grey", ls="--", lw=1, label="end of fitted data")
-        _observed(ax, obs, name)
-        ax.set_title(name.replace("_", " "))
+        ax.set_title(title)
         ax.tick_params(axis="x", labelrotation=30, labelsize=8)
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=8, loc="upper left")
+        if len(lines) > 1:
+            ax.legend(fontsize=7, loc="best")
     write_png(fig, path)
