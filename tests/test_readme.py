@@ -13,7 +13,7 @@ def test_python_example_runs_and_shows_the_policy_effect(capsys):
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README, not user input
     assert namespace["extra"] > 0, "more protection and livelihoods, more defections"
-    assert "more defections by 31 Dec 2021" in capsys.readouterr().out
+    assert "more defections by 31 Jan 2023" in capsys.readouterr().out
 
 
 def test_opening_commands_install_run_and_test():
