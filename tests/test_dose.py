@@ -14,7 +14,9 @@ def _curve(extra_by_budget):
 
 def test_tipping_finds_a_steep_step_and_nothing_on_a_straight_line():
     assert dose.tipping(_curve([0, 10, 20, 2000, 2100])) == (1e8, 1e9)
-    assert dose.tipping(_curve([0, 100, 200, 300, 400])) is None  # steady in log budget: no tipping region
+    assert dose.tipping(_curve([0, 100, 200, 300, 400])) is None  # diminishing returns: no tipping region
+    linear = _curve([0, 1, 10, 100, 1000])  # the same return on every kyat
+    assert dose.tipping(linear) is None
     assert "| 1 |" in dose.table(_curve([0, 10, 20, 2000, 2100]))
 
 

@@ -2,8 +2,8 @@
 
 Each budget is run over the same seeds as the status quo without support (a budget of one kyat buys
 nothing), so every difference is paired by common random numbers. The tipping region, if there is
-one, is the budget interval where extra defections per doubling of the budget are largest, and at
-least twice their mean over the curve (docs/model.md, Policy).
+one, is the budget interval where the extra defections each extra kyat buys at least double over
+the interval before: returns that accelerate, as a cascade would make them (docs/model.md).
 
 ``python -m defection.experiments.dose`` writes the README's table and docs/img/dose_response.png.
 """
@@ -16,7 +16,7 @@ import numpy as np
 
 NO_SUPPORT = 1.0  # kyat a month: a budget that buys nothing
 BUDGETS = (NO_SUPPORT, 1e7, 3e7, 1e8, 3e8, 1e9, 3e9)
-TIPPING_FACTOR = 2.0  # a slope this many times the curve's mean marks a tipping region
+TIPPING_FACTOR = 2.0  # returns per kyat that multiply by this from one interval to the next mark a tipping region
 
 
 def _run(budget: float, seed: int, overrides: tuple[str, ...]):
@@ -60,16 +60,19 @@ def paired(curve: dict[str, np.ndarray], name: str, level: float = 0.90) -> np.n
 
 
 def tipping(curve: dict[str, np.ndarray]) -> tuple[float, float] | None:
-    """The budget interval (low, high) where extra defections per doubling are largest, if at least
-    ``TIPPING_FACTOR`` times their mean over the curve; None if the curve has no such region."""
-    budgets, extra = curve["budget"][1:], paired(curve, "defected")[1:, 0]
+    """The budget interval (low, high) where the return on each extra kyat (extra defections per kyat) jumps
+    most over the interval before it, if it at least multiplies by ``TIPPING_FACTOR``: returns that accelerate,
+    as a cascade would make them. None for returns that are steady or diminishing."""
+    budgets, extra = curve["budget"], paired(curve, "defected")[:, 0]
     if len(budgets) < 3:
         return None
-    slope = np.diff(extra) / np.diff(np.log2(budgets))
-    k = int(np.argmax(slope))
-    if slope[k] <= 0 or slope[k] < TIPPING_FACTOR * slope.mean():
+    per_kyat = np.diff(extra) / np.diff(budgets)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jump = np.where(per_kyat[:-1] > 0, per_kyat[1:] / per_kyat[:-1], 0.0)
+    k = int(np.argmax(jump))
+    if jump[k] < TIPPING_FACTOR:
         return None
-    return float(budgets[k]), float(budgets[k + 1])
+    return float(budgets[k + 1]), float(budgets[k + 2])
 
 
 def figure(curve: dict[str, np.ndarray], path: Path) -> Path:
@@ -114,6 +117,7 @@ def table(curve: dict[str, np.ndarray]) -> str:
 
 if __name__ == "__main__":
     result = dose_response()
+    np.savez("docs/img/dose_response.npz", **result)  # the figure's data, to redraw it without rerunning
     print(table(result))
     print("tipping region:", tipping(result))
     print(figure(result, Path("docs/img/dose_response.png")))
