@@ -89,8 +89,8 @@ def transfer(counts, hardness, t, b, barracks, alignment, old, new):
 def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, unit_max_static, unit_max_sensitivity,
            unit_quiet, unit_defected, unit_attempts, unit_caught, unit_supported, ident, state, static, sensitivity,
            barracks, alignment, left_day, family, livelihood, knows, injury, social, township_pull,
-           township_opportunity, counts, hardness, held, weights, contact_terms, thresholds, hazard, fears, beliefs, cascade,
-           support, key, day, pull_out, risk_out, loss_out, intent_out):
+           township_opportunity, counts, hardness, held, weights, contact_terms, thresholds, hazard, fears, beliefs,
+           cascade, support, key, day, pull_out, risk_out, loss_out, intent_out):
     """Set each staying officer's state (compliant/quiet) and intent to leave today; keep the township tallies.
 
     Per-officer arrays have shape (N,), per-unit arrays (U,); ``injury`` (T, 4), ``social``,
@@ -245,6 +245,6 @@ def decision(sim, day: int) -> None:
     decide(tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_static, un.max_sensitivity, un.quiet,
            un.defected, un.attempts, un.caught, un.supported, o.ident, o.state, o.static, o.sensitivity, o.barracks,
            o.alignment, o.left_day, o.family_exposure, o.livelihood_kyat, o.knows_support, tw.injury, tw.social,
-           township_pull, tw.opportunity, tw.counts, tw.hardness, tw.held, weights, contact, thresholds, hazard, fears, beliefs,
-           cascade, perceived_support(p.support, nat), sim.keys["decision"], day, o.pull, o.risk,
+           township_pull, tw.opportunity, tw.counts, tw.hardness, tw.held, weights, contact, thresholds, hazard, fears,
+           beliefs, cascade, perceived_support(p.support, nat), sim.keys["decision"], day, o.pull, o.risk,
            o.loss, o.intent)

@@ -51,12 +51,15 @@ from defection.model.state import ARMY_COMBAT, CAUGHT, DEFECTED, QUIET
 
 
 @njit(cache=True)
-def detect(leavers, intent, ident, state, supported, branch, township, unit, barracks, alignment, unit_quiet, unit_defected,
-           unit_attempts, unit_caught, unit_supported, township_defected, army_share, township_detection, counts,
-           hardness, left_day, p_detect, oversight, police_oversight, efficacy, key, day, attempts, caught,
+def detect(leavers, intent, ident, state, supported, branch, township, unit, barracks, alignment, unit_quiet,
+           unit_defected, unit_attempts, unit_caught, unit_supported, township_defected, army_share, township_detection,
+           counts, hardness, left_day, p_detect, oversight, police_oversight, efficacy, key, day, attempts, caught,
            left_by_branch):
-    """Resolve today's attempts (officers ``leavers``, whose intent is WILL_GO): each is caught or gets away. Adds to ``attempts``/``caught`` (2,) per force
-    and ``left_by_branch`` (4,); keeps the unit and township tallies. Returns the stipends that start today."""
+    """Resolve today's attempts (officers ``leavers``, whose intent is WILL_GO): each is caught or gets away.
+
+    Adds to ``attempts``/``caught`` (2,) per force and ``left_by_branch`` (4,); keeps the unit and
+    township tallies. Returns the stipends that start today.
+    """
     stipends = 0
     for i in leavers:
         intent[i] = NO_INTENT
@@ -90,8 +93,8 @@ def detection(sim, day: int) -> None:
     before = nat.attempts.sum() - nat.caught.sum()
     tw = s.townships
     nat.stipend_cohorts[0] += detect(
-        np.flatnonzero(o.intent == WILL_GO), o.intent, o.ident, o.state, o.supported, o.branch, o.township, o.unit, o.barracks, o.alignment, un.quiet,
-        un.defected, un.attempts, un.caught, un.supported, tw.defected, tw.army_share, tw.detection, tw.counts,
+        np.flatnonzero(o.intent == WILL_GO), o.intent, o.ident, o.state, o.supported, o.branch, o.township, o.unit,
+        o.barracks, o.alignment, un.quiet, un.defected, un.attempts, un.caught, un.supported, tw.defected, tw.army_share, tw.detection, tw.counts,
         tw.hardness, o.left_day, np.array([p.regime.p_detect, p.army.p_detect]),
         p.regime.oversight_boost * sw.oversight, p.army.police_oversight * sw.army_oversight_of_police,
         p.support.protection_efficacy, sim.keys["regime"], day, nat.attempts, nat.caught, nat.left_by_branch)

@@ -46,8 +46,8 @@ from defection.model.decision import (
 
 
 @njit(cache=True)
-def allocate(candidates, intent, ident, township, pull, risk, loss, supported, fear_livelihood, efficacy, stipend, scale, slots,
-             key, day, protected_out, enrolled_out):
+def allocate(candidates, intent, ident, township, pull, risk, loss, supported, fear_livelihood, efficacy, stipend,
+             scale, slots, key, day, protected_out, enrolled_out):
     """Give programme slots to the officers ``candidates`` (whose intent is NEEDS_SUPPORT); return (protected,
     enrolled, refused) today, refused being those who found no slot open.
 
@@ -149,10 +149,10 @@ def support(sim, day: int) -> None:
     o, nat, sp = s.officers, s.national, p.support
     tw = s.townships
     candidates = np.flatnonzero(o.intent == NEEDS_SUPPORT)
-    protected, enrolled, refused = allocate(candidates, o.intent, o.ident, o.township, o.pull, o.risk, o.loss, o.supported,
-                                   livelihood_fear(p), sp.protection_efficacy, stipend_value(sp, nat.stipend_kyat),
-                                   p.decision.logit_scale, nat.slots, sim.keys["decision"], day, tw.protected,
-                                   tw.enrolled)
+    protected, enrolled, refused = allocate(
+        candidates, o.intent, o.ident, o.township, o.pull, o.risk, o.loss, o.supported, livelihood_fear(p),
+        sp.protection_efficacy, stipend_value(sp, nat.stipend_kyat), p.decision.logit_scale, nat.slots,
+        sim.keys["decision"], day, tw.protected, tw.enrolled)
     nat.requests += len(candidates)
     nat.refused += refused
     nat.protected_total += protected
