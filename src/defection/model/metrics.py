@@ -55,10 +55,10 @@ def to_regions(township_region: np.ndarray, n_regions: int) -> np.ndarray:
 
 
 def tally_regions(counts: np.ndarray, social: np.ndarray, barracks_contact: float, protected: np.ndarray,
-                  enrolled: np.ndarray, township_region: np.ndarray, n_regions: int):
-    """Per region, from the township tallies: counts (R, 4 states, 4 branches), social punishment borne summed by
-    state (R, 4), and officers protected / enrolled by the programmes (R, 2). With one region, the national tally."""
-    to_region = to_regions(township_region, n_regions)
+                  enrolled: np.ndarray, to_region: np.ndarray):
+    """Per region, from the township tallies and the (R, T) matrix :func:`to_regions`: counts (R, 4 states,
+    4 branches), social punishment borne summed by state (R, 4), and officers protected / enrolled by the
+    programmes (R, 2). With one region, the national tally."""
     contact = counts @ np.array([1.0, barracks_contact])  # (T, 4, 4): barracks life weighs the contact
     social_sum = to_region @ (contact.sum(axis=2) * social[:, None])
     by_region = np.tensordot(to_region, counts.sum(axis=3), axes=1).round().astype(np.int64)
@@ -83,9 +83,9 @@ def tallies(sim, n_regions: int, township_region) -> dict[str, np.ndarray]:
     """The values of :data:`COLUMNS` that come from officers, by region (leading axis R)."""
     s, p = sim.state, sim.params
     tw = s.townships
+    to_region = to_regions(township_region, n_regions)
     counts, social, programmes = tally_regions(tw.counts, tw.social * (1.0 - s.national.confinement),
-                                               p.community.barracks_contact, tw.protected, tw.enrolled,
-                                               township_region, n_regions)
+                                               p.community.barracks_contact, tw.protected, tw.enrolled, to_region)
     n_state = counts.sum(axis=2)  # (R, 4)
     defected, quiet = by_force(counts[:, DEFECTED]), by_force(counts[:, QUIET])
     cap = by_force(capacity(counts, p))
@@ -101,7 +101,7 @@ def tallies(sim, n_regions: int, township_region) -> dict[str, np.ndarray]:
         "social_punishment_quiet": social[:, QUIET] / np.maximum(1, n_state[:, QUIET]),
         "social_punishment_compliant": social[:, COMPLIANT] / np.maximum(1, n_state[:, COMPLIANT]),
     }
-    held = to_regions(township_region, n_regions) @ tw.held
+    held = to_region @ tw.held
     values.update({f"held_by_{reason}": held[:, k].round().astype(np.int64) for k, reason in enumerate(HELD_BY)})
     return values
 
