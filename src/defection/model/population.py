@@ -136,25 +136,28 @@ def _career(sc: Scenario, key, n: int) -> tuple[np.ndarray, np.ndarray]:
     return rank.astype(np.uint8), tenure.astype(np.float32)
 
 
-def _regional_shifts(sc: Scenario, region: np.ndarray, branch: np.ndarray, region_names) -> tuple[np.ndarray, np.ndarray]:
-    """(alignment shift, ties shift) of each officer: the police of a region with a profile differ."""
-    alignment, ties = np.zeros(len(region_names)), np.zeros(len(region_names))
+def _per_region(sc: Scenario, region_names, field: str, neutral: float) -> np.ndarray:
+    """A regional profile field per region, shape (R,): ``neutral`` where no profile names the region; profiles
+    of the same region combine (shifts add, multipliers multiply)."""
+    values = np.full(len(region_names), neutral)
     for prof in sc.regions.profiles:
         k = region_names.index(prof.region)
-        alignment[k] += prof.alignment_shift
-        ties[k] += prof.ties_shift
+        value = getattr(prof, field)
+        values[k] = values[k] + value if neutral == 0.0 else values[k] * value
+    return values
+
+
+def _regional_shifts(sc: Scenario, region: np.ndarray, branch: np.ndarray, region_names) -> tuple[np.ndarray, np.ndarray]:
+    """(alignment shift, ties shift) of each officer: the police of a region with a profile differ."""
     police = branch < ARMY_COMBAT
-    return alignment[region] * police, ties[region] * police
+    return tuple(_per_region(sc, region_names, field, 0.0)[region] * police
+                 for field in ("alignment_shift", "ties_shift"))
 
 
 def _regional_multipliers(sc: Scenario, township_region: np.ndarray, region_names) -> tuple[np.ndarray, np.ndarray]:
     """(opportunity, detection) multipliers of each township's police, from the regional profiles."""
-    opportunity, detection = np.ones(len(region_names)), np.ones(len(region_names))
-    for prof in sc.regions.profiles:
-        k = region_names.index(prof.region)
-        opportunity[k] *= prof.opportunity_multiplier
-        detection[k] *= prof.detection_multiplier
-    return opportunity[township_region], detection[township_region]
+    return tuple(_per_region(sc, region_names, field, 1.0)[township_region]
+                 for field in ("opportunity_multiplier", "detection_multiplier"))
 
 
 def _views(sc: Scenario, key, branch: np.ndarray, tenure: np.ndarray, shifts) -> dict[str, np.ndarray]:
