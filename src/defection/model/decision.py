@@ -133,7 +133,8 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
             chance = hazard[f] * (township_opportunity[t] if f == 0 else 1.0)
             for i in range(unit_start[u], unit_start[u + 1]):
                 s = state[i]
-                if static[i] + bound <= low:
+                reach = static[i] + bound
+                if reach <= low:
                     # nobody from here on can oppose: quiet members return to compliance
                     for j in range(i, unit_start[u + 1]):
                         if unit_quiet[u] == 0:
@@ -143,7 +144,10 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
                             unit_quiet[u] -= 1
                             transfer(counts, hardness, t, b, barracks[j], alignment[j], QUIET, COMPLIANT)
                     break
-                if s > QUIET:
+                if s > QUIET or (s == COMPLIANT and reach <= oppose):
+                    # defected, or compliant and unable to reach the opposition threshold today
+                    if reach <= oppose and unit_quiet[u] == 0:
+                        break  # from here on nobody can start opposing and nobody is quiet
                     continue
                 contact = barracks_contact if barracks[i] else 1.0
                 if s == COMPLIANT:
