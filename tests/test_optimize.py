@@ -45,7 +45,9 @@ START_TOLERANCE = 1  # months late the best start may be (the optimum opens at o
 
 
 def test_the_optimiser_finds_the_toy_models_known_optimal_allocation(tmp_path):
-    problem = toy_problem()
+    # ramps off: 160 candidates pin three shares and a start, not also three ramps (whose optimum, 0, is the
+    # enqueued first candidate's); test_a_ramp_rises_linearly... checks what a ramp does
+    problem = toy_problem(max_ramp_months=0, max_delay_months=0)
     summary = opt.optimize(problem, tmp_path / "out", workers=0)
     best = summary["best_capacity_drop"]
     optimum = problem.evaluator.optimal_shares()
@@ -114,21 +116,94 @@ shares = st.floats(0, 1, allow_nan=False)
 @given(budget=budgets, weights=st.lists(shares, min_size=4, max_size=4), start_month=st.integers(0, 40),
        days=st.integers(1, 1500), first=st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)),
        officers=st.integers(10, 2_000_000), soldiers=st.integers(0, 2_000_000),
-       costs=st.lists(st.floats(0, 1e7, allow_nan=False), min_size=3, max_size=3))
+       costs=st.lists(st.floats(0, 1e7, allow_nan=False), min_size=3, max_size=3),
+       ramps=st.lists(st.integers(0, opt.DEFAULT_MAX_RAMP_MONTHS), min_size=3, max_size=3),
+       delays=st.lists(st.integers(0, opt.DEFAULT_MAX_DELAY_MONTHS), min_size=3, max_size=3))
 def test_no_candidate_plans_to_spend_more_than_its_budget(budget, weights, start_month, days, first, officers,
-                                                           soldiers, costs):
+                                                           soldiers, costs, ramps, delays):
     base = BASE.model_dump(mode="json")
     base["run"].update(days=days, start=first.isoformat())
     base["force"]["n_officers"] = officers
     base.setdefault("army", {})["n_soldiers"] = soldiers
     base["support"].update(outreach_cost_kyat=costs[0], protection_cost_kyat=costs[1], stipend_kyat=costs[2])
     allocation = dict(zip([lever.name for lever in opt.levers()] + [opt.RESERVE], weights))
-    overrides = opt.candidate_overrides(base, budget, allocation, {"support.start": start_month})
+    ramp_of = dict(zip([lever.name for lever in opt.levers()], ramps))
+    delay_of = dict(zip([lever.name for lever in opt.levers()], delays))
+    overrides = opt.candidate_overrides(base, budget, allocation, {"support.start": start_month}, ramps=ramp_of,
+                                        delays=delay_of)
     assert spend_per_month(base, overrides) <= budget * (1 + 1e-9) + 1e-6
     assert sum(opt.planned_spend(base, overrides).values()) <= budget * (1 + 1e-9) + 1e-6
     data = {**base, "regime": {**base["regime"], "events": []}}  # the dates of events do not matter here
-    scenarios.from_dict(data, [f"{k}={v.isoformat() if isinstance(v, dt.date) else repr(float(v))}"
-                               for k, v in overrides.items()], origin="candidate")  # every value is valid
+    scenario = scenarios.from_dict(data, opt.override_texts(overrides), origin="candidate")  # every value is valid
+    # in every month, as the model reads the schedule, the ramped shares of the budget add up to at most 1 and no
+    # ramped amount exceeds the amount the peak spend above was checked with
+    from defection.model.support import lever as scheduled
+
+    for change in scenario.support.schedule:
+        date = np.datetime64(change.date)
+        shares = sum(scheduled(scenario.support, f"allocation_{n}", date) for n in ramp_of)
+        assert shares <= 1.0 + 1e-9
+        assert scheduled(scenario.support, change.lever, date) <= float(overrides[f"support.{change.lever}"]) * (1 + 1e-12)
+
+
+def test_a_ramp_rises_linearly_month_by_month_in_the_scenarios_schedule():
+    from defection.model.support import lever as scheduled
+
+    base = BASE.model_dump(mode="json")
+    ramp = 4
+    overrides = opt.candidate_overrides(base, 6e7, {"outreach": 1.0, "protection": 2.0, "livelihood": 1.0,
+                                                    opt.RESERVE: 0.0}, {"support.start": 3},
+                                        ramps={"protection": ramp, "livelihood": 0})
+    scenario = scenarios.from_dict(base, opt.override_texts(overrides), origin="candidate")
+    opens = opt.start_date(base, 3)
+    assert scenario.support.start == opens
+    full = overrides["support.allocation_protection"]
+    assert full == pytest.approx(0.5, rel=1e-6)
+    months = [opt.start_date(base, 3 + k) for k in range(ramp + 3)]
+    # the model's own reading of the schedule, at each month opening from the start: 1/5, 2/5, ... of the share
+    levels = [scheduled(scenario.support, "allocation_protection", np.datetime64(d)) / full for d in months]
+    assert levels == pytest.approx([1 / 5, 2 / 5, 3 / 5, 4 / 5, 1, 1, 1])
+    assert np.diff(levels[:ramp + 1]) == pytest.approx([1 / (ramp + 1)] * ramp)  # equal monthly steps
+    amounts = [scheduled(scenario.support, "protection_capacity", np.datetime64(d)) for d in months]
+    assert amounts == pytest.approx([overrides["support.protection_capacity"] * x for x in levels])
+    # mid-month the level is the one bought at the month's opening
+    assert scheduled(scenario.support, "allocation_protection", np.datetime64(months[1] + dt.timedelta(days=14))) \
+        == pytest.approx(full * 2 / 5)
+    # a lever without a ramp opens at its full amount; the optimiser's reading agrees with the model's
+    assert scheduled(scenario.support, "allocation_livelihood", np.datetime64(opens)) == pytest.approx(0.25, rel=1e-6)
+    protection = {lever.name: lever for lever in opt.levers()}["protection"]
+    levels_seen = opt.lever_levels(base, overrides, protection)
+    assert levels_seen[:3] == [0, 0, 0] and levels_seen[3:10] == pytest.approx(levels)
+    # and the ramp is a decision of the optimiser, recorded per lever in trials.parquet
+    problem = toy_problem(candidates=16, population=16, draws=1)
+    assert {f"ramp.{n}" for n in ("outreach", "protection", "livelihood")} <= set(problem.distributions())
+    assert problem.overrides({"split.outreach": 0.2, "split.protection": 0.5, "start.support.start": 0,
+                              "ramp.protection": 2})["support.schedule"]
+
+
+def test_a_lever_opens_on_its_own_start_after_the_programmes_open():
+    from defection.model.support import lever as scheduled
+
+    base = BASE.model_dump(mode="json")
+    delay, ramp = 3, 1
+    overrides = opt.candidate_overrides(base, 6e7, {"outreach": 1.0, "protection": 2.0, "livelihood": 1.0,
+                                                    opt.RESERVE: 0.0}, {"support.start": 2},
+                                        ramps={"livelihood": ramp}, delays={"livelihood": delay, "protection": 0})
+    scenario = scenarios.from_dict(base, opt.override_texts(overrides), origin="candidate")
+    full = overrides["support.allocation_livelihood"]
+    months = [opt.start_date(base, 2 + k) for k in range(delay + ramp + 2)]
+    # the model's own reading: closed for `delay` months, then a one-month ramp to the full share
+    levels = [scheduled(scenario.support, "allocation_livelihood", np.datetime64(d)) / full for d in months]
+    assert levels == pytest.approx([0, 0, 0, 1 / 2, 1, 1])
+    assert scheduled(scenario.support, "livelihood_capacity", np.datetime64(months[1])) == 0
+    # a lever without a delay opens with the programmes; the optimiser's reading agrees with the model's
+    assert scheduled(scenario.support, "allocation_protection", np.datetime64(months[0])) == pytest.approx(0.5, rel=1e-6)
+    livelihood = {lever.name: lever for lever in opt.levers()}["livelihood"]
+    assert opt.lever_levels(base, overrides, livelihood)[2:8] == pytest.approx(levels)
+    assert opt.own_start(base, overrides, livelihood, delay) == months[delay]
+    # each lever's own start is a decision of the optimiser (none with --max-delay-months 0)
+    assert {f"delay.{n}" for n in ("outreach", "protection", "livelihood")} <= set(toy_problem().distributions())
+    assert not any(k.startswith("delay.") for k in toy_problem(max_delay_months=0).distributions())
 
 
 def test_the_whole_budget_is_planned_when_nothing_is_kept_in_reserve():

@@ -480,6 +480,8 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Loopback address to bind (127.0.0.1, localhost or ::1); "
                                                "other machines reach it through an SSH tunnel."),
     port: int = typer.Option(8765, help="Port to listen on."),
+    runs: Optional[Path] = typer.Option(None, "--runs", help="Directory of saved run directories (from `defection "
+                                                             "run --out`) that the page may open, by name."),
 ) -> None:
     """Serve the web dashboard (Dash, fully offline) until interrupted."""
     if not 0 < port < 65536:
@@ -489,10 +491,14 @@ def serve(
     except ImportError as exc:
         raise DefectionError(f"the dashboard needs dash and plotly ({exc}). Install them: pip install dash plotly.") from None
     host = loopback_host(host)
+    if runs is not None:
+        from defection.dashboard.saved import SavedRuns
+
+        SavedRuns(runs)  # a --runs that is not a directory: a paragraph and exit 2, before anything is printed
     shown = f"[{host}]" if ":" in host else host
     console.print(f"dashboard on http://{shown}:{port}/ (Ctrl-C to stop)", highlight=False)
     try:
-        _serve(host=host, port=port)
+        _serve(host=host, port=port, runs=runs)
     except OSError as exc:
         raise DefectionError(f"cannot listen on {host}:{port} ({exc.strerror or exc}). Choose another --port.") from None
     console.print("dashboard stopped; no job was left running.")
@@ -500,7 +506,7 @@ def serve(
 
 @app.command()
 def report(
-    directory: Path = typer.Argument(..., help="A run, sweep, compare or calibration directory."),
+    directory: Path = typer.Argument(..., help="A run, sweep, compare, calibration, forecast or optimize directory."),
     out: Path = typer.Option(Path("report.html"), help="The HTML file to write."),
     lang: str = typer.Option("en", help="Language of the report: en or my (Burmese)."),
     force: bool = typer.Option(False, help="Replace an existing file at --out."),
@@ -694,6 +700,12 @@ def optimize(
     population: int = typer.Option(20, help="Candidates per NSGA-II generation (a fixed batch)."),
     seed: int = typer.Option(0, help="Optimisation seed: draws, run seeds and the sampler."),
     days: Optional[int] = typer.Option(None, help="Days to simulate (default: the scenario's)."),
+    max_ramp_months: Optional[int] = typer.Option(None, help="Longest ramp a candidate may give a lever: the months "
+                                                             "over which it rises linearly to its amount (default 6; "
+                                                             "0: every lever opens at its full amount)."),
+    max_delay_months: Optional[int] = typer.Option(None, help="Latest a candidate may open a lever after the "
+                                                              "programmes open, in months (default 12; 0: every "
+                                                              "lever opens with the programmes)."),
     scheduler: Optional[str] = SchedulerOption,
     workers: Optional[int] = WorkersOption,
     sets: Optional[list[str]] = SetOption,
@@ -707,7 +719,10 @@ def optimize(
                                 constraints=list(constraint or []), statistic=statistic, probability=probability,
                                 draws=draws, posterior=posterior, uncertain=list(uncertain) if uncertain else None,
                                 candidates=candidates, population=population, seed=seed, days=days,
-                                overrides=list(sets or []))
+                                overrides=list(sets or []),
+                                max_ramp_months=opt.DEFAULT_MAX_RAMP_MONTHS if max_ramp_months is None else max_ramp_months,
+                                max_delay_months=(opt.DEFAULT_MAX_DELAY_MONTHS if max_delay_months is None
+                                                  else max_delay_months))
     with progress_bar("candidates") as bar:
         task = bar.add_task("optimize", total=problem.n_candidates)
         summary = opt.optimize(problem, out, scheduler=scheduler, workers=workers, force=force,

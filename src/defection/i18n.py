@@ -27,11 +27,12 @@ MPL_FONT_FALLBACK = ["Noto Sans Myanmar", "DejaVu Sans"]
 
 TEXT: dict[str, dict[str, str]] = {
     # page and navigation
-    "app.title": {"en": "Defection: a police force under repression",
-                  "my": "ခွဲထွက်မှု − ဖိနှိပ်မှုအောက်ရှိ ရဲတပ်ဖွဲ့"},
-    "app.subtitle": {"en": "Simulated Myanmar Police Force, 2021. Synthetic agents; public aggregate data only.",
-                     "my": "မြန်မာ့ရဲတပ်ဖွဲ့ ၂၀၂၁ ပုံစံတွက်ချက်မှု။ ဖန်တီးထားသော ကိုယ်စားလှယ်များ၊ "
-                           "အများပြည်သူ စုစုပေါင်းဒေတာသာ။"},
+    "app.title": {"en": "Defection: security forces under repression",
+                  "my": "ခွဲထွက်မှု − ဖိနှိပ်မှုအောက်ရှိ လုံခြုံရေးတပ်ဖွဲ့များ"},
+    "app.subtitle": {"en": "Simulated Myanmar police and army after the coup of 1 February 2021. Synthetic agents; "
+                           "public aggregate data only.",
+                     "my": "၂၀၂၁ ဖေဖော်ဝါရီ ၁ ရက် အာဏာသိမ်းပြီးနောက် မြန်မာ့ရဲတပ်ဖွဲ့နှင့် စစ်တပ် ပုံစံတွက်ချက်မှု။ "
+                           "ဖန်တီးထားသော ကိုယ်စားလှယ်များ၊ အများပြည်သူ စုစုပေါင်းဒေတာသာ။"},
     "lang.label": {"en": "Language", "my": "ဘာသာစကား"},
     "tab.scenario": {"en": "Scenario", "my": "အခြေအနေပုံစံ"},
     "tab.levers": {"en": "Levers", "my": "မူဝါဒ ထိန်းညှိချက်များ"},
@@ -76,6 +77,70 @@ TEXT: dict[str, dict[str, str]] = {
     "lever.run.days": {"en": "Days to simulate", "my": "တွက်ချက်မည့် ရက်အရေအတွက်"},
     "lever.seeds": {"en": "Seeds (ensemble size)", "my": "ကျပန်းမျိုးစေ့ အရေအတွက်"},
     "lever.first_seed": {"en": "First seed", "my": "ပထမ ကျပန်းမျိုးစေ့"},
+    # dashboard, one screen (issue 14)
+    "lever.support.protection_efficacy": {"en": "Protection efficacy (share of risk removed)",
+                                          "my": "ကာကွယ်မှု ထိရောက်မှု (ဖယ်ရှားပေးသော အန္တရာယ် အချိုး)"},
+    "lever.support.protection_cost_kyat": {"en": "Protection cost per family (kyat)",
+                                           "my": "မိသားစုတစ်စုလျှင် ကာကွယ်ရေး ကုန်ကျစရိတ် (ကျပ်)"},
+    "lever.support.livelihood_capacity": {"en": "Livelihood capacity (new families per month)",
+                                          "my": "အသက်မွေးဝမ်းကျောင်း ထောက်ပံ့နိုင်မှု (တစ်လလျှင် မိသားစုသစ်)"},
+    "lever.support.outreach_cost_kyat": {"en": "Outreach cost per officer reached (kyat per month)",
+                                         "my": "သတင်းရောက်ရှိသူ တစ်ဦးလျှင် ကုန်ကျစရိတ် (တစ်လလျှင် ကျပ်)"},
+    "lever.support.word_of_mouth_rate": {"en": "Word of mouth (daily chance)",
+                                         "my": "ပါးစပ်ဖြင့် သတင်းပျံ့နှံ့မှု (နေ့စဉ် ဖြစ်နိုင်ခြေ)"},
+    "lever.support.stipend_months": {"en": "Months a stipend is paid", "my": "ထောက်ပံ့ငွေ ပေးသည့် လအရေအတွက်"},
+    "lever.support.stipend_horizon_months": {"en": "Months of lost pay weighed against a stipend",
+                                             "my": "ထောက်ပံ့ငွေနှင့် နှိုင်းယှဉ်သော လစာဆုံးရှုံးမည့် လအရေအတွက်"},
+    "lever.support.credibility_initial": {"en": "Initial credibility of support",
+                                          "my": "ထောက်ပံ့မှုအပေါ် ကနဦး ယုံကြည်မှု"},
+    "lever.support.credibility_rate": {"en": "Monthly change of credibility", "my": "ယုံကြည်မှု လစဉ်ပြောင်းလဲနှုန်း"},
+    "lever.support.budget_kyat_month": {"en": "Monthly budget (kyat; 0: no budget)",
+                                        "my": "လစဉ် ဘတ်ဂျက် (ကျပ်; ၀ ဆိုလျှင် ဘတ်ဂျက်မရှိ)"},
+    "lever.support.allocation_protection": {"en": "Budget share for protection",
+                                            "my": "ကာကွယ်ရေးအတွက် ဘတ်ဂျက် အချိုး"},
+    "lever.support.allocation_livelihood": {"en": "Budget share for stipends",
+                                            "my": "ထောက်ပံ့ငွေအတွက် ဘတ်ဂျက် အချိုး"},
+    "lever.support.allocation_outreach": {"en": "Budget share for outreach",
+                                          "my": "သတင်းဖြန့်ဝေရေးအတွက် ဘတ်ဂျက် အချိုး"},
+    "levers.switches": {"en": "Switches (mechanisms on or off)", "my": "ခလုတ်များ (ယန္တရားများ ဖွင့်/ပိတ်)"},
+    "levers.switches_intro": {"en": "Untick a mechanism to switch it off (an ablation).",
+                              "my": "ယန္တရားတစ်ခုကို ပိတ်ရန် အမှတ်ခြစ်ကို ဖြုတ်ပါ။"},
+    "results.settings": {"en": "Settings of this run", "my": "ဤတွက်ချက်မှု၏ သတ်မှတ်ချက်များ"},
+    "results.as_scenario": {"en": "as in the scenario", "my": "အခြေအနေပုံစံအတိုင်း"},
+    "results.manifest": {"en": "Manifest (what reproduces this result)",
+                         "my": "မှတ်တမ်း (ဤရလဒ်ကို ပြန်ထုတ်ရန်)"},
+    "results.running": {"en": "Running: the median and band grow as days are simulated.",
+                        "my": "တွက်ချက်နေသည်- ရက်များ တွက်ပြီးသည်နှင့် အလယ်ကိန်းနှင့် အပိုင်းအခြား ကြီးထွားလာမည်။"},
+    "results.saved": {"en": "Saved run", "my": "သိမ်းထားသော တွက်ချက်မှု"},
+    "results.live": {"en": "Defections so far (median and 90% band over the seeds simulated so far)",
+                     "my": "ယခုအထိ ခွဲထွက်မှု (ယခုအထိ တွက်ပြီး မျိုးစေ့များ၏ အလယ်ကိန်းနှင့် ၉၀% အပိုင်းအခြား)"},
+    "download.parquet": {"en": "Download Parquet", "my": "Parquet ဒေါင်းလုဒ်"},
+    "download.csv": {"en": "Download CSV", "my": "CSV ဒေါင်းလုဒ်"},
+    "download.png": {"en": "Download PNG", "my": "PNG ဒေါင်းလုဒ်"},
+    "download.manifest": {"en": "Download manifest", "my": "မှတ်တမ်း ဒေါင်းလုဒ်"},
+    "compare.title": {"en": "Policy comparison (paired, same seeds)",
+                      "my": "မူဝါဒ နှိုင်းယှဉ်ချက် (အတွဲလိုက်၊ မျိုးစေ့တူ)"},
+    "saved.title": {"en": "Saved runs", "my": "သိမ်းထားသော တွက်ချက်မှုများ"},
+    "saved.intro": {"en": "Run directories found by the server under --runs.",
+                    "my": "--runs အောက်တွင် ဆာဗာ တွေ့ရှိသော တွက်ချက်မှု ဖိုင်တွဲများ။"},
+    "saved.load": {"en": "Show this run", "my": "ဤတွက်ချက်မှုကို ပြရန်"},
+    "policy.title": {"en": "Policy design (from an optimisation)", "my": "မူဝါဒ ဒီဇိုင်း (အကောင်းဆုံးရှာဖွေမှုမှ)"},
+    "policy.intro": {"en": "Results of `defection optimize` found by the server under --runs: set a monthly budget "
+                           "and a target drop in coercive capacity.",
+                     "my": "--runs အောက်တွင် ဆာဗာ တွေ့ရှိသော `defection optimize` ရလဒ်များ- လစဉ် ဘတ်ဂျက်နှင့် "
+                           "ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှု ပစ်မှတ်ကို သတ်မှတ်ပါ။"},
+    "policy.budget": {"en": "Monthly budget (kyat)", "my": "လစဉ် ဘတ်ဂျက် (ကျပ်)"},
+    "policy.target": {"en": "Target capacity drop (0 to 1)", "my": "ပစ်မှတ် နိုင်စွမ်း ကျဆင်းမှု (၀ မှ ၁)"},
+    "policy.best": {"en": "Cheapest candidate meeting the target within the budget",
+                    "my": "ဘတ်ဂျက်အတွင်း ပစ်မှတ်ပြည့်မီသော အသက်သာဆုံး ရွေးချယ်မှု"},
+    "policy.none": {"en": "No candidate of this optimisation meets the target within the budget.",
+                    "my": "ဤအကောင်းဆုံးရှာဖွေမှု၏ မည်သည့်ရွေးချယ်မှုမျှ ဘတ်ဂျက်အတွင်း ပစ်မှတ် မပြည့်မီပါ။"},
+    "policy.within": {"en": "within the budget", "my": "ဘတ်ဂျက်အတွင်း"},
+    "policy.beyond": {"en": "over the budget", "my": "ဘတ်ဂျက်ကျော်"},
+    "policy.front": {"en": "Pareto front", "my": "Pareto မျဉ်း"},
+    "policy.cost_axis": {"en": "money spent over the horizon (kyat, mean over draws)",
+                         "my": "ကာလတစ်လျှောက် သုံးစွဲငွေ (ကျပ်၊ ပျမ်းမျှ)"},
+    "policy.drop_axis": {"en": "drop in coercive capacity (%)", "my": "ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှု (%)"},
     # run view
     "run.button": {"en": "Run ensemble", "my": "တွက်ချက်မှု စတင်ရန်"},
     "run.cancel": {"en": "Cancel", "my": "ပယ်ဖျက်ရန်"},
@@ -120,7 +185,7 @@ TEXT: dict[str, dict[str, str]] = {
     "axis.people": {"en": "people", "my": "လူ"},
     "axis.percent": {"en": "%", "my": "%"},
     # compare
-    "compare.intro": {"en": "Set A and B from the Levers tab, then run both with the same seeds (paired).",
+    "compare.intro": {"en": "Set A and B from the levers, then run both with the same seeds (paired).",
                       "my": "A နှင့် B ကို ထိန်းညှိချက်များ စာမျက်နှာမှ သတ်မှတ်ပြီး တူညီသော မျိုးစေ့များဖြင့် တွက်ချက်ပါ (အတွဲလိုက်)။"},
     "compare.set_a": {"en": "Use current levers as A", "my": "လက်ရှိ ထိန်းညှိချက်များကို A အဖြစ်"},
     "compare.set_b": {"en": "Use current levers as B", "my": "လက်ရှိ ထိန်းညှိချက်များကို B အဖြစ်"},
@@ -220,7 +285,8 @@ TEXT: dict[str, dict[str, str]] = {
     "brief.scenario_title": {"en": "Scenario and sources", "my": "အခြေအနေပုံစံနှင့် ရင်းမြစ်များ"},
     "brief.scenario": {"en": "Scenario", "my": "အခြေအနေပုံစံ"},
     "brief.period": {"en": "{start} to {end} ({days} days)", "my": "{start} မှ {end} အထိ ({days} ရက်)"},
-    "brief.force": {"en": "{n} officers", "my": "ရဲအရာရှိ {n} ဦး"},
+    "brief.force": {"en": "{n} police officers", "my": "ရဲအရာရှိ {n} ဦး"},
+    "brief.army": {"en": "{n} soldiers", "my": "စစ်သား {n} ဦး"},
     "brief.scale": {"en": "one civilian agent per {k} people", "my": "လူ {k} ဦးလျှင် အရပ်သား ကိုယ်စားလှယ် တစ်ဦး"},
     "brief.runs_single": {"en": "one run (seed {seed}): one possible history, not a forecast",
                           "my": "တစ်ကြိမ် တွက်ချက်မှု (ကျပန်းမျိုးစေ့ {seed}) − ဖြစ်နိုင်သော သမိုင်းကြောင်း တစ်ခုသာ၊ "
@@ -241,6 +307,147 @@ TEXT: dict[str, dict[str, str]] = {
               "လေ့လာချက်၊ ၂၀၁၄ သန်းခေါင်စာရင်း၊ သတင်းများ)။ ကျန် {assumed} ခုမှာ ယူဆထားသော သို့မဟုတ် AAPP "
               "ဒေတာနှင့် ချိန်ညှိထားသော တန်ဖိုးများ ဖြစ်ပြီး ဖြစ်နိုင်ချေ အပိုင်းအခြားကို မှတ်တမ်းတင်ထားသည် "
               "(docs/sources.md)။"},
+    # report: policy design under a budget (defection optimize)
+    "brief.runs_optimize": {"en": "{c} candidate policies, each run on the same {d} draws of what is uncertain and "
+                                  "paired with the status quo (no programme) by seed",
+                            "my": "မူဝါဒ ရွေးချယ်စရာ {c} ခု၊ တစ်ခုစီကို မသေချာသည့်အရာများ၏ တူညီသော နမူနာ {d} ခုပေါ်တွင် "
+                                  "တွက်ချက်ပြီး အစီအစဉ်မရှိသော မူလအခြေအနေနှင့် မျိုးစေ့တူဖြင့် အတွဲလိုက် နှိုင်းယှဉ်သည်"},
+    "opt.question_target": {
+        "en": "What is the least monthly budget that meets the target, {target}, and how should it be split between "
+              "the support programmes, when should they start and how fast should each grow?",
+        "my": "ပန်းတိုင်ဖြစ်သော {target} ကို ပြည့်မီစေမည့် အနည်းဆုံး လစဉ်ဘတ်ဂျက်မှာ မည်မျှနည်း၊ ၎င်းကို ထောက်ပံ့မှု "
+              "အစီအစဉ်များအကြား မည်သို့ ခွဲဝေရမည်နည်း၊ မည်သည့်အချိန်တွင် စတင်ရမည်နည်း၊ တစ်ခုစီကို မည်မျှ "
+              "မြန်မြန် တိုးချဲ့ရမည်နည်း။"},
+    "opt.question_best": {
+        "en": "How should a monthly budget be split between the support programmes, when should they start and how "
+              "fast should each grow, to achieve {objectives}?",
+        "my": "{objectives} ကို ရရှိရန် လစဉ်ဘတ်ဂျက်ကို ထောက်ပံ့မှု အစီအစဉ်များအကြား မည်သို့ ခွဲဝေရမည်နည်း၊ "
+              "မည်သည့်အချိန်တွင် စတင်ရမည်နည်း၊ တစ်ခုစီကို မည်မျှ မြန်မြန် တိုးချဲ့ရမည်နည်း။"},
+    "opt.setup_title": {"en": "The problem posed", "my": "မေးထားသော ပြဿနာ"},
+    "opt.budget_fixed": {"en": "Budget: {budget} a month", "my": "ဘတ်ဂျက် − တစ်လလျှင် {budget}"},
+    "opt.budget_range": {"en": "Budget: chosen by the search, from {lo} to {hi} a month",
+                         "my": "ဘတ်ဂျက် − ရှာဖွေမှုက ရွေးချယ်သည်၊ တစ်လလျှင် {lo} မှ {hi} အထိ"},
+    "opt.objectives": {"en": "Objectives: {objectives}", "my": "ရည်မှန်းချက်များ − {objectives}"},
+    "opt.constraints": {"en": "Constraints: {constraints}", "my": "ကန့်သတ်ချက်များ − {constraints}"},
+    "opt.no_constraints": {"en": "Constraints: none", "my": "ကန့်သတ်ချက်များ − မရှိ"},
+    "opt.statistic": {"en": "Robust statistic: {statistic}", "my": "ခိုင်မာသော စာရင်းအင်း − {statistic}"},
+    "opt.stat.mean": {"en": "the mean over the draws", "my": "နမူနာများအပေါ် ပျမ်းမျှ"},
+    "opt.stat.p10": {"en": "the pessimistic end, the value reached in 9 draws out of 10",
+                     "my": "အဆိုးဘက် အစွန်း − နမူနာ ၁၀ ခုတွင် ၉ ခု၌ ရရှိသော တန်ဖိုး"},
+    "opt.stat.probability": {"en": "the probability of meeting each constraint, which must be at least {p}",
+                             "my": "ကန့်သတ်ချက် တစ်ခုစီကို ပြည့်မီနိုင်ခြေ၊ အနည်းဆုံး {p} ရှိရမည်"},
+    "opt.stat_short.mean": {"en": "mean", "my": "ပျမ်းမျှ"},
+    "opt.stat_short.p10": {"en": "9 draws in 10", "my": "နမူနာ ၁၀ ခုတွင် ၉ ခု"},
+    "opt.stat_short.probability": {"en": "probability", "my": "ဖြစ်နိုင်ခြေ"},
+    "opt.decisions": {"en": "Decided for each candidate: the share of the budget for each programme ({levers}), "
+                            "the month the programmes open, and how many months each takes to grow to its share "
+                            "(0 to {ramp})",
+                      "my": "ရွေးချယ်စရာတစ်ခုစီအတွက် ဆုံးဖြတ်သည်များ − အစီအစဉ်တစ်ခုစီ ({levers}) အတွက် ဘတ်ဂျက် "
+                            "အချိုး၊ အစီအစဉ်များ စတင်သည့်လ၊ တစ်ခုစီ ၎င်း၏ အချိုးအထိ တိုးရန် ကြာမည့် လအရေအတွက် "
+                            "(၀ မှ {ramp} အထိ)"},
+    "opt.decisions_no_ramp": {"en": "Decided for each candidate: the share of the budget for each programme "
+                                    "({levers}) and the month the programmes open; each opens at its full share",
+                              "my": "ရွေးချယ်စရာတစ်ခုစီအတွက် ဆုံးဖြတ်သည်များ − အစီအစဉ်တစ်ခုစီ ({levers}) အတွက် "
+                                    "ဘတ်ဂျက် အချိုးနှင့် အစီအစဉ်များ စတင်သည့်လ၊ တစ်ခုစီ အပြည့်ဖြင့် စတင်သည်"},
+    "opt.search": {"en": "Search: {method} ({library}), {g} generations of {p} candidates, seed {seed}",
+                   "my": "ရှာဖွေမှု − {method} ({library})၊ မျိုးဆက် {g} ဆက်၊ တစ်ဆက်လျှင် ရွေးချယ်စရာ {p} ခု၊ "
+                         "ကျပန်းမျိုးစေ့ {seed}"},
+    "opt.metric.capacity_drop": {"en": "drop in combined coercive capacity at the end",
+                                 "my": "နောက်ဆုံးရက် ပေါင်းစပ် ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှု"},
+    "opt.metric.capacity_min_drop": {"en": "drop in the lowest combined coercive capacity",
+                                     "my": "အနိမ့်ဆုံး ပေါင်းစပ် ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှု"},
+    "opt.metric.defections": {"en": "extra defections", "my": "ထပ်တိုး ခွဲထွက်မှု"},
+    "opt.metric.cost": {"en": "money spent over the horizon", "my": "ကာလတစ်လျှောက် သုံးစွဲငွေ"},
+    "opt.metric.civilians_killed": {"en": "extra civilians killed", "my": "ထပ်တိုး သေဆုံးသော အရပ်သား"},
+    "opt.max": {"en": "the largest {metric}", "my": "အများဆုံး {metric}"},
+    "opt.min": {"en": "the smallest {metric}", "my": "အနည်းဆုံး {metric}"},
+    "opt.and": {"en": " and ", "my": "နှင့် "},
+    "opt.lever.outreach": {"en": "outreach", "my": "သတင်းဖြန့်ဝေမှု"},
+    "opt.lever.protection": {"en": "protection", "my": "ကာကွယ်မှု"},
+    "opt.lever.livelihood": {"en": "stipends", "my": "ထောက်ပံ့ငွေ"},
+    "opt.found_target": {
+        "en": "{k} of {n} candidates meet the target. The least monthly budget that does is {budget} (candidate "
+              "{trial}): it cuts combined coercive capacity by {drop} at the end (10–90% over the draws: {lo} to "
+              "{hi}) and spends {spent} over the horizon.",
+        "my": "ရွေးချယ်စရာ {n} ခုအနက် {k} ခုသည် ပန်းတိုင်ကို ပြည့်မီသည်။ ပြည့်မီသော အနည်းဆုံး လစဉ်ဘတ်ဂျက်မှာ "
+              "{budget} (ရွေးချယ်စရာ {trial}) ဖြစ်ပြီး နောက်ဆုံးရက်တွင် ပေါင်းစပ် ဖိနှိပ်နိုင်စွမ်းကို {drop} "
+              "လျှော့ချသည် (နမူနာများအပေါ် ၁၀–၉၀% − {lo} မှ {hi})၊ ကာလတစ်လျှောက် {spent} သုံးစွဲသည်။"},
+    "opt.not_met": {"en": "No candidate meets the target, {target}, with a budget up to {hi} a month; the figures show "
+                          "how close they came.",
+                    "my": "တစ်လလျှင် {hi} အထိ ဘတ်ဂျက်ဖြင့် ပန်းတိုင် {target} ကို မည်သည့် ရွေးချယ်စရာမျှ မပြည့်မီပါ။ "
+                          "မည်မျှ နီးကပ်ခဲ့သည်ကို ပုံများတွင် ပြသည်။"},
+    "opt.found_best": {
+        "en": "The Pareto front holds {k} of {n} candidates. The largest drop in combined coercive capacity at the "
+              "end, {drop} (10–90% over the draws: {lo} to {hi}), comes with a budget of {budget} a month "
+              "(candidate {trial}).",
+        "my": "ပါရီတို ရှေ့တန်းတွင် ရွေးချယ်စရာ {n} ခုအနက် {k} ခု ပါဝင်သည်။ နောက်ဆုံးရက် ပေါင်းစပ် "
+              "ဖိနှိပ်နိုင်စွမ်း အကျဆင်းဆုံး {drop} (နမူနာများအပေါ် ၁၀–၉၀% − {lo} မှ {hi}) ကို တစ်လလျှင် "
+              "{budget} ဘတ်ဂျက်ဖြင့် ရရှိသည် (ရွေးချယ်စရာ {trial})။"},
+    "opt.front_note": {"en": "Candidates of the Pareto front (no other candidate does better on every objective), "
+                             "by budget: the mean over the draws, its 10–90% range in brackets; defections and "
+                             "civilians killed are differences from the status quo.",
+                       "my": "ပါရီတို ရှေ့တန်းရှိ ရွေးချယ်စရာများ (ရည်မှန်းချက်တိုင်းတွင် ပိုကောင်းသော အခြား "
+                             "ရွေးချယ်စရာ မရှိ)၊ ဘတ်ဂျက်အလိုက် − နမူနာများအပေါ် ပျမ်းမျှ၊ ကွင်းအတွင်း ၁၀–၉၀% "
+                             "အပိုင်းအခြား၊ ခွဲထွက်မှုနှင့် သေဆုံးသော အရပ်သားများမှာ မူလအခြေအနေမှ ကွာခြားချက်ဖြစ်သည်။"},
+    "opt.no_front": {"en": "No candidate was evaluated, so there is no front to show.",
+                     "my": "ရွေးချယ်စရာ တစ်ခုမျှ မတွက်ချက်ရသေးသဖြင့် ပြသစရာ ရှေ့တန်း မရှိပါ။"},
+    "opt.quantity": {"en": "quantity", "my": "ပမာဏ"},
+    "opt.candidate": {"en": "candidate {trial}", "my": "ရွေးချယ်စရာ {trial}"},
+    "opt.row.budget": {"en": "Monthly budget", "my": "လစဉ်ဘတ်ဂျက်"},
+    "opt.row.spent": {"en": "Money spent over the horizon", "my": "ကာလတစ်လျှောက် သုံးစွဲငွေ"},
+    "opt.row.shares": {"en": "Share of the budget: {levers}", "my": "ဘတ်ဂျက် အချိုး − {levers}"},
+    "opt.row.reserve": {"en": "Share kept in reserve", "my": "အရန်ထားသော အချိုး"},
+    "opt.row.start": {"en": "Programmes open", "my": "အစီအစဉ်များ စတင်ရက်"},
+    "opt.row.opens": {"en": "Each opens: {levers}", "my": "တစ်ခုချင်း စတင်ရက် − {levers}"},
+    "opt.row.ramps": {"en": "Months to full share: {levers}", "my": "အချိုးအပြည့်ရောက်ရန် လ − {levers}"},
+    "opt.row.capacity_drop": {"en": "Drop in coercive capacity at the end", "my": "နောက်ဆုံးရက် ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှု"},
+    "opt.row.capacity_min_drop": {"en": "Drop in the lowest coercive capacity",
+                                  "my": "အနိမ့်ဆုံး ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှု"},
+    "opt.row.defections": {"en": "Extra defections", "my": "ထပ်တိုး ခွဲထွက်မှု"},
+    "opt.row.civilians_killed": {"en": "Extra civilians killed", "my": "ထပ်တိုး သေဆုံးသော အရပ်သား"},
+    "opt.row.target_probability": {"en": "Probability of meeting the target", "my": "ပန်းတိုင် ပြည့်မီနိုင်ခြေ"},
+    "opt.row.regret": {"en": "Regret: mean; worst draw", "my": "နောင်တ − ပျမ်းမျှ၊ အဆိုးဆုံး နမူနာ"},
+    "opt.regret_note": {"en": "Regret: the shortfall in {metric} from the best candidate of each draw.",
+                        "my": "နောင်တ − နမူနာတစ်ခုစီ၏ အကောင်းဆုံး ရွေးချယ်စရာထက် {metric} လိုအပ်ချက်။"},
+    "opt.pp": {"en": "points", "my": "အမှတ်"},
+    "opt.cav.draws": {"en": "Each candidate was judged on {n} draws; held uncertain: {what}. The ranges in brackets "
+                            "are the spread over these draws (10th to 90th percentile), not confidence intervals; with "
+                            "{n} draws a probability moves in steps of {step}.",
+                      "my": "ရွေးချယ်စရာ တစ်ခုစီကို နမူနာ {n} ခုဖြင့် အကဲဖြတ်သည်။ မသေချာဟု ထားသည်များ − {what}။ "
+                            "ကွင်းအတွင်းရှိ အပိုင်းအခြားများမှာ ဤနမူနာများအပေါ် ပျံ့နှံ့မှု (၁၀ မှ ၉၀ ရာခိုင်နှုန်းမှတ်) "
+                            "ဖြစ်ပြီး ယုံကြည်မှု ကြားကာလ မဟုတ်ပါ။ နမူနာ {n} ခုဖြင့် ဖြစ်နိုင်ခြေသည် {step} စီ ပြောင်းသည်။"},
+    "opt.cav.lhs": {"en": "{keys}, spread by a Latin hypercube over their plausible ranges",
+                    "my": "{keys}၊ ၎င်းတို့၏ ဖြစ်နိုင်ချေ အပိုင်းအခြားများအပေါ် လက်တင် ဟိုက်ပါကျူဗ် နမူနာဖြင့် ဖြန့်သည်"},
+    "opt.cav.posterior": {"en": "the parameters fitted by the calibration in {dir}, drawn from its posterior",
+                          "my": "{dir} ရှိ ချိန်ညှိမှုမှ တွက်ယူသော ကိန်းရှင်များ၊ ၎င်း၏ နောက်ဆက်တွဲ ဖြန့်ဝေမှုမှ ရွေးထုတ်သည်"},
+    "opt.cav.nothing": {"en": "nothing but the run seed", "my": "တွက်ချက်မှု မျိုးစေ့မှလွဲ၍ မရှိ"},
+    "opt.cav.search": {"en": "The front is what the search found among {n} candidates, not a proven optimum: a longer "
+                             "search may find cheaper or stronger allocations.",
+                       "my": "ရှေ့တန်းသည် ရွေးချယ်စရာ {n} ခုအနက် ရှာဖွေမှုက တွေ့ရှိသည့်အရာ ဖြစ်ပြီး သက်သေပြပြီးသော "
+                             "အကောင်းဆုံး မဟုတ်ပါ − ပိုကြာသော ရှာဖွေမှုက ပိုသက်သာ သို့မဟုတ် ပိုထိရောက်သော ခွဲဝေမှုကို "
+                             "တွေ့နိုင်သည်။"},
+    "opt.cav.spend": {"en": "Money spent is what the model spent: the budget is a ceiling in every calendar month, and "
+                            "programme places left unused make a candidate spend less than its budget.",
+                      "my": "သုံးစွဲငွေသည် မော်ဒယ်က သုံးစွဲခဲ့သည့် ပမာဏ ဖြစ်သည် − ဘတ်ဂျက်သည် ပြက္ခဒိန်လတိုင်း၏ "
+                            "အမြင့်ဆုံး ကန့်သတ်ချက်ဖြစ်ပြီး အသုံးမပြုသော အစီအစဉ်နေရာများကြောင့် ရွေးချယ်စရာတစ်ခုသည် "
+                            "၎င်း၏ ဘတ်ဂျက်ထက် နည်းနည်း သုံးစွဲသည်။"},
+    "opt.cav.failed": {"en": "{n} candidates failed and are left out; their errors are in {file}.",
+                       "my": "ရွေးချယ်စရာ {n} ခု မအောင်မြင်ပါ၍ ချန်လှပ်ထားသည်၊ ၎င်းတို့၏ အမှားများကို {file} တွင် တွေ့နိုင်သည်။"},
+    "opt.fig.spent": {"en": "money spent over the horizon (million kyat; mean, 10–90% over draws)",
+                      "my": "ကာလတစ်လျှောက် သုံးစွဲငွေ (ကျပ်သန်း၊ ပျမ်းမျှ၊ နမူနာများအပေါ် ၁၀–၉၀%)"},
+    "opt.fig.drop": {"en": "drop in combined coercive capacity at the end (%)",
+                     "my": "နောက်ဆုံးရက် ပေါင်းစပ် ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှု (%)"},
+    "opt.fig.drop_short": {"en": "drop in combined coercive capacity (%)",
+                           "my": "ပေါင်းစပ် ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှု (%)"},
+    "opt.fig.pareto_title": {"en": "{n} candidates × {d} draws ({statistic}); red: the Pareto front",
+                             "my": "ရွေးချယ်စရာ {n} ခု × နမူနာ {d} ခု ({statistic})၊ အနီ − ပါရီတို ရှေ့တန်း"},
+    "opt.fig.target": {"en": "target: a drop of {value}% or more", "my": "ပန်းတိုင် − {value}% နှင့်အထက် ကျဆင်းမှု"},
+    "opt.fig.budget": {"en": "monthly budget (million kyat)", "my": "လစဉ်ဘတ်ဂျက် (ကျပ်သန်း)"},
+    "opt.fig.dose_title": {"en": "dose–response: the best allocation against the budget",
+                           "my": "ဆေးပမာဏ−တုံ့ပြန်မှု − ဘတ်ဂျက်အလိုက် အကောင်းဆုံး ခွဲဝေမှု"},
+    "opt.fig.band": {"en": "10–90% over draws", "my": "နမူနာများအပေါ် ၁၀–၉၀%"},
+    "opt.fig.best": {"en": "best allocation in each budget band (mean)",
+                     "my": "ဘတ်ဂျက် အပိုင်းတစ်ခုစီ၏ အကောင်းဆုံး ခွဲဝေမှု (ပျမ်းမျှ)"},
     # report: key numbers
     "key.outcome": {"en": "outcome", "my": "ရလဒ်"},
     "key.median": {"en": "median", "my": "အလယ်ကိန်း"},
@@ -491,8 +698,12 @@ TEXT: dict[str, dict[str, str]] = {
                            "my": "မူဝါဒ ရွေးချယ်စရာများ − အစီအစဉ် ကုန်ကျစရိတ်နှင့် ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှု၊ "
                                  "ရွေးထုတ်မှုများအပေါ် ၁၀–၉၀% အပိုင်းအခြား၊ အကောင်းဆုံး ရွေးချယ်စရာများကို "
                                  "မီးမောင်းထိုးထားသည်။"},
-    "fig.caption.dose_response": {"en": "The best feasible candidate's drop in coercive capacity against its budget.",
-                                  "my": "ဘတ်ဂျက်အလိုက် အကောင်းဆုံး ဖြစ်နိုင်သော ရွေးချယ်စရာ၏ ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှု။"},
+    "fig.caption.dose_response": {"en": "Dose–response: in each eighth of the budget range, the candidate with the "
+                                        "largest drop in coercive capacity, its mean and 10–90% band over the draws "
+                                        "against its monthly budget.",
+                                  "my": "ဆေးပမာဏ−တုံ့ပြန်မှု − ဘတ်ဂျက် အပိုင်းအခြား၏ အပိုင်း ရှစ်ပိုင်းစီတွင် "
+                                        "ဖိနှိပ်နိုင်စွမ်း အကျဆင်းဆုံး ရွေးချယ်စရာ၏ ပျမ်းမျှနှင့် ၁၀–၉၀% "
+                                        "အပိုင်းအခြားကို လစဉ်ဘတ်ဂျက်အလိုက် ပြသည်။"},
     "fig.caption.other": {"en": "A figure saved in this directory.", "my": "ဤဖိုင်တွဲတွင် သိမ်းထားသော ပုံ။"},
     "fig.caption.bands_compare": {
         "en": "Each policy over time: median and 90% band across its runs, for defections, coercive capacity (% of "
@@ -566,6 +777,26 @@ TEXT: dict[str, dict[str, str]] = {
     "region.Shan": {"en": "Shan", "my": "ရှမ်း"},
     "region.Ayeyarwady": {"en": "Ayeyarwady", "my": "ဧရာဝတီ"},
     "region.Nay Pyi Taw": {"en": "Nay Pyi Taw", "my": "နေပြည်တော်"},
+    # the map of states and regions (defection.dashboard.regions_map)
+    "map.title.defected": {"en": "Officers who have defected, police and army, by state and region",
+                           "my": "ပြည်နယ်နှင့် တိုင်းဒေသကြီးအလိုက် ခွဲထွက်ပြီးသူများ (ရဲနှင့် စစ်တပ်)"},
+    "map.title.defected_police": {"en": "Police officers who have defected, by state and region",
+                                  "my": "ပြည်နယ်နှင့် တိုင်းဒေသကြီးအလိုက် ခွဲထွက်ပြီးသော ရဲများ"},
+    "map.title.defected_army": {"en": "Soldiers who have defected, by state and region",
+                                "my": "ပြည်နယ်နှင့် တိုင်းဒေသကြီးအလိုက် ခွဲထွက်ပြီးသော စစ်သားများ"},
+    "map.title.civilians_killed": {"en": "Civilians killed (cumulative), by state and region",
+                                   "my": "ပြည်နယ်နှင့် တိုင်းဒေသကြီးအလိုက် သေဆုံးသော အရပ်သားများ (စုစုပေါင်း)"},
+    "map.metric": {"en": "Shown on the map", "my": "မြေပုံပေါ်တွင် ပြသည့်အရာ"},
+    "map.metric.defected": {"en": "defections (police and army)", "my": "ခွဲထွက်မှု (ရဲနှင့် စစ်တပ်)"},
+    "map.metric.defected_police": {"en": "police defections", "my": "ရဲ ခွဲထွက်မှု"},
+    "map.metric.defected_army": {"en": "army defections", "my": "စစ်တပ် ခွဲထွက်မှု"},
+    "map.metric.civilians_killed": {"en": "civilians killed", "my": "သေဆုံးသော အရပ်သားများ"},
+    "map.play": {"en": "▶ Play", "my": "▶ ပြသရန်"},
+    "map.pause": {"en": "❚❚ Pause", "my": "❚❚ ခေတ္တရပ်ရန်"},
+    "map.note": {"en": "Boundaries: Natural Earth (public domain), simplified. "
+                       "Nay Pyi Taw's northern border is approximate.",
+                 "my": "နယ်နိမိတ်များ − Natural Earth (အများပြည်သူပိုင်)၊ ရိုးရှင်းအောင် ပြုလုပ်ထားသည်။ "
+                       "နေပြည်တော်၏ မြောက်ဘက် နယ်နိမိတ်သည် ခန့်မှန်းချက်သာ ဖြစ်သည်။"},
 }
 
 MONTHS = {

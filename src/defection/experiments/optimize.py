@@ -1,7 +1,9 @@
 """``defection optimize``: policy design under a monthly budget, robust to what the data cannot identify.
 
 A *candidate* is a monthly budget, its allocation across the scenario's support levers (and, when
-spending is judged, an unspent reserve) and the month each programme starts. :func:`candidate_overrides` is the one place
+spending is judged, an unspent reserve), the month each programme starts and each lever's ramp (the months
+over which it rises linearly to its amount, written as dated changes in ``support.schedule``:
+:func:`ramp_schedule`). :func:`candidate_overrides` is the one place
 that turns a candidate into scenario overrides; it reads the levers from the schema's ``Support``
 section (:func:`levers`), so a lever added to the model joins without code changes here.
 
@@ -52,7 +54,12 @@ DEFAULT_STATISTIC = "p10"  # robust: the outcome a candidate reaches in 9 draws 
 DEFAULT_OBJECTIVES = ("capacity_drop:max", "cost:min")
 DEFAULT_PROBABILITY = 0.9  # --statistic probability: a constraint must hold in this share of draws
 RESERVE = "reserve"  # the share of the budget left unspent
-ALGORITHM_VERSION = 2  # bump when a change would give a resumed study different candidates
+ALGORITHM_VERSION = 4  # bump when a change would give a resumed study different candidates
+# A lever's ramp: the months over which it rises linearly, in monthly steps, to its chosen amount (0: all at
+# once). Half a year lets a programme grow with its staff and credibility; --max-ramp-months changes it.
+DEFAULT_MAX_RAMP_MONTHS = 6
+DEFAULT_MAX_DELAY_MONTHS = 12  # assumed: a lever may open up to a year after the programmes' first opening
+RAMP_MONTHS_CEILING = 120  # --max-ramp-months above ten years is a typo, not a policy
 LOST_WORKER_ATTEMPTS = 3
 
 # Parameters the observed series (defections, killings, arrests before the programmes open) cannot
@@ -178,8 +185,9 @@ def peak_monthly_spend(lever: Lever, amount: float, unit_cost: float, heads: flo
 
 
 def candidate_overrides(scenario: dict[str, Any], budget_kyat_month: float, allocation: dict[str, float],
-                        starts: dict[str, int]) -> dict[str, Any]:
-    """Scenario overrides of a candidate: each lever's amount, start, and the budget (where the model has one).
+                        starts: dict[str, int], ramps: dict[str, int] | None = None,
+                        delays: dict[str, int] | None = None) -> dict[str, Any]:
+    """Scenario overrides of a candidate: each lever's amount, start, ramp, and the budget (where the model has one).
 
     Parameters
     ----------
@@ -191,6 +199,10 @@ def candidate_overrides(scenario: dict[str, Any], budget_kyat_month: float, allo
         Share of the budget per lever name (and ``reserve``, unspent); normalised to sum to 1.
     starts : dict
         Months after the run's start at which each start key (``support.start``...) opens.
+    ramps : dict, optional
+        Months over which each lever (by name) rises to its amount (:func:`ramp_schedule`); 0 or absent: at once.
+    delays : dict, optional
+        Months after the programmes open (its start key) at which each lever (by name) opens; 0 or absent: then.
     """
     weights = {k: max(0.0, float(v)) for k, v in allocation.items()}
     total = sum(weights.values())
@@ -215,7 +227,88 @@ def candidate_overrides(scenario: dict[str, Any], budget_kyat_month: float, allo
             if share_key in fields:
                 share = weights.get(lever.name, 0.0) / total if total > 0 else 0.0
                 out[f"support.{share_key}"] = share * (1 - 1e-9)
+    schedule = ramp_schedule(scenario, out, ramps or {}, delays or {})
+    if schedule != scenario["support"].get("schedule", []):
+        out["support.schedule"] = schedule
     return out
+
+
+def scheduled_keys(lever: Lever, overrides: dict[str, Any]) -> list[str]:
+    """The fields of ``lever`` that a candidate sets and the schema's dated schedules can change (its amount and,
+    with a budget, its allocation share): what a ramp raises month by month."""
+    from defection.scenarios.schema import SCHEDULED_LEVERS
+
+    keys = [lever.amount_key, f"support.allocation_{lever.name}"]
+    return [k for k in keys if k in overrides and k.split(".", 1)[1] in SCHEDULED_LEVERS]
+
+
+def month_openings(first: dt.date, count: int) -> list[dt.date]:
+    """``first`` and the first days of the ``count - 1`` calendar months after it: when the programmes buy."""
+    dates = [first]
+    for _ in range(count - 1):
+        m = dates[-1].month  # the next month's first day
+        dates.append(dt.date(dates[-1].year + m // 12, m % 12 + 1, 1))
+    return dates
+
+
+def ramp_schedule(scenario: dict[str, Any], overrides: dict[str, Any], ramps: dict[str, int],
+                  delays: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """The dated lever changes (``support.schedule``) of a candidate's own starts and ramps.
+
+    A lever with delay ``d`` stays at 0 when the programmes open (its start key) and opens at the ``d``-th month
+    opening after that: its own start. With ramp ``r`` it opens at ``1 / (r + 1)`` of its amount on its own start and rises by the same step
+    at each of the next ``r`` month openings, reaching its amount in the ``r``-th month after its start: at the
+    ``k``-th opening it stands at ``min(1, (k + 1) / (r + 1))`` of it. Each scheduled field of the lever
+    (:func:`scheduled_keys`) rises so. The scenario's own changes of fields the candidate sets are dropped (the
+    candidate decides them); its other changes are kept. No step exceeds the amount, so with a budget the
+    allocation shares still add up to at most 1 in every month and the model never spends more than the budget.
+    """
+    decided = {k.split(".", 1)[1] for lever in levers() for k in scheduled_keys(lever, overrides)}
+    kept = [dict(c) for c in scenario["support"].get("schedule", []) if c["lever"] not in decided]
+    steps = []
+    for lever in levers():
+        r, d = int(ramps.get(lever.name, 0)), int((delays or {}).get(lever.name, 0))
+        keys = scheduled_keys(lever, overrides)
+        if (r <= 0 and d <= 0) or not keys:
+            continue
+        if d > 0:  # closed when the programmes open, until its own start
+            steps += [{"date": lever_start(scenario, overrides, lever), "lever": key.split(".", 1)[1], "value": 0.0}
+                      for key in keys]
+        for k, date in enumerate(month_openings(own_start(scenario, overrides, lever, d), r + 1)):
+            steps += [{"date": date, "lever": key.split(".", 1)[1], "value": float(overrides[key]) * (k + 1) / (r + 1)}
+                      for key in keys]
+    return kept + steps
+
+
+def lever_start(scenario: dict[str, Any], overrides: dict[str, Any], lever: Lever) -> dt.date:
+    """The date the programmes open for ``lever`` (its start key, as the candidate or the scenario sets it)."""
+    start = overrides.get(lever.start_key, _get(scenario, lever.start_key))
+    return start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
+
+
+def own_start(scenario: dict[str, Any], overrides: dict[str, Any], lever: Lever, delay: int) -> dt.date:
+    """The date ``lever`` opens: ``delay`` month openings after the programmes open."""
+    return month_openings(lever_start(scenario, overrides, lever), int(delay) + 1)[-1]
+
+
+def lever_levels(scenario: dict[str, Any], overrides: dict[str, Any], lever: Lever) -> list[float]:
+    """At each month opening of the horizon, ``lever``'s level as a share of the amount ``overrides`` give it:
+    0 before its start, then as its schedule says (1 from the start without a ramp)."""
+    start = lever_start(scenario, overrides, lever)
+    keys = scheduled_keys(lever, overrides)
+    field = (keys[0] if keys else lever.amount_key).split(".", 1)[1]
+    full = float(overrides.get(f"support.{field}", 0.0))
+    changes = sorted((c for c in overrides.get("support.schedule", scenario["support"].get("schedule", []))
+                      if c["lever"] == field), key=lambda c: str(c["date"]))
+    opened = months_open(start, horizon_end(scenario))
+    levels = [0.0] * (horizon_months(scenario) - opened)
+    for date in month_openings(start, opened):
+        value = full
+        for change in changes:  # the last change on or before the date holds, as the model reads a schedule
+            if str(change["date"]) <= date.isoformat():
+                value = float(change["value"])
+        levels.append(min(1.0, value / full) if full > 0 else 0.0)
+    return levels[-horizon_months(scenario):]  # a start before the run's first day counts from that day
 
 
 def _support_fields() -> list[str]:
@@ -229,8 +322,7 @@ def planned_spend(scenario: dict[str, Any], overrides: dict[str, Any]) -> dict[s
     heads, end = headcount(scenario), horizon_end(scenario)
     spend = {}
     for lever in levers():
-        start = overrides.get(lever.start_key, _get(scenario, lever.start_key))
-        start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
+        start = lever_start(scenario, overrides, lever)
         amount = float(overrides.get(lever.amount_key, _get(scenario, lever.amount_key)))
         spend[lever.name] = peak_monthly_spend(lever, amount, float(_get(scenario, lever.cost_key)), heads,
                                                months_open(start, end))
@@ -405,11 +497,31 @@ class ModelEvaluator:
 
     def __call__(self, base: dict[str, Any], overrides: dict[str, Any], seed: int) -> dict[str, float]:
         from defection import api, scenarios
-        from defection.experiments.models import format_value
 
-        texts = [f"{k}={format_value(v)}" for k, v in overrides.items()] + [f"run.seed={int(seed)}"]
+        texts = override_texts(overrides) + [f"run.seed={int(seed)}"]
         result = api.run(scenarios.from_dict(base, texts, origin="optimize candidate"))
         return outcomes_of(result)
+
+
+def override_texts(overrides: dict[str, Any]) -> list[str]:
+    """A candidate's overrides as ``--set`` texts (TOML values; a schedule as an array of inline tables)."""
+    from defection.experiments.models import format_value
+
+    def toml(value: Any) -> str:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            return json.dumps(value)  # a TOML basic string
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{k} = {toml(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, list):
+            return "[" + ", ".join(toml(v) for v in value) + "]"
+        return format_value(value)
+
+    def change(c: dict[str, Any]) -> dict[str, Any]:  # a kept change from the scenario has its date as text
+        return {**c, "date": c["date"] if isinstance(c["date"], dt.date) else dt.date.fromisoformat(str(c["date"]))}
+
+    return [f"{k}={toml([change(c) for c in v] if k == 'support.schedule' else v)}" for k, v in overrides.items()]
 
 
 def outcomes_of(result) -> dict[str, float]:
@@ -430,9 +542,10 @@ class ToyEvaluator:
     """A model with a known optimum, for tests and benchmarks (nothing is simulated).
 
     Capacity falls by ``sum_i w_i sqrt(x_i / budget_scale)`` scaled by the share of the horizon the
-    programmes run, where ``x_i`` is lever i's planned monthly spend and ``w`` are ``weights`` (levers
-    in schema order; others 0). Under a budget B the drop is largest for ``x_i`` proportional to
-    ``w_i**2``, nothing in reserve, programmes opening at once. ``noise`` multiplies it by ``1 + noise z``
+    programmes run (each month at the level its start and ramp give it), where ``x_i`` is lever i's planned
+    monthly spend and ``w`` are ``weights`` (levers in schema order; others 0). Under a budget B the drop is
+    largest for ``x_i`` proportional to ``w_i**2``, nothing in reserve, programmes opening at once at their full
+    level (no ramp). ``noise`` multiplies it by ``1 + noise z``
     with z drawn from the seed; ``delay`` seconds of sleep make a run slow enough to be interrupted.
     """
 
@@ -451,14 +564,13 @@ class ToyEvaluator:
         if self.delay:
             time.sleep(self.delay)
         spend = planned_spend(base, overrides)
-        names = [lever.name for lever in levers()]
-        gain = sum((self.weights[i] if i < len(self.weights) else 0.0) * math.sqrt(spend[n] / self.budget_scale)
-                   for i, n in enumerate(names))
-        start = min((overrides.get(k, _get(base, k)) for k in start_keys()), default=None)
-        start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
-        share_open = months_open(start, horizon_end(base)) / max(1, horizon_months(base))
+        gain = 0.0
+        for i, lever in enumerate(levers()):  # each lever counts for the share of the horizon it runs at full level
+            weight = self.weights[i] if i < len(self.weights) else 0.0
+            share_open = sum(lever_levels(base, overrides, lever)) / max(1, horizon_months(base))
+            gain += weight * math.sqrt(spend[lever.name] / self.budget_scale) * share_open
         z = np.random.default_rng(int(seed) % 2**63).standard_normal()
-        drop = min(0.9, 0.1 * gain * share_open * (1 + self.noise * z))
+        drop = min(0.9, 0.1 * gain * (1 + self.noise * z))
         months = horizon_months(base)
         return {"capacity_end": 1000.0 * (1 - drop), "capacity_min": 1000.0 * (1 - drop), "defected": 1000.0 * drop,
                 "programme_cost": sum(spend.values()) * months, "civilians_killed": 0.0}
@@ -493,6 +605,8 @@ class Problem:
     population: int
     generations: int
     evaluator: Any
+    max_ramp_months: int = DEFAULT_MAX_RAMP_MONTHS
+    max_delay_months: int = 0
 
     @property
     def n_candidates(self) -> int:
@@ -525,6 +639,10 @@ class Problem:
         last = max(0, horizon_months(self.base) - 1)
         for key in start_keys():
             dists[f"start.{key}"] = od.IntDistribution(0, last)
+        if self.max_ramp_months > 0:
+            dists |= {f"ramp.{n}": od.IntDistribution(0, self.max_ramp_months) for n in self.ramped_levers()}
+        if self.max_delay_months > 0:
+            dists |= {f"delay.{n}": od.IntDistribution(0, self.max_delay_months) for n in self.ramped_levers()}
         if self.budget[1] > self.budget[0]:
             dists["budget"] = od.FloatDistribution(*self.budget)
         return dists
@@ -540,8 +658,22 @@ class Problem:
         starts = {k.removeprefix("start."): int(v) for k, v in params.items() if k.startswith("start.")}
         return budget, allocation, starts
 
+    def ramped_levers(self) -> list[str]:
+        """Levers whose amount a schedule can raise month by month (a ramp is a decision only for them)."""
+        probe = candidate_overrides(self.base, 1.0, {n: 1.0 for n in self.lever_names()}, {})
+        return [lever.name for lever in levers() if scheduled_keys(lever, probe)]
+
+    def ramps(self, params: dict[str, Any]) -> dict[str, int]:
+        """Each lever's ramp in months (0 when it is not a decision)."""
+        return {n: int(params.get(f"ramp.{n}", 0)) for n in self.lever_names()}
+
+    def delays(self, params: dict[str, Any]) -> dict[str, int]:
+        """Months each lever opens after the programmes do (0 when it is not a decision)."""
+        return {n: int(params.get(f"delay.{n}", 0)) for n in self.lever_names()}
+
     def overrides(self, params: dict[str, Any]) -> dict[str, Any]:
-        return candidate_overrides(self.base, *self.candidate(params))
+        return candidate_overrides(self.base, *self.candidate(params), ramps=self.ramps(params),
+                                   delays=self.delays(params))
 
     def spec(self) -> dict[str, Any]:
         return {"kind": "optimize", "algorithm": ALGORITHM_VERSION, "scenario": self.base,
@@ -549,6 +681,7 @@ class Problem:
                 "constraints": [c.label() for c in self.constraints], "statistic": self.statistic,
                 "probability": self.probability, "draws": self.draws, "draws_how": self.draws_how,
                 "seed": int(self.seed), "population": int(self.population), "generations": int(self.generations),
+                "max_ramp_months": int(self.max_ramp_months), "max_delay_months": int(self.max_delay_months),
                 "evaluator": getattr(self.evaluator, "name", type(self.evaluator).__name__),
                 "levers": [dataclasses.asdict(lever) for lever in levers()]}
 
@@ -683,6 +816,7 @@ def drive(study, problem: Problem, run: Callable, progress: Callable[[int, int],
         even = ({"spend": 1.0} if problem.keeps_reserve else {}) | {
             f"split.{n}": 1.0 / (len(names) - i) for i, n in enumerate(names[:-1])}
         study.enqueue_trial(even | {f"start.{k}": 0 for k in start_keys()}
+                            | {k: 0 for k in problem.distributions() if k.startswith(("ramp.", "delay."))}
                             | ({"budget": problem.budget[1]} if problem.budget[1] > problem.budget[0] else {}))
     sq = status_quo(study, problem, run)
     while _ask_batch(study, problem):
@@ -794,6 +928,10 @@ def trials_table(study, problem: Problem) -> pa.Table:
                                   for k, v in allocation.items()},
                                **{f"start_{k.split('.')[-1]}": start_date(problem.base, m).isoformat()
                                   for k, m in starts.items()},
+                               **{f"ramp_{n}": months for n, months in problem.ramps(t.params).items()},
+                               **{f"opens_{lever.name}": own_start(problem.base, overrides, lever,
+                                                                   problem.delays(t.params)[lever.name]).isoformat()
+                                  for lever in levers()},
                                **{lever.amount_key.split(".")[-1]: float(overrides[lever.amount_key]) for lever in levers()},
                                "planned_kyat_month": float(sum(spend.values())),
                                "error": t.user_attrs.get("error")}
@@ -806,12 +944,24 @@ def trials_table(study, problem: Problem) -> pa.Table:
                     f"{m}_p90": float(np.percentile(v, 90)), f"{m}_ci_lo": lo, f"{m}_ci_hi": hi}
         for o, value in zip(problem.objectives, t.values or [None] * len(problem.objectives)):
             row[f"objective_{o.metric}"] = value
+        row["target_probability"] = target_probability(t.user_attrs.get("metrics"), problem.constraints)
         limits = t.user_attrs.get("constraint_values")
         row["feasible"] = t.state.name == "COMPLETE" and all(c <= 0 for c in (limits or []))
         rows.append(row)
     columns = list(dict.fromkeys(k for row in rows for k in row))  # a failed trial has no metric columns
     table = pa.Table.from_pylist([{k: row.get(k) for k in columns} for row in rows])
     return _add_regret_and_front(table, trials, problem)
+
+
+def target_probability(metrics: dict[str, list[float]] | None, constraints: list[Constraint]) -> float | None:
+    """The share of draws in which every constraint holds at once (None without constraints or metrics)."""
+    if not constraints or not metrics:
+        return None
+    met = np.ones(len(next(iter(metrics.values()))), bool)
+    for c in constraints:
+        v = np.asarray(metrics[c.metric], dtype=float)
+        met &= (v >= c.bound) if c.at_least else (v <= c.bound)
+    return float(met.mean())
 
 
 def _add_regret_and_front(table: pa.Table, trials: list, problem: Problem) -> pa.Table:
@@ -860,66 +1010,19 @@ def summarize(table: pa.Table, problem: Problem, seconds: float) -> dict[str, An
 def figures(table: pa.Table, problem: Problem, out: Path) -> list[str]:
     """pareto.png (cost against capacity drop, 10-90% bands over the draws) and, when the budget varies,
     dose_response.png (in each eighth of the budget range, the candidate with the largest capacity drop
-    statistic: its mean drop and 10-90% band, against its budget, with the target if there is one)."""
-    from defection.report.figures import pyplot, write_png
+    statistic: its mean drop and 10-90% band, against its budget, with the target if there is one).
+    Drawn by :mod:`defection.report.figures`, which draws them again in Burmese for the report."""
+    from defection.engine.outputs import atomic_write_bytes
+    from defection.report.figures import dose_response_png, pareto_png
 
-    plt = pyplot()
     rows = [r for r in table.to_pylist() if r["state"] == "COMPLETE"]
-    written = []
-    fig, ax = plt.subplots(figsize=(7.5, 5))
-    for r in rows:
-        color, z = ("C3", 3) if r["pareto"] else ("0.65", 1)
-        x, y = r["cost_mean"] / 1e6, r["capacity_drop_mean"] * 100
-        xerr = np.clip([[x - r["cost_p10"] / 1e6], [r["cost_p90"] / 1e6 - x]], 0, None)  # the mean may lie
-        yerr = np.clip([[y - r["capacity_drop_p10"] * 100], [r["capacity_drop_p90"] * 100 - y]], 0, None)  # outside
-        ax.errorbar([x], [y], xerr=xerr, yerr=yerr,
-                    fmt="o", ms=4 if r["pareto"] else 3, color=color, alpha=0.9 if r["pareto"] else 0.5, lw=0.8,
-                    zorder=z)
-    for c in problem.constraints:
-        if c.metric == "capacity_drop":
-            ax.axhline(c.bound * 100, color="C0", ls="--", lw=1, label=f"target {c.label()}")
-    ax.set_xlabel("money spent over the horizon (M kyat; mean, 10-90% over draws)")
-    ax.set_ylabel("drop in combined coercive capacity at the end (%)")
-    ax.set_title(f"{len(rows)} candidates x {len(problem.draws)} draws; red: Pareto front ({problem.statistic})",
-                 fontsize=10)
-    ax.grid(alpha=0.3)
-    if problem.constraints:
-        ax.legend(fontsize=8)
-    write_png(fig, out / "pareto.png", tight=True)
-    written.append("pareto.png")
+    targets = [c.bound for c in problem.constraints if c.metric == "capacity_drop" and c.at_least]
+    atomic_write_bytes(out / "pareto.png", pareto_png(rows, len(problem.draws), problem.statistic, targets))
+    written = ["pareto.png"]
     if problem.budget[1] > problem.budget[0] and rows:
-        written += _dose_response(plt, rows, problem, out, write_png)
-    plt.close("all")
+        atomic_write_bytes(out / "dose_response.png", dose_response_png(rows, problem.budget, targets))
+        written.append("dose_response.png")
     return written
-
-
-def _dose_response(plt, rows, problem: Problem, out: Path, write_png) -> list[str]:
-    lo, hi = problem.budget
-    edges = np.linspace(lo, hi, 9)
-    xs, ys, bands = [], [], []
-    for a, b in zip(edges[:-1], edges[1:]):
-        inside = [r for r in rows if a <= r["budget_kyat_month"] <= b]
-        if inside:
-            best = max(inside, key=lambda r: r["capacity_drop"])
-            xs.append(best["budget_kyat_month"] / 1e6)
-            ys.append(best["capacity_drop_mean"] * 100)
-            bands.append((best["capacity_drop_p10"] * 100, best["capacity_drop_p90"] * 100))
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    if xs:
-        band = np.array(bands)
-        ax.fill_between(xs, band[:, 0], band[:, 1], color="C0", alpha=0.2, lw=0, label="10-90% over draws")
-        ax.plot(xs, ys, "o-", color="C0", label="best allocation in each budget band (mean)")
-    for c in problem.constraints:
-        if c.metric == "capacity_drop":
-            ax.axhline(c.bound * 100, color="C3", ls="--", lw=1, label=f"target {c.label()}")
-    if xs or problem.constraints:
-        ax.legend(fontsize=8)
-    ax.set_xlabel("monthly budget (M kyat)")
-    ax.set_ylabel("drop in combined coercive capacity (%)")
-    ax.set_title("dose-response: the best allocation against the budget", fontsize=10)
-    ax.grid(alpha=0.3)
-    write_png(fig, out / "dose_response.png", tight=True)
-    return ["dose_response.png"]
 
 
 def copy_database(src: Path, dst: Path) -> None:
@@ -960,7 +1063,9 @@ def plan_optimize(scenario: Any = "myanmar-2021", budget_kyat_month: str | float
                   statistic: str = DEFAULT_STATISTIC, probability: float = DEFAULT_PROBABILITY, draws: int = 16,
                   posterior: Path | None = None, uncertain: list[str] | None = None, candidates: int = 200,
                   population: int = 20, seed: int = 0, days: int | None = None,
-                  overrides: list[str] | None = None, evaluator: Any = None) -> Problem:
+                  overrides: list[str] | None = None, evaluator: Any = None,
+                  max_ramp_months: int = DEFAULT_MAX_RAMP_MONTHS,
+                  max_delay_months: int = DEFAULT_MAX_DELAY_MONTHS) -> Problem:
     """Validate an optimisation's options and return its :class:`Problem` (nothing is run)."""
     from defection import api
 
@@ -983,6 +1088,12 @@ def plan_optimize(scenario: Any = "myanmar-2021", budget_kyat_month: str | float
         raise OptimizeError(f"--candidates {candidates} is fewer than one generation (--population {population}).")
     if seed < 0:
         raise OptimizeError(f"--seed {seed}: seeds are non-negative integers.")
+    if not 0 <= max_ramp_months <= RAMP_MONTHS_CEILING:
+        raise OptimizeError(f"--max-ramp-months {max_ramp_months}: give whole months from 0 (every lever opens at "
+                            f"its full amount) to {RAMP_MONTHS_CEILING}.")
+    if not 0 <= max_delay_months <= RAMP_MONTHS_CEILING:
+        raise OptimizeError(f"--max-delay-months {max_delay_months}: give whole months from 0 (every lever opens "
+                            f"with the programmes) to {RAMP_MONTHS_CEILING}.")
     budget = parse_budget(budget_kyat_month)
     base = api.resolve(scenario, overrides, days=days).model_dump(mode="json")
     if not levers():
@@ -992,7 +1103,8 @@ def plan_optimize(scenario: Any = "myanmar-2021", budget_kyat_month: str | float
     return Problem(base=base, budget=budget, objectives=objs, constraints=cons, statistic=statistic,
                    probability=float(probability), draws=draw_list, draws_how=how, seed=int(seed),
                    population=int(population), generations=-(-int(candidates) // int(population)),
-                   evaluator=evaluator if evaluator is not None else ModelEvaluator())
+                   evaluator=evaluator if evaluator is not None else ModelEvaluator(),
+                   max_ramp_months=int(max_ramp_months), max_delay_months=int(max_delay_months))
 
 
 def work_dir(out: Path) -> Path:

@@ -100,6 +100,10 @@ def _runs_text(res: Results, lang: str) -> str:
         return t("brief.runs_forecast", lang).format(n=fmt_int(res.manifest.get("draws", 0), lang))
     if res.kind == "calibration" and res.posterior:
         return t("brief.runs_calibration", lang).format(n=fmt_int(res.posterior.get("simulations", 0), lang))
+    if res.kind == "optimize":
+        from defection.report.policy import runs_text
+
+        return runs_text(res, lang)
     seed = res.manifest.get("seed", spec.get("seed"))
     return t("brief.runs_single", lang).format(seed=fmt_int(seed, lang) if finite(seed) else "-")
 
@@ -123,9 +127,13 @@ def scenario(res: Results, lang: str) -> str:
         items.append(f"{esc(t('brief.scenario', lang))}: {name(sc.get('name', '?'))}"
                      + (f" · {esc(period)}" if period else ""))
         n, scale = res.param("force", "n_officers"), res.param("run", "scale")
+        soldiers = res.param("army", "n_soldiers") if res.param("switches", "army") is not False else None
         if finite(n):
-            items.append(esc(t("brief.force", lang).format(n=fmt_int(n, lang))
-                             + (" · " + t("brief.scale", lang).format(k=fmt_int(scale, lang)) if finite(scale) else "")))
+            forces = t("brief.force", lang).format(n=fmt_int(n, lang))
+            if finite(soldiers) and soldiers > 0:
+                forces += " · " + t("brief.army", lang).format(n=fmt_int(soldiers, lang))
+            items.append(esc(forces + (" · " + t("brief.scale", lang).format(k=fmt_int(scale, lang))
+                                       if finite(scale) else "")))
         items.append(esc(_runs_text(res, lang)))
         changed = _changed(res)
         if changed:

@@ -220,3 +220,85 @@ def _month_axis(ax, dates, lang: str) -> None:
     months = MONTHS["my" if lang == "my" else "en"]
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _month_label(v, months, lang)))
     ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+
+
+# -- policy design (defection optimize) ----------------------------------------------------------
+def pareto_png(rows: list[dict], draws: int, statistic: str, targets: list[float], lang: str = "en") -> bytes:
+    """Money spent against the drop in coercive capacity of each evaluated candidate, with its 10–90% range over
+    the draws on both axes; the Pareto front in red; each ``targets`` drop (a share) as a dashed line.
+
+    ``rows`` are rows of trials.parquet (``cost_*``, ``capacity_drop_*``, ``pareto``).
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    plt = pyplot()
+    number = FuncFormatter(lambda v, _pos: fmt_number(v, lang, 1 if abs(v) < 10 and v != int(v) else 0))
+    with plt.rc_context({"font.family": font_family(lang), "axes.unicode_minus": False}):
+        fig, ax = plt.subplots(figsize=(7.5, 5))
+        for r in rows:
+            color, z = ("C3", 3) if r["pareto"] else ("0.65", 1)
+            x, y = r["cost_mean"] / 1e6, r["capacity_drop_mean"] * 100
+            xerr = np.clip([[x - r["cost_p10"] / 1e6], [r["cost_p90"] / 1e6 - x]], 0, None)  # the mean may lie
+            yerr = np.clip([[y - r["capacity_drop_p10"] * 100], [r["capacity_drop_p90"] * 100 - y]], 0, None)  # outside
+            ax.errorbar([x], [y], xerr=xerr, yerr=yerr, fmt="o", ms=4 if r["pareto"] else 3, color=color,
+                        alpha=0.9 if r["pareto"] else 0.5, lw=0.8, zorder=z)
+        for bound in targets:
+            ax.axhline(bound * 100, color="C0", ls="--", lw=1,
+                       label=t("opt.fig.target", lang).format(value=fmt_number(bound * 100, lang, 1)))
+        ax.set_xlabel(t("opt.fig.spent", lang))
+        ax.set_ylabel(t("opt.fig.drop", lang))
+        ax.set_title(t("opt.fig.pareto_title", lang).format(n=fmt_number(len(rows), lang),
+                                                            d=fmt_number(draws, lang),
+                                                            statistic=t(f"opt.stat_short.{statistic}", lang)),
+                     fontsize=10)
+        ax.xaxis.set_major_formatter(number)
+        ax.yaxis.set_major_formatter(number)
+        ax.grid(alpha=0.3)
+        if targets:
+            ax.legend(fontsize=8)
+        return png_bytes(fig, tight=True)
+
+
+def dose_response_points(rows: list[dict], budget: tuple[float, float], bins: int = 8) -> list[dict]:
+    """In each of ``bins`` equal parts of the budget range, the candidate with the largest capacity drop
+    statistic (the dose–response's points, in budget order)."""
+    from itertools import pairwise
+
+    edges = np.linspace(budget[0], budget[1], bins + 1)
+    points = []
+    for a, b in pairwise(edges):
+        inside = [r for r in rows if a <= r["budget_kyat_month"] <= b]
+        if inside:
+            points.append(max(inside, key=lambda r: r["capacity_drop"]))
+    return points
+
+
+def dose_response_png(rows: list[dict], budget: tuple[float, float], targets: list[float], lang: str = "en") -> bytes:
+    """The dose–response: the best candidate in each eighth of the budget range (:func:`dose_response_points`),
+    its mean capacity drop and 10–90% band over the draws against its monthly budget, with the targets."""
+    from matplotlib.ticker import FuncFormatter
+
+    plt = pyplot()
+    number = FuncFormatter(lambda v, _pos: fmt_number(v, lang, 1 if abs(v) < 10 and v != int(v) else 0))
+    points = dose_response_points(rows, budget)
+    with plt.rc_context({"font.family": font_family(lang), "axes.unicode_minus": False}):
+        fig, ax = plt.subplots(figsize=(7.5, 4.5))
+        if points:
+            xs = [p["budget_kyat_month"] / 1e6 for p in points]
+            ax.fill_between(xs, [p["capacity_drop_p10"] * 100 for p in points],
+                            [p["capacity_drop_p90"] * 100 for p in points], color="C0", alpha=0.2, lw=0,
+                            label=t("opt.fig.band", lang))
+            ax.plot(xs, [p["capacity_drop_mean"] * 100 for p in points], "o-", color="C0",
+                    label=t("opt.fig.best", lang))
+        for bound in targets:
+            ax.axhline(bound * 100, color="C3", ls="--", lw=1,
+                       label=t("opt.fig.target", lang).format(value=fmt_number(bound * 100, lang, 1)))
+        if points or targets:
+            ax.legend(fontsize=8)
+        ax.set_xlabel(t("opt.fig.budget", lang))
+        ax.set_ylabel(t("opt.fig.drop_short", lang))
+        ax.set_title(t("opt.fig.dose_title", lang), fontsize=10)
+        ax.xaxis.set_major_formatter(number)
+        ax.yaxis.set_major_formatter(number)
+        ax.grid(alpha=0.3)
+        return png_bytes(fig, tight=True)

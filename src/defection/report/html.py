@@ -4,7 +4,8 @@ It reads like a brief: the question, the scenario and its sources, what happened
 units (and 90% intervals over an ensemble's runs), simulated against observed, which of the DIIS /
 Nyan Corridor report's findings hold, the policies' effects and costs, figures with captions, and
 caveats. Raw tables go into a collapsed appendix, summarised. Works for a run, compare, sweep,
-calibration or forecast directory, in English or Burmese. Nothing is loaded from the network: no
+calibration, forecast or optimize directory (policy design: :mod:`defection.report.policy`), in English or
+Burmese. Nothing is loaded from the network: no
 script, no font, no style sheet; the file opens offline. Nothing is simulated: every number comes from
 the directory's files, read as :class:`~defection.report.files.ResultFiles` allows.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from defection.errors import DefectionError
 from defection.i18n import LANGS, fmt_date, fmt_int, t
-from defection.report import appendix, brief
+from defection.report import appendix, brief, policy
 from defection.report.files import FIGURES, TABLES, ResultFiles
 from defection.report.markup import esc, name, para
 from defection.report.results import Results
@@ -39,7 +40,8 @@ figure img{max-width:100%;height:auto;display:block} figcaption{font-size:.85rem
 table{border-collapse:collapse;font-size:.85rem;background:#fff;margin:6px 0 4px}
 th{background:#eef1f5} th,td{border:1px solid #d4d8df;padding:3px 8px;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .scroll{overflow-x:auto;max-width:100%}
-table.effects td:first-child{white-space:pre}
+table.effects td:first-child{white-space:pre} table.candidates{font-size:.8rem} table.candidates td:first-child{min-width:9em} table.candidates td.num{white-space:normal}
+.first.optimize{grid-template-columns:2fr 3fr}
 .verdict{font-weight:600;white-space:nowrap} .verdict.holds{color:#1a7f37} .verdict.fails{color:#b42318}
 .verdict.unknown{color:#666;font-weight:400}
 details{margin:8px 0;background:#fff;border:1px solid #e1e4e8;border-radius:6px;padding:6px 10px}
@@ -97,6 +99,8 @@ def _drawn_figures(res: Results, lang: str) -> list[str]:
                                 t(f"fig.caption.bands_{res.kind}", lang)))
         elif res.kind == "forecast" and res.forecast is not None and lang != "en":
             out.append(_img(_forecast_png(res, lang, title), t("fig.caption.forecast", lang)))
+        elif res.kind == "optimize" and lang != "en":
+            out += [_img(png, t(caption, lang)) for png, caption in policy.drawn_figures(res, lang)]
     except Exception as exc:  # noqa: BLE001 - a figure that cannot be drawn is named, the report still opens
         out.append(para(f"{t('fig.unread', lang)} ({type(exc).__name__})", "note"))
     return out
@@ -128,6 +132,8 @@ def figures(res: Results, lang: str, max_figures: int = MAX_FIGURES) -> str:
     parts = [f'<h2 id="figures">{esc(t("report.figures", lang))}</h2>']
     parts += _drawn_figures(res, lang)
     own = files.matching(FIGURES)
+    if res.kind == "optimize":  # the front first, then the dose-response
+        own.sort(key=lambda rel: rel != "pareto.png")
     if lang == "en":
         parts += [_directory_figure(files, rel, lang) for rel in own[:max_figures]]
         if len(own) > max_figures:
@@ -176,7 +182,8 @@ def _build(files: ResultFiles, lang: str, max_figures: int) -> str:
     if not files.matching(FIGURES + TABLES + (".json",)):
         raise DefectionError(f"report: '{root}' holds no manifest.json, summary.json, figures or tables"
                              + (f" (symbolic links are not read: {', '.join(files.links[:5])})" if files.links else "")
-                             + ". Give a directory written by defection run, sweep, compare or calibrate.")
+                             + ". Give a directory written by defection run, sweep, compare, calibrate, forecast or "
+                               "optimize.")
     res = Results(files)
     kind = t(f"kind.{res.kind}", lang) if res.kind in KINDS else res.kind
     title = f"{t('report.title', lang)}: {root.resolve().name}"
@@ -189,11 +196,16 @@ def _build(files: ResultFiles, lang: str, max_figures: int) -> str:
               f'<p class="meta">{esc(t("report.kind", lang))}: <b>{esc(kind)}</b>'
               + (f" · {esc(created)}" if created else "") + f' · {esc(t("report.offline", lang))}</p>'
               + _links_note(files, lang))
-    first = (f'<div class="first"><div>{brief.question(res, lang)}{brief.scenario(res, lang)}</div>'
-             f'<section class="happened">{brief.key_numbers(res, lang)}</section></div>')
-    body = [header, first, brief.policies(res, lang), brief.sweep(res, lang), brief.calibration(res, lang),
-            brief.observed(res, lang), brief.findings(res, lang), figures(res, lang, max_figures),
-            brief.caveats(res, lang), appendix.appendix(res, lang)]
+    if res.kind == "optimize":  # policy design: no simulated history to hold against observations or findings
+        first = (f'<div class="first optimize"><div>{policy.question(res, lang)}{brief.scenario(res, lang)}</div>'
+                 f'<section class="happened">{policy.key_numbers(res, lang)}</section></div>')
+        body = [header, first, figures(res, lang, max_figures), policy.caveats(res, lang), appendix.appendix(res, lang)]
+    else:
+        first = (f'<div class="first"><div>{brief.question(res, lang)}{brief.scenario(res, lang)}</div>'
+                 f'<section class="happened">{brief.key_numbers(res, lang)}</section></div>')
+        body = [header, first, brief.policies(res, lang), brief.sweep(res, lang), brief.calibration(res, lang),
+                brief.observed(res, lang), brief.findings(res, lang), figures(res, lang, max_figures),
+                brief.caveats(res, lang), appendix.appendix(res, lang)]
     return ("<!DOCTYPE html>\n"
             f'<html lang="{lang}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
