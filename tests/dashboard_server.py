@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 
 from defection import scenarios
-from defection.dashboard.layout import ALL_KEYS, lever_values
+from defection.dashboard.layout import ALL_KEYS, SWITCH_KEYS, lever_values
+
+PATTERN_KEYS = {"lever-input": ALL_KEYS, "lever-slider": ALL_KEYS, "switch": SWITCH_KEYS}
 
 
 def free_port() -> int:
@@ -105,9 +107,9 @@ class Dash:
         for part in parts:
             ident, prop = part.rsplit("}.", 1) if part.startswith("{") else part.rsplit(".", 1)
             prop = prop.split("@")[0]
-            if part.startswith("{"):  # an ALL pattern: the levers, in layout order
+            if part.startswith("{"):  # an ALL pattern: the levers or the switches, in layout order
                 pattern = json.loads(ident + "}")
-                outs.append([{"id": {**pattern, "key": k}, "property": prop} for k in ALL_KEYS])
+                outs.append([{"id": {**pattern, "key": k}, "property": prop} for k in PATTERN_KEYS[pattern["type"]]])
             else:
                 outs.append({"id": ident, "property": prop})
         return outs
@@ -138,29 +140,33 @@ class Dash:
         contents = "data:application/octet-stream;base64," + base64.b64encode(raw).decode()
         return self.call("scenario-store.data", "scenario-upload.contents", {
             "scenario-upload.contents": contents, "scenario-upload.filename": filename, "lang.value": "en",
-            '{"key":["ALL"],"type":"lever-input"}.id': levers()[0]})
+            '{"key":["ALL"],"type":"lever-input"}.id': levers()[0],
+            '{"key":["ALL"],"type":"switch"}.id': switches()[0]})
 
     def choose(self, name: str) -> tuple[int, str]:
         return self.call("scenario-store.data", "scenario-select.value", {
             "scenario-select.value": name, "lang.value": "en",
-            '{"key":["ALL"],"type":"lever-input"}.id': levers()[0]})
+            '{"key":["ALL"],"type":"lever-input"}.id': levers()[0],
+            '{"key":["ALL"],"type":"switch"}.id': switches()[0]})
 
     def start(self, tab: str, store: dict | None = None, compare: tuple | None = None, **lever) -> dict:
         """Press Run (or Run comparison, with ``compare=(a, b)``); the response's outputs by id."""
         ids, vals = levers(**lever)
+        switch_ids, switch_vals = switches()
         a, b = compare or (None, None)
         status, text = self.call("job-store.data", "compare-run.n_clicks" if compare else "run-button.n_clicks", {
             "run-button.n_clicks": 1, "compare-run.n_clicks": 1 if compare else 0,
             '{"key":["ALL"],"type":"lever-input"}.value': vals, '{"key":["ALL"],"type":"lever-input"}.id': ids,
             "scenario-store.data": store or {"name": "myanmar-2021", "toml": None, "filename": None},
-            "compare-a.data": a, "compare-b.data": b, "tab-id.data": tab, "lang.value": "en"})
+            "compare-a.data": a, "compare-b.data": b, "tab-id.data": tab, "lang.value": "en",
+            '{"key":["ALL"],"type":"switch"}.value': switch_vals, '{"key":["ALL"],"type":"switch"}.id': switch_ids})
         assert status == 200, text
         return json.loads(text)["response"]
 
     def poll(self, tab: str, job: int | None, kind: str = "run") -> dict:
         status, text = self.call("progress-fill.style", "poll.n_intervals", {
             "poll.n_intervals": 1, "lang.value": "en", "job-store.data": {"job": job, "kind": kind},
-            "tab-id.data": tab})
+            "tab-id.data": tab, "live-store.data": None, "result-store.data": None})
         assert status == 200, text
         return json.loads(text)["response"]
 
@@ -192,6 +198,15 @@ def levers(**changes) -> tuple[list, list]:
     ids = [{"type": "lever-input", "key": k} for k in ALL_KEYS]
     return ([{"id": i, "property": "id", "value": i} for i in ids],
             [{"id": i, "property": "value", "value": values[i["key"]]} for i in ids])
+
+
+def switches(**changes) -> tuple[list, list]:
+    """The switch ids and values (ticked: ["on"]) of the default page, with ``changes`` (key without 'switches.')."""
+    values = lever_values(scenarios.load("myanmar-2021"))
+    values.update({f"switches.{k}": v for k, v in changes.items()})
+    ids = [{"type": "switch", "key": k} for k in SWITCH_KEYS]
+    return ([{"id": i, "property": "id", "value": i} for i in ids],
+            [{"id": i, "property": "value", "value": ["on"] if values[i["key"]] else []} for i in ids])
 
 
 def message(response: dict, box: str = "run-message") -> str:

@@ -102,7 +102,7 @@ def test_the_force_selector_through_the_server(served):
     army = results("army")
     assert army["force-choice"]["style"] == {"display": "block"}
     assert [o["value"] for o in army["force-select"]["options"]] == ["both", "police", "army"]
-    text = json.dumps(army["results-body"])
+    text = json.dumps([army["results-body"], army["results-graphs"]])
     assert "army, combat units" in text and "civilian branch" not in text
     hostile = json.dumps(results("<img src=x onerror=alert(1)>/../../etc/passwd"))
     assert "etc/passwd" not in hostile and "onerror" not in hostile and '"all (median)"' in hostile

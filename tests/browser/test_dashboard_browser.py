@@ -1,8 +1,9 @@
 """The dashboard in a real browser (Debian's chromium), offline: nothing may be requested from any other
-server than the one `defection serve` started."""
+server than the one `defection serve` started. Writes the README screenshot, docs/img/dashboard.png."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -10,6 +11,8 @@ from playwright.sync_api import Page, expect
 RUN_TIMEOUT = 120_000
 CHART_TIMEOUT = 30_000  # the first chart waits for plotly.js (3.5 MB) to load and parse on a busy machine
 BAD_TOML = b'name = "broken"\n[support]\noutreech = 0.3\n'
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "dashboard.png"
+expect.set_options(timeout=20_000)  # a busy 2-core machine renders seven charts slowly; nothing here is timed
 
 
 @pytest.fixture
@@ -28,16 +31,20 @@ def offline_page(page: Page, server):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.set_viewport_size({"width": 1300, "height": 1000})
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(server["url"])
-    expect(page.locator("#tab-levers")).to_be_visible()
+    expect(page.locator("#run-button")).to_be_visible(timeout=CHART_TIMEOUT)
     yield page
     assert outside == [], f"the page requested resources from outside the server: {outside}"
     assert errors == [], f"console errors: {errors}"
 
 
+def _box(page: Page, key: str):
+    return page.locator(f'input[name="{key}"]')
+
+
 def _set(page: Page, key: str, value) -> None:
-    page.locator(f'input[name="{key}"]').fill(str(value))
+    _box(page, key).fill(str(value))
 
 
 def _number(text: str) -> int:
@@ -46,42 +53,113 @@ def _number(text: str) -> int:
     return int(digits)
 
 
-def _run(page: Page, job: int, capacity: int) -> int:
-    """Set protection capacity, wait until the server has it, run, and read the final defections."""
-    page.locator("#tab-levers").click()
-    _set(page, "support.protection_capacity", capacity)
-    page.locator("#tab-run").click()
-    # widget values reach the server asynchronously: wait for the echo before clicking Run
-    expect(page.locator("#settings-summary")).to_contain_text(f"support.protection_capacity = {capacity:,}")
+def _open(page: Page, summary: str) -> None:
+    """Open a collapsed group of levers (a <details> element) by its title."""
+    group = page.locator("details", has=page.locator("summary", has_text=summary)).first
+    if group.get_attribute("open") is None:
+        group.locator("summary").first.click()
+
+
+def _echo(page: Page, text: str) -> None:
+    """Widget values reach the server asynchronously: wait for the settings list to echo them before Run."""
+    expect(page.locator("#settings-summary")).to_contain_text(text)
+
+
+def _run(page: Page) -> int:
+    """Press Run; the results view at once belongs to the run just started (its label, before any result), and
+    once it finishes shows that run's results, never the previous run's. Returns the run's job id."""
+    label = page.locator("#results-job")
+    previous = label.get_attribute("data-job") if label.count() else None
     page.locator("#run-button").click()
+    expect(label).not_to_have_attribute("data-job", str(previous))
+    job = int(label.get_attribute("data-job"))
     status = page.locator("#run-status")
-    expect(status).to_contain_text(f"#{job} ", timeout=RUN_TIMEOUT)
-    expect(status).to_contain_text("Finished", timeout=RUN_TIMEOUT)
-    page.locator("#tab-results").click()
-    # the view says which run it shows: read the number only once it is this run's, not the previous one's
-    expect(page.locator(f'#results-body [data-job="{job}"]')).to_be_visible()
-    final = page.locator("#final-defected")
-    expect(final).to_be_visible()
-    return _number(final.inner_text())
+    expect(status).to_contain_text(f"#{job} · Finished", timeout=RUN_TIMEOUT)
+    expect(label).to_have_attribute("data-job", str(job))
+    expect(page.locator("#final-defected")).to_be_visible()
+    return job
 
 
-def test_dashboard_levers_language_upload(offline_page: Page, artifacts):
+def test_one_screen_exact_levers_switches(offline_page: Page):
     page = offline_page
-    page.locator("#tab-levers").click()
-    _set(page, "run.days", 250)
-    _set(page, "seeds", 2)
-    page.locator("#tab-run").click()
-    expect(page.locator("#settings-summary")).to_contain_text("run.days = 250")
-    expect(page.locator("#settings-summary")).to_contain_text("seeds = 2")
+    levers, results = page.locator(".levers-panel"), page.locator(".results-panel")
+    expect(levers).to_be_visible()
+    expect(results).to_be_visible()
+    left, right = levers.bounding_box(), results.bounding_box()
+    assert left["x"] + left["width"] <= right["x"] and abs(left["y"] - right["y"]) < 50  # side by side
+    # every switch is a checkbox; every support lever has range labels and an exact number box
+    from defection.dashboard.layout import SWITCH_KEYS, support_keys
 
-    without = _run(page, 1, 0)
-    # every Results chart is drawn
+    expect(page.locator(".switch input[type=checkbox]")).to_have_count(len(SWITCH_KEYS))
+    for key in support_keys():
+        expect(_box(page, key)).to_have_count(1)
+    stipend = page.locator('[data-key="support.stipend_kyat"]')
+    expect(stipend.locator(".range-min")).to_have_text("100000")
+    expect(stipend.locator(".range-max")).to_have_text("400000")
+    for key, value in (("support.stipend_kyat", "200000"), ("support.budget_kyat_month", "150000000"),
+                       ("community.intensity", "0.002"), ("support.word_of_mouth_rate", "0.0125")):
+        _open(page, "Community" if key.startswith("community") else "Support for defectors")
+        _set(page, key, value)
+        _echo(page, "run.days")
+        box = _box(page, key)
+        expect(box).to_have_value(value)
+        assert box.evaluate("el => el.scrollWidth <= el.clientWidth"), f"{key}: {value} does not fit its box"
+    _set(page, "support.stipend_kyat", 250000)
+    _echo(page, "support.stipend_kyat = 250,000")
+    expect(_box(page, "support.stipend_kyat")).to_have_value("250000")  # the slider does not round it back
+    # a switch reaches the settings for the next run
+    _open(page, "Switches")
+    page.locator('[data-key="switches.peer_effects"] input').uncheck()
+    _echo(page, "switches.peer_effects = False")
+
+
+def test_levers_results_label_reload_downloads(offline_page: Page, artifacts):
+    page = offline_page
+    _set(page, "run.days", 150)
+    _set(page, "seeds", 2)
+    _set(page, "support.protection_capacity", 0)
+    _echo(page, "support.protection_capacity = 0")
+    _echo(page, "seeds = 2")
+    first = _run(page)
+    expect(page.locator("#run-settings")).to_contain_text("support.protection_capacity = 0")
+    without = _number(page.locator("#final-defected").inner_text())
     for chart in ("fig-defections", "fig-rank", "fig-tenure", "fig-quiet", "fig-capacity", "fig-killed",
                   "fig-region"):
         expect(page.locator(f"#{chart} .main-svg").first).to_be_visible(timeout=CHART_TIMEOUT)
     expect(page.locator("#fig-killed")).to_contain_text("observed (AAPP)")
-    with_protection = _run(page, 2, 2000)
+    # the map of states and regions (drawn offline: the page guard above aborts and reports any outside request)
+    expect(page.locator("#region-map .main-svg").first).to_be_visible(timeout=CHART_TIMEOUT)
+
+    _set(page, "support.protection_capacity", 2000)
+    _echo(page, "support.protection_capacity = 2,000")
+    second = _run(page)
+    assert second > first
+    expect(page.locator("#run-settings")).to_contain_text("support.protection_capacity = 2,000")
+    expect(page.locator("#run-settings")).to_contain_text("run.days = 150")
+    with_protection = _number(page.locator("#final-defected").inner_text())
     assert with_protection > without, (without, with_protection)
+    expect(page.locator("#fig-defections .main-svg").first).to_be_visible(timeout=CHART_TIMEOUT)
+    page.wait_for_function("document.querySelectorAll('#fig-region .main-svg').length > 0")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.evaluate("() => { window.scrollTo(0, 0); document.querySelector('.levers-panel').scrollTop = 0; }")
+    page.screenshot(path=str(SCREENSHOT))  # the README's screenshot: one 1280-wide screen with results
+
+    # downloads carry the run's settings
+    with page.expect_download() as info:
+        page.locator("#download-csv").click()
+    csv = Path(info.value.path()).read_text()
+    assert info.value.suggested_filename == f"defection-{second}-timeseries.csv"
+    assert csv.startswith("# settings: ") and '"support.protection_capacity": 2000' in csv.splitlines()[0]
+    with page.expect_download() as info:
+        page.locator("#download-png").click()
+    assert Path(info.value.path()).read_bytes()[:4] == b"\x89PNG"
+
+    # a reload keeps the results and re-attaches to the job
+    page.reload()
+    expect(page.locator("#results-job")).to_have_attribute("data-job", str(second), timeout=RUN_TIMEOUT)
+    expect(page.locator("#run-status")).to_contain_text(f"#{second} ")
+    expect(page.locator("#run-settings")).to_contain_text("support.protection_capacity = 2,000")
+    assert _number(page.locator("#final-defected").inner_text()) == with_protection
 
     # the force selector: the army alone (its branches, no police line), then both forces again
     choice = page.locator("#force-select")
@@ -90,48 +168,67 @@ def test_dashboard_levers_language_upload(offline_page: Page, artifacts):
     expect(page.locator("#fig-defections")).to_contain_text("army, combat units", timeout=CHART_TIMEOUT)
     expect(page.locator("#fig-defections")).not_to_contain_text("civilian branch")
     expect(page.locator("#results-body .headline")).to_contain_text("army")
-    assert _number(page.locator("#final-defected").inner_text()) <= with_protection
     choice.get_by_text("police and army", exact=True).click()
-    expect(page.locator("#fig-defections")).to_contain_text("police", timeout=CHART_TIMEOUT)
     expect(page.locator("#results-body .headline")).not_to_contain_text("army")
-    assert _number(page.locator("#final-defected").inner_text()) == with_protection
 
     # Burmese: labels from the translation table, numbers in Myanmar digits
     page.get_by_text("မြန်မာ", exact=True).click()
-    expect(page.locator("#tab-results")).to_contain_text("ရလဒ်များ")
     expect(page.locator("#root")).to_have_attribute("lang", "my")
-    expect(page.locator("#fig-defections")).to_contain_text("ခွဲထွက်မှု")
+    expect(page.locator("#fig-defections")).to_contain_text("ခွဲထွက်မှု", timeout=CHART_TIMEOUT)
     expect(page.locator("#final-defected")).to_have_text(re.compile(r"^[၀-၉,]+$"))
     page.screenshot(path=str(artifacts / "dashboard-results-my.png"), full_page=True)
 
     # a malformed scenario: the inline error names the field; nothing else changes
-    page.locator("#tab-scenario").click()
     page.locator("#scenario-upload input[type=file]").set_input_files(
         files=[{"name": "broken.toml", "mimeType": "text/plain", "buffer": BAD_TOML}])
     message = page.locator("#scenario-message")
     expect(message).to_contain_text("support.outreech")
-    expect(message).to_contain_text("outreach")
     expect(message).not_to_contain_text("Traceback")
     expect(page.locator("#scenario-current")).to_have_text("myanmar-2021")
-    page.screenshot(path=str(artifacts / "dashboard-upload-error-my.png"))
 
 
-def test_compare_and_cancel(offline_page: Page, artifacts):
+def test_results_stream_in_and_survive_a_reload_while_running(offline_page: Page):
     page = offline_page
-    page.locator("#tab-levers").click()
-    _set(page, "run.days", 200)
+    _set(page, "run.days", 700)
+    _set(page, "seeds", 20)
+    _echo(page, "seeds = 20")
+    page.locator("#run-button").click()
+    status = page.locator("#run-status")
+    expect(status).to_contain_text("Running", timeout=RUN_TIMEOUT)
+    job = int(re.search(r"#(\d+) ", status.inner_text()).group(1))
+    expect(page.locator("#results-job")).to_have_attribute("data-job", str(job))
+    live = page.locator("#fig-live")
+    expect(live.locator(".main-svg").first).to_be_visible(timeout=RUN_TIMEOUT)
+
+    def drawn_days() -> int:  # days of the live median drawn so far
+        return page.evaluate("() => Math.max(...document.getElementById('fig-live').querySelector('.js-plotly-plot')"
+                             ".data.filter(t => t.mode === 'lines').map(t => t.x.length))")
+
+    before = drawn_days()
+    page.wait_for_function(f"() => document.getElementById('fig-live').querySelector('.js-plotly-plot')"
+                           f".data.some(t => t.mode === 'lines' && t.x.length > {before})", timeout=RUN_TIMEOUT)
+    page.reload()  # the job goes on, and the page finds it again
+    expect(status).to_contain_text(f"#{job} ", timeout=RUN_TIMEOUT)
+    expect(status).to_contain_text("Running")
+    expect(live.locator(".main-svg").first).to_be_visible(timeout=RUN_TIMEOUT)
+    expect(page.locator("#cancel-button")).to_be_enabled()
+    page.locator("#cancel-button").click()
+    expect(status).to_contain_text("Cancelled", timeout=30_000)
+    expect(page.locator("#live")).to_be_hidden()
+    expect(page.locator("#results-body")).to_contain_text("Cancelled")  # not "Running" under the run's label
+
+
+def test_compare(offline_page: Page, artifacts):
+    page = offline_page
+    _set(page, "run.days", 150)
     _set(page, "seeds", 3)
     _set(page, "support.protection_capacity", 0)
-    page.locator("#tab-run").click()
-    expect(page.locator("#settings-summary")).to_contain_text("support.protection_capacity = 0")
-    page.locator("#tab-compare").click()
+    _echo(page, "support.protection_capacity = 0")
+    _open(page, "Policy comparison")
     page.locator("#set-a").click()
     expect(page.locator("#compare-settings")).to_contain_text("0")
-    page.locator("#tab-levers").click()
     _set(page, "support.protection_capacity", 2000)
-    page.locator("#tab-run").click()
-    expect(page.locator("#settings-summary")).to_contain_text("support.protection_capacity = 2,000")
-    page.locator("#tab-compare").click()
+    _echo(page, "support.protection_capacity = 2,000")
     page.locator("#set-b").click()
     expect(page.locator("#compare-settings")).to_contain_text("2,000")
     page.locator("#compare-run").click()
@@ -142,16 +239,3 @@ def test_compare_and_cancel(offline_page: Page, artifacts):
     assert not diff.startswith("−") and _number(diff) > 0, diff
     expect(page.locator("#fig-compare-diff .main-svg").first).to_be_visible(timeout=CHART_TIMEOUT)
     page.screenshot(path=str(artifacts / "dashboard-compare.png"), full_page=True)
-
-    # a long run can be cancelled, and the page answers while it runs
-    page.locator("#tab-levers").click()
-    _set(page, "run.days", 700)
-    _set(page, "seeds", 20)
-    page.locator("#tab-run").click()
-    expect(page.locator("#settings-summary")).to_contain_text("seeds = 20")
-    page.locator("#run-button").click()
-    status = page.locator("#run-status")
-    expect(status).to_contain_text("Running", timeout=RUN_TIMEOUT)
-    expect(page.locator("#cancel-button")).to_be_enabled()
-    page.locator("#cancel-button").click()
-    expect(status).to_contain_text("Cancelled", timeout=30_000)

@@ -58,15 +58,20 @@ def _guard_host(server, hosts: frozenset[str]) -> None:
 
 
 def create_app(manager=None, default: str = "myanmar-2021", warm: bool = True, host: str = "127.0.0.1",
-               port: int = 8765):
+               port: int = 8765, runs: str | Path | None = None):
     """Build the Dash app, answering only as ``host:port``; ``manager`` runs the ensembles (a new
-    :class:`JobManager` by default)."""
+    :class:`JobManager` by default); ``runs`` is the directory of saved runs the page may open, by id."""
     import dash
+    # imported now, once: Plotly imports pandas lazily, and two request threads importing it at the same
+    # moment would each see a half-initialised module
+    import pandas  # noqa: F401
+    import plotly.graph_objects  # noqa: F401
 
     from defection import scenarios
     from defection.dashboard import callbacks
     from defection.dashboard.jobs import JobManager
     from defection.dashboard.layout import layout, lever_values
+    from defection.dashboard.saved import SavedRuns
 
     names = scenarios.builtin_names()
     if default not in names:
@@ -78,8 +83,10 @@ def create_app(manager=None, default: str = "myanmar-2021", warm: bool = True, h
     _guard_host(app.server, allowed_hosts(host, port))
     manager = manager or JobManager()
     values = lever_values(scenarios.load(default))
-    app.layout = lambda: layout(names, default, values)  # a function: each page load gets its own tab id
-    callbacks.register(app, manager, names)
+    saved = SavedRuns(runs)
+    # a function: each page load gets a tab id (kept by a reloaded tab) and the saved runs listed now
+    app.layout = lambda: layout(names, default, values, saved_ids=saved.ids(), optimize_ids=saved.optimize_ids())
+    callbacks.register(app, manager, names, saved)
     app._defection_jobs = manager  # for tests and shutdown
     if warm:
         manager.warm()
@@ -112,8 +119,9 @@ def _stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, _interrupt)
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Serve the dashboard on loopback ``host:port`` until Ctrl-C, then stop every job and the worker."""
+def serve(host: str = "127.0.0.1", port: int = 8765, runs: str | Path | None = None) -> None:
+    """Serve the dashboard on loopback ``host:port`` until Ctrl-C, then stop every job and the worker;
+    ``runs`` offers the run directories under it to the page (by id, never by path)."""
     from defection.dashboard.jobs import JobManager
 
     host = loopback_host(host)
@@ -121,8 +129,31 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
     manager = JobManager()
     _stop_on_sigterm()
     try:
-        app = create_app(manager, host=host, port=port)
+        app = create_app(manager, host=host, port=port, runs=runs)
         _quiet_logs()
-        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)  # returns on Ctrl-C
+        _run_server(app.server, host, port)  # returns on Ctrl-C or SIGTERM
     finally:
         manager.shutdown()
+
+
+def _run_server(server, host: str, port: int) -> None:
+    """Werkzeug's threaded server until Ctrl-C. A connection that the browser (or the shutdown) closes mid-request
+    is not worth a traceback in the terminal; any other error still prints one."""
+    import socketserver
+    import sys
+
+    from werkzeug.serving import make_server
+
+    httpd = make_server(host, port, server, threaded=True)
+
+    def handle_error(request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, OSError)):
+            socketserver.BaseServer.handle_error(httpd, request, client_address)
+
+    httpd.handle_error = handle_error
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()

@@ -328,3 +328,78 @@ def compare_rows(a_runs: list[dict], b_runs: list[dict], lang: str) -> list[dict
                                   if not math.isnan(d["lo"]) else "–"),
                      "raw": d})
     return rows
+
+
+def live_lines(runs: list[dict]) -> list[tuple[str, str]]:
+    """(series, label key) of the live chart: all defections and, when recorded, each force's."""
+    series = runs[0]["series"] if runs else {}
+    lines = [("defected", "series.all")]
+    from defection.scenarios.schema import FORCES
+
+    return lines + [(f"defected_{f}", f"force.{f}") for f in FORCES if f"defected_{f}" in series]
+
+
+def ragged_band(runs: list[dict], name: str, days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Median and 90% band on each day over the seeds that have reached it; and the number of days with data."""
+    values = np.full((len(runs), days), np.nan)
+    for k, run in enumerate(runs):
+        s = np.asarray(run["series"].get(name, []), float)[:days]
+        values[k, : len(s)] = s
+    reached = int(np.max(np.sum(~np.isnan(values), axis=1))) if runs else 0
+    values = values[:, :reached]
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            med = np.nanmedian(values, axis=0)
+            lo = np.nanquantile(values, 0.05, axis=0)
+            hi = np.nanquantile(values, 0.95, axis=0)
+    return med, lo, hi, reached
+
+
+class _Axes:
+    """Collects axis settings from :func:`_localize_x_dates` and :func:`_localize_y` for a figure kept as a dict."""
+
+    def __init__(self) -> None:
+        self.x: dict[str, Any] = {}
+        self.y: dict[str, Any] = {}
+
+    def update_xaxes(self, **kwargs) -> None:
+        self.x.update(kwargs)
+
+    def update_yaxes(self, **kwargs) -> None:
+        self.y.update(kwargs)
+
+
+def live_figure(live: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The defection chart of a running job: median and band over the seeds so far, day by day, on the axis
+    of the whole run (so the lines visibly grow). A plain dict, not a ``go.Figure``: the page polls every
+    0.4 s and Plotly's validation of a figure object would cost more than the poll's budget on a busy machine."""
+    runs, days = live["runs"], int(live["days"])
+    start = dt.date.fromisoformat(runs[0]["start"])
+    xs = [(start + dt.timedelta(days=k)).isoformat() for k in range(days)]
+    data: list[dict[str, Any]] = []
+    top = 1.0
+    for name, key in live_lines(runs):
+        med, lo, hi, reached = ragged_band(runs, name, days)
+        if not reached:
+            continue
+        color = COLORS.get(name) or COLORS.get(name.rsplit("_", 1)[-1], "#ff7f0e")
+        shown = xs[:reached]
+        data.append({"type": "scatter", "x": shown + shown[::-1], "y": list(hi) + list(lo[::-1]), "fill": "toself",
+                     "fillcolor": color, "opacity": 0.18, "line": {"width": 0}, "hoverinfo": "skip",
+                     "showlegend": False, "legendgroup": name, "mode": "none"})
+        data.append({"type": "scatter", "x": shown, "y": list(med), "mode": "lines", "legendgroup": name,
+                     "line": {"color": color, "width": 2},
+                     "name": f"{t(key, lang)} ({t('results.median', lang)})"})
+        top = max(top, float(np.nanmax(hi)))
+    axes = _Axes()
+    _localize_x_dates(axes, lang, xs)
+    _localize_y(axes, lang, 0.0, top * 1.1)
+    layout = {"title": {"text": t("results.live", lang), "font": {"size": 15}}, "height": 340,
+              "template": "plotly_white", "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+              "font": {"family": CSS_FONT_STACK}, "legend": {"orientation": "h", "y": -0.18},
+              "hovermode": "x unified", "xaxis": {"range": [xs[0], xs[-1]], **axes.x},
+              "yaxis": {"title": {"text": t("axis.officers", lang)}, "range": [0, top * 1.1], **axes.y}}
+    return {"data": data, "layout": layout}

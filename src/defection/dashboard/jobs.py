@@ -45,6 +45,7 @@ MAX_ACTIVE_JOBS = 4  # queued + running, over all tabs
 MAX_AGENTS = 2_000_000  # officers + civilian agents in one run: about 0.2 GB of agent arrays
 MAX_AGENT_DAYS = 4_000_000_000  # per job; about 5 minutes on one core of a 2-vCPU VM
 MAX_UPLOAD_BYTES = 1_000_000  # an uploaded scenario's TOML text, UTF-8
+KEEP_TABLES = 5  # finished jobs whose every daily series (downloads, map) the server keeps in memory
 ACTIVE = ("queued", "running")
 FINISHED = ("done", "cancelled", "error")
 
@@ -155,38 +156,118 @@ def _compact(result) -> dict[str, Any]:
             "breakdowns": {name: _pairs(result.summary.get(name)) for name in BREAKDOWNS}}
 
 
-def run_ensemble(job_id: int, spec: dict[str, Any], events=None, cancel=None) -> dict[str, Any]:
-    """In the worker: every setting x every seed, reporting simulated days done to ``events``."""
-    from defection import api
+# Series the page draws while a run is still going (the main chart): every defection series.
+LIVE_PREFIX = "defected"
 
+
+def simulate(base, seed: int, days: int, overrides: dict[str, Any], on_day=None, record_regions: bool = True):
+    """One run, as :func:`defection.api.run` makes it, calling ``on_day(day, sim)`` after each simulated day.
+
+    ``api.run``'s own ``progress`` callback receives the day only; the page needs the series recorded so far
+    to draw the median and band as they grow, so this builds the simulation itself from the same public
+    pieces (``tests/test_dashboard_live.py`` checks that the results are identical to ``api.run``'s)."""
+    import numpy as np
+    import pyarrow as pa
+
+    from defection import api, model
+
+    sc = api.resolve(base, overrides, days, seed)
+    api.check_memory(sc)
+    sim = model.build(sc)
+    if record_regions:
+        from defection.model.metrics import RegionRecorder
+
+        sim.region_recorder = RegionRecorder(sc.run.days, sim.state.region_names)
+    sim.run(sc.run.days, None if on_day is None else (lambda day: on_day(day, sim)))
+    dates = sim.state.dates[: sim.recorder.filled].astype("datetime64[D]")
+    table = sim.recorder.table({"date": pa.array(dates, pa.date32()),
+                                "day": np.arange(sim.recorder.filled, dtype=np.int32)})
+    regions = sim.region_recorder.table(sim.state.dates) if record_regions else None
+    return api.Result(sc, sc.run.seed, table, api.summarize(sim, table), sim.profile(), regions)
+
+
+def live_series(sim, day: int) -> dict[str, Any]:
+    """The defection series of a running simulation up to ``day`` (its first day's date as ``start``)."""
+    data = sim.recorder.data
+    return {"start": str(sim.state.dates[0].astype("datetime64[D]")),
+            "series": {name: data[name][:day].astype(float) for name in data if name.startswith(LIVE_PREFIX)}}
+
+
+def job_manifest(base, spec: dict[str, Any]) -> dict[str, Any]:
+    """What reproduces the job: each setting's scenario as resolved, the seeds, days and versions."""
+    from defection import scenarios
+    from defection.engine.outputs import manifest
+
+    data = base.model_dump(mode="json")
+    resolved = {s["label"]: scenarios.from_dict(data, dict(s["overrides"]), origin="the levers",
+                                                override_label="lever").model_dump(mode="json")
+                for s in spec["settings"]}
+    first = spec["settings"][0]["label"]
+    return manifest("dashboard", resolved[first], int(spec["seeds"][0]), seeds=list(spec["seeds"]),
+                    days=int(spec["days"]), settings=spec["settings"], scenarios=resolved)
+
+
+def run_ensemble(job_id: int, spec: dict[str, Any], events=None, cancel=None) -> dict[str, Any]:
+    """In the worker: every setting x every seed, reporting simulated days done (and, for a single setting,
+    the series so far) to ``events``."""
     base = base_scenario(spec)
     seeds, days = list(spec["seeds"]), int(spec["days"])
+    stream = len(spec["settings"]) == 1  # a comparison shows its progress bar only
     done = 0
     runs: dict[str, list] = {}
+    tables: dict[str, list] = {}
+    regions: dict[str, list] = {}
     last = [0.0]
     for setting in spec["settings"]:
-        runs[setting["label"]] = []
+        label = setting["label"]
+        runs[label], tables[label], regions[label] = [], [], []
         for seed in seeds:
-            def progress(day: int, offset=done) -> None:
+            def on_day(day: int, sim, offset=done) -> None:
                 if cancel is not None and cancel.value == job_id:
                     raise Cancelled()
                 now = time.monotonic()
-                if events is not None and (now - last[0] > 0.2 or day == days):
+                if events is not None and (now - last[0] > 0.3 or day == days):
                     last[0] = now
-                    events.put(("progress", job_id, offset + day))
+                    events.put(("progress", job_id, {"done": offset + day,
+                                                     "live": live_series(sim, day) if stream else None}))
 
-            result = api.run(base, seed=int(seed), days=days, overrides=dict(setting["overrides"]),
-                             progress=progress, threads=1)
-            runs[setting["label"]].append(_compact(result))
+            result = simulate(base, int(seed), days, dict(setting["overrides"]), on_day, record_regions=stream)
+            runs[label].append(_compact(result))
+            tables[label].append(result.timeseries)
+            regions[label].append(result.regions)
+            if events is not None and stream:
+                events.put(("seed", job_id, {"start": runs[label][-1]["start"],
+                                             "series": live_series_of(result)}))
             done += days
-    return {"job": job_id, "runs": runs, "seeds": seeds, "days": days, "settings": spec["settings"]}
+    return {"job": job_id, "runs": runs, "seeds": seeds, "days": days, "settings": spec["settings"],
+            "scenario": base.name, "tables": tables, "regions": regions, "manifest": job_manifest(base, spec),
+            "changed": {s["label"]: changed_settings(base, s["overrides"]) for s in spec["settings"]}}
+
+
+def changed_settings(base, overrides: dict[str, Any]) -> dict[str, Any]:
+    """The overrides whose value differs from the scenario's own (what this run changed)."""
+    data = base.model_dump(mode="json")
+    changed = {}
+    for key, value in overrides.items():
+        node = data
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node != value:
+            changed[key] = value
+    return changed
+
+
+def live_series_of(result) -> dict[str, Any]:
+    ts = result.timeseries
+    return {name: ts.column(name).to_numpy().astype(float) for name in ts.column_names
+            if name.startswith(LIVE_PREFIX)}
 
 
 def warm_up() -> bool:
     """In the worker: import the model and load numba's compiled kernels before the first job."""
     from defection import api
 
-    api.run("myanmar-2021", seed=0, days=2, threads=1)
+    api.run("myanmar-2021", seed=0, days=2, threads=1, record_regions=True)
     return True
 
 
@@ -327,8 +408,16 @@ class JobManager:
         active = job is not None and job["state"] in ACTIVE
         if kind in ("progress", "running"):
             if active:
+                payload = payload if isinstance(payload, dict) else {"done": payload or 0, "live": None}
                 job["state"] = "running"
-                job["done"] = max(job["done"], payload or 0)
+                job["done"] = max(job["done"], payload["done"])
+                if payload.get("live") is not None:
+                    job["current"] = payload["live"]
+            return
+        if kind == "seed":
+            if active:
+                job["finished_seeds"].append(payload)
+                job["current"] = None
             return
         if active and kind == "done":
             job["state"], job["done"], job["result"] = "done", job["total"], payload
@@ -336,6 +425,8 @@ class JobManager:
             job["state"] = "cancelled"
         elif active:
             job["state"], job["error"] = "error", payload
+        if job is not None:  # the live series are for a running job only
+            job["finished_seeds"], job["current"] = [], None
         if self._sent == job_id:
             self._sent = None
         self._dispatch()
@@ -371,7 +462,8 @@ class JobManager:
             job_id = next(self._ids)
             total = len(spec["settings"]) * len(spec["seeds"]) * int(spec["days"])
             self._jobs[job_id] = {"id": job_id, "owner": owner, "state": "queued", "done": 0, "total": total,
-                                  "error": None, "result": None, "spec": spec}
+                                  "error": None, "result": None, "spec": spec,
+                                  "finished_seeds": [], "current": None}
             self._pending.append(job_id)
             self._trim()
             self._dispatch()
@@ -381,6 +473,9 @@ class JobManager:
         finished = [k for k, j in self._jobs.items() if j["state"] in FINISHED]
         for k in finished[: max(0, len(self._jobs) - self._keep)]:
             del self._jobs[k]
+        # the full daily tables (for downloads and the map) of the newest few results only: the charts need less
+        for k in [k for k in self._jobs if self._jobs[k]["result"]][:-KEEP_TABLES]:
+            self._jobs[k]["result"].update(tables={}, regions={})
 
     def _own(self, job_id: Any, owner: Any) -> dict[str, Any] | None:
         job = self._jobs.get(job_id) if isinstance(job_id, int) else None
@@ -400,6 +495,16 @@ class JobManager:
         with self._lock:
             job = self._own(job_id, owner)
             return job["result"] if job is not None and job["state"] == "done" else None
+
+    def live(self, job_id: Any, owner: Any) -> dict[str, Any] | None:
+        """``owner``'s running job so far: its finished seeds' series and the running seed's, each with its
+        start date, and the days a run will last; None for anyone else's job or a job with nothing yet."""
+        with self._lock:
+            job = self._own(job_id, owner)
+            if job is None or job["state"] != "running":
+                return None
+            runs = list(job["finished_seeds"]) + ([job["current"]] if job["current"] else [])
+            return {"job": job["id"], "done": job["done"], "days": int(job["spec"]["days"]), "runs": runs} if runs else None
 
     def cancel(self, job_id: Any, owner: Any) -> None:
         """Cancel ``owner``'s job only: dropped from the queue, or stopped within a simulated day."""
