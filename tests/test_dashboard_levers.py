@@ -46,6 +46,15 @@ def test_every_support_field_and_every_switch_has_a_control(page):
         assert ticks[key].value == (["on"] if getattr(defaults.switches, key.split(".")[1]) else [])
 
 
+def test_every_lever_and_switch_is_labelled_in_english_and_burmese():
+    from defection.dashboard.layout import SCENARIO_KEYS, SWITCH_KEYS
+    from defection.i18n import TEXT
+
+    missing = [key for key in [*SCENARIO_KEYS, *SWITCH_KEYS]
+               if not {"en", "my"} <= set(TEXT.get(f"lever.{key}", {}))]
+    assert not missing, f"no English and Burmese label for {missing}"
+
+
 def test_a_new_schema_field_gets_a_control_without_dashboard_changes(monkeypatch):
     from pydantic.fields import FieldInfo
 
