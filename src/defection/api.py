@@ -154,12 +154,14 @@ def resolve(scenario: str | Path | Scenario = "myanmar-2021", overrides: list[st
 def run(scenario: str | Path | Scenario = "myanmar-2021", *, seed: int | None = None, days: int | None = None,
         overrides: list[str] | dict[str, Any] | None = None,
         progress: Callable[[int], None] | None = None, threads: int | None = None,
-        record_regions: bool = False) -> Result:
+        record_regions: bool = False, on_day: Callable[[int, Any], None] | None = None) -> Result:
     """Simulate a scenario and return its `Result`.
 
     ``threads`` sets Numba's thread count for this run; by default one thread per 2 million
     agents (results are identical whatever the count). ``record_regions`` also keeps the daily
     metrics per state/region, as ``Result.regions`` (columns date, region and the metrics).
+    ``on_day(day, sim)`` is called after each simulated day with the running simulation (the
+    dashboard draws the series recorded so far); ``progress(day)`` receives the day only.
 
     Examples
     --------
@@ -173,8 +175,14 @@ def run(scenario: str | Path | Scenario = "myanmar-2021", *, seed: int | None = 
         from defection.model.metrics import RegionRecorder
 
         sim.region_recorder = RegionRecorder(sc.run.days, sim.state.region_names)
+    def after_day(day: int) -> None:
+        if progress is not None:
+            progress(day)
+        if on_day is not None:
+            on_day(day, sim)
+
     with _threads_for(sim, threads):
-        sim.run(sc.run.days, progress)
+        sim.run(sc.run.days, after_day if progress is not None or on_day is not None else None)
     dates = sim.state.dates[: sim.recorder.filled].astype("datetime64[D]")
     table = sim.recorder.table({"date": pa.array(dates, pa.date32()),
                                 "day": np.arange(sim.recorder.filled, dtype=np.int32)})

@@ -161,29 +161,11 @@ LIVE_PREFIX = "defected"
 
 
 def simulate(base, seed: int, days: int, overrides: dict[str, Any], on_day=None, record_regions: bool = True):
-    """One run, as :func:`defection.api.run` makes it, calling ``on_day(day, sim)`` after each simulated day.
+    """One run of :func:`defection.api.run`, calling ``on_day(day, sim)`` after each simulated day, so that the
+    page can draw the median and band from the series recorded so far."""
+    from defection import api
 
-    ``api.run``'s own ``progress`` callback receives the day only; the page needs the series recorded so far
-    to draw the median and band as they grow, so this builds the simulation itself from the same public
-    pieces (``tests/test_dashboard_live.py`` checks that the results are identical to ``api.run``'s)."""
-    import numpy as np
-    import pyarrow as pa
-
-    from defection import api, model
-
-    sc = api.resolve(base, overrides, days, seed)
-    api.check_memory(sc)
-    sim = model.build(sc)
-    if record_regions:
-        from defection.model.metrics import RegionRecorder
-
-        sim.region_recorder = RegionRecorder(sc.run.days, sim.state.region_names)
-    sim.run(sc.run.days, None if on_day is None else (lambda day: on_day(day, sim)))
-    dates = sim.state.dates[: sim.recorder.filled].astype("datetime64[D]")
-    table = sim.recorder.table({"date": pa.array(dates, pa.date32()),
-                                "day": np.arange(sim.recorder.filled, dtype=np.int32)})
-    regions = sim.region_recorder.table(sim.state.dates) if record_regions else None
-    return api.Result(sc, sc.run.seed, table, api.summarize(sim, table), sim.profile(), regions)
+    return api.run(base, seed=seed, days=days, overrides=overrides, record_regions=record_regions, on_day=on_day)
 
 
 def live_series(sim, day: int) -> dict[str, Any]:
