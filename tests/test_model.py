@@ -58,11 +58,15 @@ def test_common_random_numbers_pair_runs_until_the_lever_acts():
     assert not np.array_equal(base.series("defected"), lever.series("defected"))
 
 
-def test_results_are_identical_on_one_or_two_threads():
+def test_results_are_identical_on_one_or_two_threads(monkeypatch):
+    """The serial build on one thread and the parallel build on two give the same run."""
     import numba
+
+    from defection.engine import kernels
 
     assert numba.config.NUMBA_NUM_THREADS >= 2, "this check needs a machine with two cores"
     one = api.run(seed=5, days=60, threads=1)
+    monkeypatch.setattr(kernels, "PARALLEL_MIN_ITEMS", 0)  # the default is too small to go parallel
     two = api.run(seed=5, days=60, threads=2)
     assert one.timeseries.equals(two.timeseries)
     assert one.summary == two.summary

@@ -43,30 +43,52 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from defection.engine.kernels import serial_or_parallel
 from defection.engine.rng import poisson, uniform
 from defection.model.protest import SEGMENT, segments
 from defection.model.state import ARMY_COMBAT, KILLED, PROTESTING
 
 
+@njit(cache=True)
 def tally_deployment(counts, hardness, deploy, effectiveness, lethality, deploy_quiet, quiet_warning, warning_cut):
     """Per township: (effectiveness-weighted deployed strength, mean lethality, soldiers' share of strength), each (T,).
 
     ``counts`` (T, 4, 4, 2) and ``hardness`` (T, 2, 4) are the township tallies of the officers (decision.py);
-    ``deploy``, ``effectiveness`` and ``lethality`` are (4,) arrays indexed by branch.
+    ``deploy``, ``effectiveness`` and ``lethality`` are (4,) arrays indexed by branch. Compliant officers turn
+    out at ``deploy``, quiet resisters at ``deploy_quiet`` times it; the quiet warn protesters (``quiet_warning``)
+    less where soldiers are a larger share of the strength (``warning_cut``).
     """
-    turnout = np.array([1.0, deploy_quiet])[:, None] * deploy  # (2 states, 4 branches)
-    present = counts[:, :2].sum(axis=3) * turnout  # deployed officers, (T, 2, 4)
-    strength = (present * effectiveness).sum(axis=(1, 2))
-    army = (present[:, :, ARMY_COMBAT:] * effectiveness[ARMY_COMBAT:]).sum(axis=(1, 2))
-    hard = (hardness * turnout * lethality * 0.5).sum(axis=2)  # (T, 2): compliant, quiet
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(strength > 0, army / strength, 0.0)
-        warning = quiet_warning * (1.0 - warning_cut * share)
-        mean_lethality = np.where(strength > 0, (hard[:, 0] + hard[:, 1] * (1.0 - warning)) / strength, 0.0)
+    nt = counts.shape[0]
+    strength = np.zeros(nt)
+    mean_lethality = np.zeros(nt)
+    share = np.zeros(nt)
+    for t in range(nt):
+        total = 0.0
+        army = 0.0
+        hard_compliant = 0.0
+        hard_quiet = 0.0
+        for k in range(2):
+            turnout_k = 1.0 if k == 0 else deploy_quiet
+            for b in range(4):
+                turnout = turnout_k * deploy[b]
+                present = (counts[t, k, b, 0] + counts[t, k, b, 1]) * turnout
+                total += present * effectiveness[b]
+                if b >= ARMY_COMBAT:
+                    army += present * effectiveness[b]
+                hard = hardness[t, k, b] * turnout * lethality[b] * 0.5
+                if k == 0:
+                    hard_compliant += hard
+                else:
+                    hard_quiet += hard
+        if total > 0.0:
+            strength[t] = total
+            share[t] = army / total
+            warning = quiet_warning * (1.0 - warning_cut * share[t])
+            mean_lethality[t] = (hard_compliant + hard_quiet * (1.0 - warning)) / total
     return strength, mean_lethality, share
 
 
-@njit(parallel=True, cache=True)
+@serial_or_parallel
 def encounters(civ_start, active, jailed_until, active_agents, deployed, deployed_initial, lethality,
                escalation, scale, arrest_rate, death_rate, half, lethality_ref, jail_mean, key, day,
                arrests_out, deaths_out):
@@ -161,7 +183,7 @@ def crackdown(sim, day: int) -> None:
         tw.arrests_today[:] = 0
         tw.deaths_today[:] = 0
     else:
-        encounters(
+        encounters.for_items(len(s.civilians.active))(
             tw.civ_start, s.civilians.active, s.civilians.jailed_until, tw.active_agents, tw.deployed,
             tw.deployed_initial, tw.lethality, escalation, float(p.run.scale), c.arrests_per_1000_active,
             c.deaths_per_1000_active * killing, c.capacity_half, nat.lethality_reference, c.jail_days_mean,

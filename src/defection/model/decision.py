@@ -50,6 +50,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from defection.engine.kernels import serial_or_parallel
 from defection.engine.rng import uniform
 from defection.model.state import COMPLIANT, DEFECTED, QUIET
 
@@ -85,7 +86,19 @@ def transfer(counts, hardness, t, b, barracks, alignment, old, new):
         hardness[t, new, b] += 1.0 - alignment
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True, inline="always")
+def first_below(static, lo, hi, bound, level):
+    """The first i in [lo, hi) with static[i] + bound <= level (hi if none); ``static`` descends over the range."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if static[mid] + bound <= level:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@serial_or_parallel
 def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, unit_max_static, unit_max_sensitivity,
            unit_quiet, unit_defected, unit_attempts, unit_caught, unit_supported, ident, state, static, sensitivity,
            barracks, alignment, left_day, family, livelihood, knows, injury, social, township_pull,
@@ -101,9 +114,11 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
     beliefs (2, 2) per force: (n0 p + caught, n0 + attempts); cascade: (unit news weight, word-of-mouth rate,
     commander brings unit, promotion gain); support: (efficacy, stipend kyat).
 
-    Members of a unit are sorted by static disaffection, highest first; once a member's upper bound
-    (their static term plus the unit's largest dynamic terms) cannot reach the lower threshold,
-    nobody after them can oppose, so only quiet members are visited (to return to compliance).
+    Members of a unit are sorted by static disaffection, highest first, and the unit's upper bound on the
+    dynamic terms (its largest sensitivity and contact) splits them in three by binary search: those whose
+    bound reaches the opposition threshold (all evaluated), those who cannot start opposing today but could
+    stay opposed (only quiet members evaluated) and those who cannot even stay opposed (quiet members return
+    to compliance). Visits stop once no quiet member is left unvisited.
     Intents are zero on entry (the support and detection steps clear them). ``held`` (T, 4) counts,
     per township, the quiet resisters who stay today by the reason in :data:`HELD_BY`: they would go
     given the chance (lack of opportunity), they know of support that would be enough but have not
@@ -129,25 +144,25 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
             peers = w_pe * unit_defected[u] / unit_size[u]
             bound = (w_sh * unit_max_sensitivity[u] * injury[t, b] + shared * (1.0 + extortion_boost) + peers
                      + w_cm * gone + kin)
+            lo, hi = unit_start[u], unit_start[u + 1]
+            can_oppose = first_below(static, lo, hi, bound, oppose)  # members before it may start opposing
+            can_stay = first_below(static, can_oppose, hi, bound, low)  # before it, opposition may persist
+            unvisited_quiet = unit_quiet[u]
+            # per-unit terms of the leaving decision, hoisted out of the members' loop
             led_out = brings > 0 and gone and left_day[c] == day - 1
             chance = hazard[f] * (township_opportunity[t] if f == 0 else 1.0)
-            for i in range(unit_start[u], unit_start[u + 1]):
+            belief = (beliefs[f, 0] + news * unit_caught[u]) / (beliefs[f, 1] + news * unit_attempts[u])
+            known_risk = belief * fears[f, 0]
+            growth = 1.0 + promotion * unit_defected[u] / unit_size[u]
+            heard = 1.0 - (1.0 - word_of_mouth * open_share) ** unit_supported[u] if unit_supported[u] > 0 else 0.0
+            for i in range(lo, can_stay):
                 s = state[i]
-                reach = static[i] + bound
-                if reach <= low:
-                    # nobody from here on can oppose: quiet members return to compliance
-                    for j in range(i, unit_start[u + 1]):
-                        if unit_quiet[u] == 0:
-                            break
-                        if state[j] == QUIET:
-                            state[j] = COMPLIANT
-                            unit_quiet[u] -= 1
-                            transfer(counts, hardness, t, b, barracks[j], alignment[j], QUIET, COMPLIANT)
-                    break
-                if s > QUIET or (s == COMPLIANT and reach <= oppose):
+                if s == QUIET:
+                    unvisited_quiet -= 1
+                elif s > QUIET or i >= can_oppose:
                     # defected, or compliant and unable to reach the opposition threshold today
-                    if reach <= oppose and unit_quiet[u] == 0:
-                        break  # from here on nobody can start opposing and nobody is quiet
+                    if i >= can_oppose and unvisited_quiet == 0:
+                        break
                     continue
                 contact = barracks_contact if barracks[i] else 1.0
                 if s == COMPLIANT:
@@ -166,13 +181,11 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
                     transfer(counts, hardness, t, b, barracks[i], alignment[i], COMPLIANT, QUIET)
                 me = ident[i]
                 if knows[i] == 0 and unit_supported[u] > 0:
-                    heard = 1.0 - (1.0 - word_of_mouth * open_share) ** unit_supported[u]
                     if uniform(key, day, me, 2) < heard:
                         knows[i] = 1
-                belief = (beliefs[f, 0] + news * unit_caught[u]) / (beliefs[f, 1] + news * unit_attempts[u])
                 pull = d - defect - predation
-                risk = belief * fears[f, 0] + fears[f, 1] * family[i]
-                loss = livelihood[i] * (1.0 + promotion * unit_defected[u] / unit_size[u]) + fears[f, 3]
+                risk = known_risk + fears[f, 1] * family[i]
+                loss = livelihood[i] * growth + fears[f, 3]
                 alone = net_pull(pull, risk, loss, fears[f, 2], efficacy, stipend, 0.0, 0.0)
                 helped = net_pull(pull, risk, loss, fears[f, 2], efficacy, stipend, 1.0, 1.0)
                 if (led_out and c != i) or uniform(key, day, me, 0) < chance:
@@ -193,6 +206,15 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
                     held[t, FEAR] += 1
                 else:
                     held[t, LIVELIHOOD] += 1
+            # nobody from here on can stay opposed: quiet members return to compliance
+            for j in range(can_stay, hi):
+                if unvisited_quiet == 0:
+                    break
+                if state[j] == QUIET:
+                    unvisited_quiet -= 1
+                    state[j] = COMPLIANT
+                    unit_quiet[u] -= 1
+                    transfer(counts, hardness, t, b, barracks[j], alignment[j], QUIET, COMPLIANT)
 
 
 def stipend_value(sp, stipend_kyat: float) -> float:
@@ -246,7 +268,7 @@ def decision(sim, day: int) -> None:
     cascade = (d.unit_news_weight * sw.unit_news, p.support.word_of_mouth_rate * sw.word_of_mouth,
                float(sw.commander_brings_unit and sw.peer_effects), p.regime.promotion_gain * sw.promotions)
     township_pull = tw.defected / np.maximum(1, tw.officers)
-    decide(tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_static, un.max_sensitivity, un.quiet,
+    decide.for_items(o.n)(tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_static, un.max_sensitivity, un.quiet,
            un.defected, un.attempts, un.caught, un.supported, o.ident, o.state, o.static, o.sensitivity, o.barracks,
            o.alignment, o.left_day, o.family_exposure, o.livelihood_kyat, o.knows_support, tw.injury, tw.social,
            township_pull, tw.opportunity, tw.counts, tw.hardness, tw.held, weights, contact, thresholds, hazard, fears,

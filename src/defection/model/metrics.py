@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+from numba import njit
 
 from defection.model.crackdown import effectiveness
 from defection.model.decision import HELD_BY
@@ -47,23 +48,33 @@ COLUMNS: dict[str, type] = {
 }
 
 
-def to_regions(township_region: np.ndarray, n_regions: int) -> np.ndarray:
-    """The (R, T) indicator matrix that sums township values into regions."""
-    to_region = np.zeros((n_regions, len(township_region)))
-    to_region[township_region, np.arange(len(township_region))] = 1.0
-    return to_region
+@njit(cache=True)
+def tally_regions(counts, social, barracks_contact, protected, enrolled, held, township_region, n_regions):
+    """Sum the township tallies into regions (with one region, the nation).
 
-
-def tally_regions(counts: np.ndarray, social: np.ndarray, barracks_contact: float, protected: np.ndarray,
-                  enrolled: np.ndarray, to_region: np.ndarray):
-    """Per region, from the township tallies and the (R, T) matrix :func:`to_regions`: counts (R, 4 states,
-    4 branches), social punishment borne summed by state (R, 4), and officers protected / enrolled by the
-    programmes (R, 2). With one region, the national tally."""
-    contact = counts @ np.array([1.0, barracks_contact])  # (T, 4, 4): barracks life weighs the contact
-    social_sum = to_region @ (contact.sum(axis=2) * social[:, None])
-    by_region = np.tensordot(to_region, counts.sum(axis=3), axes=1).round().astype(np.int64)
-    programmes = (to_region @ np.stack([protected, enrolled], axis=1)).round().astype(np.int64)
-    return by_region, social_sum, programmes
+    ``counts`` (T, 4 states, 4 branches, 2 barracks), ``social`` (T,) punishment per unit of contact,
+    ``protected``, ``enrolled`` (T,), ``held`` (T, 4), ``township_region`` (T,) region index. Returns officers
+    (R, 4 states, 4 branches), social punishment borne summed by state (R, 4) (barracks life weighs the
+    contact by ``barracks_contact``), officers protected / enrolled by the programmes (R, 2) and quiet
+    resisters by why they stay (R, 4).
+    """
+    by_region = np.zeros((n_regions, 4, 4), np.int64)
+    social_sum = np.zeros((n_regions, 4))
+    programmes = np.zeros((n_regions, 2), np.int64)
+    held_sum = np.zeros((n_regions, 4), np.int64)
+    for t in range(counts.shape[0]):
+        r = township_region[t]
+        for k in range(4):
+            contact = 0.0
+            for b in range(4):
+                by_region[r, k, b] += counts[t, k, b, 0] + counts[t, k, b, 1]
+                contact += counts[t, k, b, 0] + counts[t, k, b, 1] * barracks_contact
+            social_sum[r, k] += contact * social[t]
+        for reason in range(held.shape[1]):
+            held_sum[r, reason] += held[t, reason]
+        programmes[r, 0] += protected[t]
+        programmes[r, 1] += enrolled[t]
+    return by_region, social_sum, programmes, held_sum
 
 
 def capacity(counts: np.ndarray, p) -> np.ndarray:
@@ -83,9 +94,9 @@ def tallies(sim, n_regions: int, township_region) -> dict[str, np.ndarray]:
     """The values of :data:`COLUMNS` that come from officers, by region (leading axis R)."""
     s, p = sim.state, sim.params
     tw = s.townships
-    to_region = to_regions(township_region, n_regions)
-    counts, social, programmes = tally_regions(tw.counts, tw.social * (1.0 - s.national.confinement),
-                                               p.community.barracks_contact, tw.protected, tw.enrolled, to_region)
+    counts, social, programmes, held = tally_regions(
+        tw.counts, tw.social * (1.0 - s.national.confinement), p.community.barracks_contact, tw.protected,
+        tw.enrolled, tw.held, township_region, n_regions)
     n_state = counts.sum(axis=2)  # (R, 4)
     defected, quiet = by_force(counts[:, DEFECTED]), by_force(counts[:, QUIET])
     cap = by_force(capacity(counts, p))
@@ -101,8 +112,7 @@ def tallies(sim, n_regions: int, township_region) -> dict[str, np.ndarray]:
         "social_punishment_quiet": social[:, QUIET] / np.maximum(1, n_state[:, QUIET]),
         "social_punishment_compliant": social[:, COMPLIANT] / np.maximum(1, n_state[:, COMPLIANT]),
     }
-    held = to_region @ tw.held
-    values.update({f"held_by_{reason}": held[:, k].round().astype(np.int64) for k, reason in enumerate(HELD_BY)})
+    values.update({f"held_by_{reason}": held[:, k] for k, reason in enumerate(HELD_BY)})
     return values
 
 

@@ -38,6 +38,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from defection.engine.kernels import serial_or_parallel
 from defection.model.state import ARMED, COMPLIANT  # noqa: F401 (ARMED: the value activate writes)
 
 
@@ -89,7 +90,7 @@ def segments(starts, size):
     return lo, town
 
 
-@njit(parallel=True, cache=True)
+@serial_or_parallel
 def activate(civ_start, hardship, risk, jailed_until, active, deployed, active_agents, armed_agents, legitimacy, fear,
              scale, threshold, kappa, reach, armed, day):
     """Update ``active`` (M,) in place (INACTIVE, PROTESTING or ARMED); write each township's protesting and armed
@@ -158,7 +159,7 @@ def protest(sim, day: int) -> None:
     nat.legitimacy, nat.fear_stock, nat.fear = update_mood(
         nat.legitimacy, nat.fear_stock, nat.deaths_yesterday, compliant_share, p, p.switches.predation
     )
-    activate(
+    activate.for_items(len(civ.hardship))(
         tw.civ_start, civ.hardship, civ.risk_aversion, civ.jailed_until, civ.active, tw.deployed, tw.active_agents,
         tw.armed_agents, nat.legitimacy, nat.fear, float(p.run.scale), p.civilians.threshold,
         p.civilians.arrest_constant, p.civilians.reach, armed_action(sim, day), day,
