@@ -8,6 +8,7 @@ import pytest
 
 from defection import scenarios
 from defection.engine import stream_keys
+from defection.engine.bits import bitset
 from defection.model import STREAMS, community, crackdown, decision, exposure, metrics, protest, regime, support
 from defection.model.geography import apportion, myanmar
 from defection.model.population import build_state
@@ -171,11 +172,13 @@ class Unit:
         self.sensitivity = np.ones(n, np.float32) if sensitivity is None else np.asarray(sensitivity, np.float32)
         self.injury = np.full((1, 4), injury)
         self.quiet = np.array([(self.state == QUIET).sum()], np.int32)
+        self.quiet_members = bitset(n)
+        for i in np.flatnonzero(self.state == QUIET):
+            self.quiet_members[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
         self.left_day = np.full(n, -1, np.int16)
         self.intent = np.zeros(n, np.uint8)
         self.counts, self.hardness = _tallies([(int(s), 0, 0, 0.0) for s in self.state])
         self.commander = commander
-        self.max_static = np.array([self.static.max()], np.float32)
         top = self.sensitivity.max() if bound_sensitivity is None else bound_sensitivity
         self.max_sensitivity = np.array([top], np.float32)
         self.held = np.zeros((1, 4), np.int64)
@@ -184,8 +187,8 @@ class Unit:
         n, zeros = self.n, np.zeros(self.n, np.float32)
         decision.decide(
             np.array([0, 1]), np.array([0, n]), np.array([n], np.int32), np.zeros(1, np.uint8),
-            np.array([self.commander], np.int32), self.max_static, self.max_sensitivity, self.quiet,
-            np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32),
+            np.array([self.commander], np.int32), self.max_sensitivity, self.quiet,
+            self.quiet_members, np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32),
             np.arange(n, dtype=np.int32), self.state, self.static, self.sensitivity, np.zeros(n, np.uint8),
             zeros, self.left_day, zeros, zeros, np.zeros(n, np.uint8), self.injury, np.zeros(1), np.zeros(1),
             np.ones(1), self.counts, self.hardness, self.held, (1.0, 1.0, 0.0, 1.0, 0.0), (0.3, 0.0, 1.0),
@@ -194,6 +197,8 @@ class Unit:
         return self
 
     def outcome(self):
+        quiet_bits = [int(self.quiet_members[i >> 6] >> np.uint64(i & 63)) & 1 for i in range(self.n)]
+        assert quiet_bits == (self.state == QUIET).tolist()  # the bit set follows the states
         return (self.state.tolist(), self.intent.tolist(), self.counts.tolist(), self.quiet.tolist(),
                 self.held.tolist())
 
@@ -250,6 +255,18 @@ def test_the_unit_bound_skips_nobody_who_could_oppose():
     assert differs > 0  # the comparison can fail: a bound ignoring sensitivity skips officers who oppose
 
 
+def test_the_quiet_members_bit_set_follows_the_states_through_a_run():
+    """Every change of state (opposing, returning, leaving, caught) keeps the bit set the decision visits."""
+    from defection import model
+
+    sim = model.build(scenarios.load("myanmar-2021")).run(150)
+    o, un = sim.state.officers, sim.state.units
+    bits = np.unpackbits(un.quiet_members.view(np.uint8), bitorder="little")[:o.n]
+    assert (o.state == QUIET).sum() > 1000
+    assert np.array_equal(bits.astype(bool), o.state == QUIET)
+    assert np.array_equal(un.quiet, np.bincount(o.unit[o.state == QUIET], minlength=len(un.quiet)))
+
+
 def test_support_slots_are_never_exceeded():
     n = 6
     intent = np.full(n, decision.NEEDS_SUPPORT, np.uint8)
@@ -292,7 +309,7 @@ def _detect(state, supported, p_detect, efficacy=0.8, unit_defected=0):
     intent[0] = decision.WILL_GO
     regime.detect(np.array([0]), intent, np.arange(n, dtype=np.int32), out["state"], np.asarray(supported, np.uint8),
                   np.zeros(n, np.uint8), np.zeros(n, np.int16), np.zeros(n, np.int32), np.zeros(n, np.uint8),
-                  np.zeros(n, np.float32), np.array([n], np.int32), out["unit_defected"], np.zeros(1, np.int32),
+                  np.zeros(n, np.float32), np.array([n], np.int32), bitset(n), out["unit_defected"], np.zeros(1, np.int32),
                   np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1), np.ones(1),
                   counts, hardness, out["left"], np.array([p_detect, p_detect]), 1.0, 0.0, efficacy, KEY, 7,
                   out["attempts"], out["caught"], np.zeros(4, np.int64))

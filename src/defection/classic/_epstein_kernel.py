@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from defection.classic._bits import add16, ctz, popcount, sub16
+from defection.engine.bits import add16, ctz, popcount, sub16
 from defection.engine.rng import _mix, uniform
 
 QUIET, ACTIVE, JAILED = 0, 1, 2

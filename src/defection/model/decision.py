@@ -50,6 +50,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from defection.engine.bits import clear_bit, next_set_bit, set_bit
 from defection.engine.kernels import serial_or_parallel
 from defection.engine.rng import uniform
 from defection.model.state import COMPLIANT, DEFECTED, QUIET
@@ -99,8 +100,8 @@ def first_below(static, lo, hi, bound, level):
 
 
 @serial_or_parallel
-def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, unit_max_static, unit_max_sensitivity,
-           unit_quiet, unit_defected, unit_attempts, unit_caught, unit_supported, ident, state, static, sensitivity,
+def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, unit_max_sensitivity, unit_quiet,
+           quiet_members, unit_defected, unit_attempts, unit_caught, unit_supported, ident, state, static, sensitivity,
            barracks, alignment, left_day, family, livelihood, knows, injury, social, township_pull,
            township_opportunity, counts, hardness, held, weights, contact_terms, thresholds, hazard, fears, beliefs,
            cascade, support, key, day, pull_out, risk_out, loss_out, intent_out):
@@ -116,9 +117,12 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
 
     Members of a unit are sorted by static disaffection, highest first, and the unit's upper bound on the
     dynamic terms (its largest sensitivity and contact) splits them in three by binary search: those whose
-    bound reaches the opposition threshold (all evaluated), those who cannot start opposing today but could
-    stay opposed (only quiet members evaluated) and those who cannot even stay opposed (quiet members return
-    to compliance). Visits stop once no quiet member is left unvisited.
+    bound reaches the opposition threshold, those who cannot start opposing today but could stay opposed, and
+    those who cannot even stay opposed (quiet members return to compliance). A branch-free pass over the first
+    group finds whether any compliant member starts opposing today; if none does (most days, most units),
+    only the quiet members are visited, found through the bit set ``quiet_members`` ((N // 64 + 1,) uint64,
+    kept by every change of state); otherwise every member of the first group is. Either way members are
+    handled in index order, so the tallies add up in the same order.
     Intents are zero on entry (the support and detection steps clear them). ``held`` (T, 4) counts,
     per township, the quiet resisters who stay today by the reason in :data:`HELD_BY`: they would go
     given the chance (lack of opportunity), they know of support that would be enough but have not
@@ -145,9 +149,23 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
             bound = (w_sh * unit_max_sensitivity[u] * injury[t, b] + shared * (1.0 + extortion_boost) + peers
                      + w_cm * gone + kin)
             lo, hi = unit_start[u], unit_start[u + 1]
+            unvisited_quiet = unit_quiet[u]
+            if unvisited_quiet == 0 and static[lo] + bound <= oppose:
+                continue  # nobody opposes and nobody can start: nothing to do (static[lo] is the unit's largest)
             can_oppose = first_below(static, lo, hi, bound, oppose)  # members before it may start opposing
             can_stay = first_below(static, can_oppose, hi, bound, low)  # before it, opposition may persist
-            unvisited_quiet = unit_quiet[u]
+            # does any compliant member start opposing today? (a pass without branches, which vectorises)
+            starting = 0
+            injury_tb = injury[t, b]
+            boosted = 1.0 + extortion_boost
+            for i in range(lo, can_oppose):
+                contact = barracks_contact if barracks[i] else 1.0
+                d = (static[i] + w_sh * sensitivity[i] * injury_tb + contact * boosted * shared + peers
+                     + w_cm * (gone & (c != i)) + kin)
+                starting += (state[i] == COMPLIANT) & (d > oppose)
+            everyone = starting > 0  # otherwise only the quiet members need a visit, found by their bits
+            if not everyone and unvisited_quiet == 0:
+                continue
             # per-unit terms of the leaving decision, hoisted out of the members' loop
             led_out = brings > 0 and gone and left_day[c] == day - 1
             chance = hazard[f] * (township_opportunity[t] if f == 0 else 1.0)
@@ -155,15 +173,25 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
             known_risk = belief * fears[f, 0]
             growth = 1.0 + promotion * unit_defected[u] / unit_size[u]
             heard = 1.0 - (1.0 - word_of_mouth * open_share) ** unit_supported[u] if unit_supported[u] > 0 else 0.0
-            for i in range(lo, can_stay):
+            i = lo - 1
+            while unvisited_quiet > 0 or (everyone and i + 1 < can_oppose):
+                i = i + 1 if everyone else next_set_bit(quiet_members, i + 1, hi)
+                if i >= hi:
+                    break
                 s = state[i]
+                if i >= can_stay:
+                    # nobody from here on can stay opposed: quiet members return to compliance
+                    if s == QUIET:
+                        unvisited_quiet -= 1
+                        state[i] = COMPLIANT
+                        unit_quiet[u] -= 1
+                        clear_bit(quiet_members, i)
+                        transfer(counts, hardness, t, b, barracks[i], alignment[i], QUIET, COMPLIANT)
+                    continue
                 if s == QUIET:
                     unvisited_quiet -= 1
                 elif s > QUIET or i >= can_oppose:
-                    # defected, or compliant and unable to reach the opposition threshold today
-                    if i >= can_oppose and unvisited_quiet == 0:
-                        break
-                    continue
+                    continue  # defected, or compliant and unable to reach the opposition threshold today
                 contact = barracks_contact if barracks[i] else 1.0
                 if s == COMPLIANT:
                     contact *= 1.0 + extortion_boost
@@ -173,11 +201,13 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
                     if s == QUIET:
                         state[i] = COMPLIANT
                         unit_quiet[u] -= 1
+                        clear_bit(quiet_members, i)
                         transfer(counts, hardness, t, b, barracks[i], alignment[i], QUIET, COMPLIANT)
                     continue
                 if s == COMPLIANT:
                     state[i] = QUIET
                     unit_quiet[u] += 1
+                    set_bit(quiet_members, i)
                     transfer(counts, hardness, t, b, barracks[i], alignment[i], COMPLIANT, QUIET)
                 me = ident[i]
                 if knows[i] == 0 and unit_supported[u] > 0:
@@ -198,23 +228,11 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
                         continue
                     if knows[i] and takes_chance(draw, helped, scale):
                         intent_out[i] = NEEDS_SUPPORT
-                if alone > 0.0:
-                    held[t, LACK_OF_OPPORTUNITY] += 1
-                elif helped > 0.0 and knows[i]:
-                    held[t, LACK_OF_SUPPORT] += 1
-                elif risk >= fears[f, 2] * loss:
-                    held[t, FEAR] += 1
-                else:
-                    held[t, LIVELIHOOD] += 1
-            # nobody from here on can stay opposed: quiet members return to compliance
-            for j in range(can_stay, hi):
-                if unvisited_quiet == 0:
-                    break
-                if state[j] == QUIET:
-                    unvisited_quiet -= 1
-                    state[j] = COMPLIANT
-                    unit_quiet[u] -= 1
-                    transfer(counts, hardness, t, b, barracks[j], alignment[j], QUIET, COMPLIANT)
+                # selects rather than branches: the reason is hard to predict from one officer to the next
+                reason = FEAR if risk >= fears[f, 2] * loss else LIVELIHOOD
+                reason = LACK_OF_SUPPORT if (helped > 0.0) & (knows[i] != 0) else reason
+                reason = LACK_OF_OPPORTUNITY if alone > 0.0 else reason
+                held[t, reason] += 1
 
 
 def stipend_value(sp, stipend_kyat: float) -> float:
@@ -268,9 +286,10 @@ def decision(sim, day: int) -> None:
     cascade = (d.unit_news_weight * sw.unit_news, p.support.word_of_mouth_rate * sw.word_of_mouth,
                float(sw.commander_brings_unit and sw.peer_effects), p.regime.promotion_gain * sw.promotions)
     township_pull = tw.defected / np.maximum(1, tw.officers)
-    decide.for_items(o.n)(tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_static, un.max_sensitivity, un.quiet,
-           un.defected, un.attempts, un.caught, un.supported, o.ident, o.state, o.static, o.sensitivity, o.barracks,
-           o.alignment, o.left_day, o.family_exposure, o.livelihood_kyat, o.knows_support, tw.injury, tw.social,
-           township_pull, tw.opportunity, tw.counts, tw.hardness, tw.held, weights, contact, thresholds, hazard, fears,
-           beliefs, cascade, perceived_support(p.support, nat), sim.keys["decision"], day, o.pull, o.risk,
-           o.loss, o.intent)
+    decide.for_items(o.n)(
+        tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_sensitivity, un.quiet, un.quiet_members,
+        un.defected, un.attempts, un.caught, un.supported, o.ident, o.state, o.static, o.sensitivity, o.barracks,
+        o.alignment, o.left_day, o.family_exposure, o.livelihood_kyat, o.knows_support, tw.injury, tw.social,
+        township_pull, tw.opportunity, tw.counts, tw.hardness, tw.held, weights, contact, thresholds, hazard, fears,
+        beliefs, cascade, perceived_support(p.support, nat), sim.keys["decision"], day, o.pull, o.risk, o.loss,
+        o.intent)

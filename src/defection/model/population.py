@@ -10,9 +10,12 @@ leaves every other officer and every civilian as they were.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy import interpolate, special
 
+from defection.engine.bits import bitset
 from defection.engine.rng import fill_uniform, uniform_array
 from defection.model.geography import apportion, myanmar
 from defection.model.state import (
@@ -42,18 +45,28 @@ def _draws(key, n: int, slot: int) -> np.ndarray:
     return np.maximum(uniform_array(key, 0, n, slot), _SMALLEST_U)
 
 
-def _beta_quantiles(a: float, b: float, u: np.ndarray) -> np.ndarray:
-    """Beta(a, b) quantiles of ``u``: a cubic spline of logit(x) in logit(u), exact in the tails."""
+@functools.lru_cache(maxsize=256)
+def _beta_table(a: float, b: float) -> interpolate.CubicSpline | None:
+    """The spline of logit(x) in logit(u) for Beta(a, b), or None where x underflows on the grid.
+
+    Kept per process: the runs of a sweep, calibration or optimisation share their branch profiles.
+    """
     grid = np.linspace(-_TABLE_LOGIT, _TABLE_LOGIT, _TABLE_POINTS)
     with np.errstate(divide="ignore"):  # x or 1 - x underflowing to 0 on the grid: no table, stay exact
         logit_x = (np.log(special.betaincinv(a, b, special.expit(grid)))
                    - np.log(special.betaincinv(b, a, special.expit(-grid))))
-    if not np.isfinite(logit_x).all():
+    return interpolate.CubicSpline(grid, logit_x) if np.isfinite(logit_x).all() else None
+
+
+def _beta_quantiles(a: float, b: float, u: np.ndarray) -> np.ndarray:
+    """Beta(a, b) quantiles of ``u``: a cubic spline of logit(x) in logit(u), exact in the tails."""
+    table = _beta_table(float(a), float(b))
+    if table is None:
         return special.betaincinv(a, b, u)
     z = special.logit(u)
     inner = np.abs(z) < _TABLE_LOGIT
     out = np.empty(len(u))
-    out[inner] = special.expit(interpolate.CubicSpline(grid, logit_x)(z[inner]))
+    out[inner] = special.expit(table(z[inner]))
     out[~inner] = special.betaincinv(a, b, u[~inner])
     return out
 
@@ -242,22 +255,24 @@ def _units(o: Officers, commander: np.ndarray, n_units: int) -> Units:
     first = start[:-1]
     counters = {name: np.zeros(n_units, np.int32) for name in ("quiet", "defected", "attempts", "caught", "supported")}
     return Units(size=size, start=start, branch=o.branch[first], township=o.township[first], commander=commander,
-                 max_static=o.static[first], max_sensitivity=np.maximum.reduceat(o.sensitivity, first), **counters)
+                 max_static=o.static[first], max_sensitivity=np.maximum.reduceat(o.sensitivity, first),
+                 quiet_members=bitset(o.n), **counters)
 
 
 def initial_counts(o: Officers, n_townships: int) -> np.ndarray:
     """Officers per (township, state, branch, barracks), shape (T, 4, 4, 2); all compliant on day 0."""
-    counts = np.zeros((n_townships, 4, N_BRANCHES, 2), np.int64)
-    np.add.at(counts, (o.township, o.state, o.branch, o.barracks), 1)
-    return counts
+    shape = (n_townships, 4, N_BRANCHES, 2)
+    flat = np.ravel_multi_index((o.township, o.state, o.branch, o.barracks), shape)
+    return np.bincount(flat, minlength=int(np.prod(shape))).reshape(shape).astype(np.int64)
 
 
 def initial_hardness(o: Officers, n_townships: int) -> np.ndarray:
     """Sum of (1 - alignment) of compliant and quiet officers per (township, state, branch), shape (T, 2, 4)."""
-    hardness = np.zeros((n_townships, 2, N_BRANCHES))
+    shape = (n_townships, 2, N_BRANCHES)
     staying = o.state <= 1
-    np.add.at(hardness, (o.township[staying], o.state[staying], o.branch[staying]), 1.0 - o.alignment[staying])
-    return hardness
+    flat = np.ravel_multi_index((o.township[staying], o.state[staying], o.branch[staying]), shape)
+    weights = (1.0 - o.alignment[staying]).astype(np.float64)  # as np.add.at did: float32 difference
+    return np.bincount(flat, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
 
 
 def build_civilians(pop: np.ndarray, scale: int, key) -> tuple[Civilians, np.ndarray]:

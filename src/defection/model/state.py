@@ -110,6 +110,7 @@ class Units:
     attempts: np.ndarray  # (U,) int32, members who tried to leave
     caught: np.ndarray  # (U,) int32, of whom caught
     supported: np.ndarray  # (U,) int32, defected members who used a support programme
+    quiet_members: np.ndarray  # (N // 64 + 1,) uint64 bit set of the officers quietly resisting (engine.bits)
 
 
 @dataclass

@@ -1,12 +1,13 @@
 """Bit and vector intrinsics for the Numba kernels: population count, count of trailing zeros,
-16-lane int32 add and subtract.
+16-lane int32 add and subtract, and bit sets over agent indices.
 
 They compile to the CPU's ``popcnt`` and ``tzcnt`` instructions (LLVM ``ctpop``/``cttz``).
 """
 from __future__ import annotations
 
+import numpy as np
 from llvmlite import ir
-from numba import types
+from numba import njit, types
 from numba.extending import intrinsic
 
 
@@ -66,3 +67,31 @@ def _add16(sign: int):
 add16 = _add16(+1)
 sub16 = _add16(-1)
 
+
+
+def bitset(n: int) -> np.ndarray:
+    """An empty set of indices ``0..n-1``: (n // 64 + 1,) uint64 words, bit ``i & 63`` of word ``i >> 6``."""
+    return np.zeros(n // 64 + 1, np.uint64)
+
+
+@njit(cache=True, inline="always")
+def set_bit(bits, i):
+    bits[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
+
+
+@njit(cache=True, inline="always")
+def clear_bit(bits, i):
+    bits[i >> 6] &= ~(np.uint64(1) << np.uint64(i & 63))
+
+
+@njit(cache=True, inline="always")
+def next_set_bit(bits, i, end):
+    """The first index >= ``i`` in the set, or ``end`` if there is none below ``end``."""
+    w = i >> 6
+    word = bits[w] & (np.uint64(0xFFFFFFFFFFFFFFFF) << np.uint64(i & 63))
+    while word == 0:
+        w += 1
+        if w << 6 >= end:
+            return end
+        word = bits[w]
+    return min(end, (w << 6) + np.int64(ctz(word)))
