@@ -6,6 +6,7 @@ import`` would find whichever is first on sys.path.
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 
 import numpy as np
@@ -43,3 +44,13 @@ def run_cli(args, monkeypatch, capsys) -> tuple[int, str]:
         cli.main()
     captured = capsys.readouterr()
     return exc.value.code or 0, " ".join((captured.out + captured.err).split())
+
+
+def default_sigint() -> None:
+    """For ``subprocess.Popen(preexec_fn=...)``: give the child the default SIGINT disposition.
+
+    A shell starts a background job (``cmd &`` without job control, as a CI script may) with SIGINT
+    ignored, children inherit that, and Python then never raises KeyboardInterrupt: a test sending
+    SIGINT would see the child finish as if nothing happened.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

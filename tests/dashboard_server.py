@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from common import default_sigint
 
 from defection import scenarios
 from defection.dashboard.layout import ALL_KEYS, SWITCH_KEYS, lever_values
@@ -32,10 +33,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _default_sigint() -> None:  # a shell's background job ignores SIGINT, and children inherit that
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def start_server(tmp: Path, *args: str) -> tuple[subprocess.Popen, int, Path]:
     """``defection serve`` on a free port in its own process group; (process, port, stderr log)."""
     port = free_port()
@@ -45,7 +42,7 @@ def start_server(tmp: Path, *args: str) -> tuple[subprocess.Popen, int, Path]:
     with open(log, "wb") as err:
         proc = subprocess.Popen([*cmd, "serve", "--port", str(port), *args], stdout=err, stderr=subprocess.STDOUT,
                                 env={**os.environ, "NUMBA_NUM_THREADS": "1"}, start_new_session=True,
-                                preexec_fn=_default_sigint)
+                                preexec_fn=default_sigint)
     deadline = time.monotonic() + 90
     while True:
         try:

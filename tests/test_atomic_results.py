@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from common import default_sigint
 
 from defection import api
 from defection.engine.outputs import results_dir
@@ -164,7 +165,7 @@ def test_force_leaves_no_stale_file(tmp_path: Path):
 def test_ctrl_c_before_the_save_leaves_no_directory(tmp_path: Path):
     out = tmp_path / "D"
     proc = subprocess.Popen([str(EXE), "run", "--out", str(out)], cwd=tmp_path, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
     while proc.poll() is None and not any(tmp_path.glob(".D.tmp-*")):
         time.sleep(0.001)
     proc.send_signal(signal.SIGINT)
