@@ -8,7 +8,7 @@ import pytest
 
 from defection import scenarios
 from defection.engine import stream_keys
-from defection.engine.bits import bitset
+from defection.engine.bits import bitset, set_bit
 from defection.model import STREAMS, community, crackdown, decision, exposure, metrics, protest, regime, support
 from defection.model.geography import apportion, myanmar
 from defection.model.population import build_state
@@ -157,6 +157,11 @@ def test_net_pull_and_logit_choice():
     assert decision.takes_chance(0.49, 0.0, 1.0) and not decision.takes_chance(0.51, 0.0, 1.0)
 
 
+def in_bitset(bits: np.ndarray, n: int) -> np.ndarray:
+    """Membership (n,) bool of the indices 0..n-1 in an ``engine.bits`` bit set."""
+    return np.unpackbits(bits.view(np.uint8), bitorder="little")[:n].astype(bool)
+
+
 class Unit:
     """One township with one police unit whose members have the given static disaffection (sorted, highest first).
 
@@ -174,11 +179,12 @@ class Unit:
         self.quiet = np.array([(self.state == QUIET).sum()], np.int32)
         self.quiet_members = bitset(n)
         for i in np.flatnonzero(self.state == QUIET):
-            self.quiet_members[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
+            set_bit(self.quiet_members, i)
         self.left_day = np.full(n, -1, np.int16)
         self.intent = np.zeros(n, np.uint8)
         self.counts, self.hardness = _tallies([(int(s), 0, 0, 0.0) for s in self.state])
         self.commander = commander
+        self.max_static = np.array([self.static.max()], np.float32)
         top = self.sensitivity.max() if bound_sensitivity is None else bound_sensitivity
         self.max_sensitivity = np.array([top], np.float32)
         self.held = np.zeros((1, 4), np.int64)
@@ -187,18 +193,18 @@ class Unit:
         n, zeros = self.n, np.zeros(self.n, np.float32)
         decision.decide(
             np.array([0, 1]), np.array([0, n]), np.array([n], np.int32), np.zeros(1, np.uint8),
-            np.array([self.commander], np.int32), self.max_sensitivity, self.quiet,
-            self.quiet_members, np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32),
-            np.arange(n, dtype=np.int32), self.state, self.static, self.sensitivity, np.zeros(n, np.uint8),
-            zeros, self.left_day, zeros, zeros, np.zeros(n, np.uint8), self.injury, np.zeros(1), np.zeros(1),
+            np.array([self.commander], np.int32), self.max_static, self.max_sensitivity, self.quiet,
+            self.quiet_members, np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32),
+            np.zeros(1, np.int32), np.arange(n, dtype=np.int32), self.state, self.static, self.sensitivity,
+            np.zeros(n, np.uint8), zeros, self.left_day, zeros, zeros, np.zeros(n, np.uint8), self.injury,
+            np.zeros(1), np.zeros(1),
             np.ones(1), self.counts, self.hardness, self.held, (1.0, 1.0, 0.0, 1.0, 0.0), (0.3, 0.0, 1.0),
             (oppose, gap, 0.0, 0.1, 0.0), np.array([hazard, hazard]), np.zeros((2, 4)), np.array([[1.0, 10.0]] * 2),
             (0.0, 0.0, brings, 0.0), (0.8, 0.0), KEY, day, zeros.copy(), zeros.copy(), zeros.copy(), self.intent)
         return self
 
     def outcome(self):
-        quiet_bits = [int(self.quiet_members[i >> 6] >> np.uint64(i & 63)) & 1 for i in range(self.n)]
-        assert quiet_bits == (self.state == QUIET).tolist()  # the bit set follows the states
+        assert np.array_equal(in_bitset(self.quiet_members, self.n), self.state == QUIET)  # it follows the states
         return (self.state.tolist(), self.intent.tolist(), self.counts.tolist(), self.quiet.tolist(),
                 self.held.tolist())
 
@@ -237,17 +243,17 @@ def test_the_unit_bound_skips_nobody_who_could_oppose():
     for staying as visiting everyone (a bound no member can fall below); a bound that is too tight does not."""
     rng = np.random.default_rng(1)
 
-    def units(bound_sensitivity=None):
+    def units(quiet_share):
         static = np.sort(rng.normal(1.0, 1.0, 30))[::-1].copy()
-        state = rng.choice([COMPLIANT, QUIET, DEFECTED], 30, p=[0.6, 0.3, 0.1])
+        state = rng.choice([COMPLIANT, QUIET, DEFECTED], 30, p=[0.9 - quiet_share, quiet_share, 0.1])
         sensitivity = rng.uniform(0.0, 2.0, 30)
         kw = dict(state=state, sensitivity=sensitivity, injury=0.6, commander=int(rng.integers(30)))
         return Unit(static, **kw), Unit(static, **kw, bound_sensitivity=1e9), Unit(static, **kw,
                                                                                     bound_sensitivity=0.0)
 
     differs = 0
-    for _ in range(40):
-        fast, everyone, too_tight = units()
+    for k in range(40):
+        fast, everyone, too_tight = units(0.3 if k % 2 else 0.0)  # without quiet members, whole units are skipped
         for unit in (fast, everyone, too_tight):
             unit.decide(oppose=1.5, gap=0.5, hazard=0.3)
         assert fast.outcome() == everyone.outcome()
@@ -261,9 +267,8 @@ def test_the_quiet_members_bit_set_follows_the_states_through_a_run():
 
     sim = model.build(scenarios.load("myanmar-2021")).run(150)
     o, un = sim.state.officers, sim.state.units
-    bits = np.unpackbits(un.quiet_members.view(np.uint8), bitorder="little")[:o.n]
     assert (o.state == QUIET).sum() > 1000
-    assert np.array_equal(bits.astype(bool), o.state == QUIET)
+    assert np.array_equal(in_bitset(un.quiet_members, o.n), o.state == QUIET)
     assert np.array_equal(un.quiet, np.bincount(o.unit[o.state == QUIET], minlength=len(un.quiet)))
 
 
@@ -309,8 +314,9 @@ def _detect(state, supported, p_detect, efficacy=0.8, unit_defected=0):
     intent[0] = decision.WILL_GO
     regime.detect(np.array([0]), intent, np.arange(n, dtype=np.int32), out["state"], np.asarray(supported, np.uint8),
                   np.zeros(n, np.uint8), np.zeros(n, np.int16), np.zeros(n, np.int32), np.zeros(n, np.uint8),
-                  np.zeros(n, np.float32), np.array([n], np.int32), bitset(n), out["unit_defected"], np.zeros(1, np.int32),
-                  np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1), np.ones(1),
+                  np.zeros(n, np.float32), np.array([n], np.int32), bitset(n), out["unit_defected"],
+                  np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32),
+                  np.zeros(1), np.ones(1),
                   counts, hardness, out["left"], np.array([p_detect, p_detect]), 1.0, 0.0, efficacy, KEY, 7,
                   out["attempts"], out["caught"], np.zeros(4, np.int64))
     return out

@@ -68,7 +68,6 @@ add16 = _add16(+1)
 sub16 = _add16(-1)
 
 
-
 def bitset(n: int) -> np.ndarray:
     """An empty set of indices ``0..n-1``: (n // 64 + 1,) uint64 words, bit ``i & 63`` of word ``i >> 6``."""
     return np.zeros(n // 64 + 1, np.uint64)

@@ -6,7 +6,7 @@ default scenario's 51,530 civilians, ten times the loop itself). A day of the de
 three such calls. So each kernel whose loop is a ``prange`` is compiled both ways and a call
 goes parallel only when it has enough work and more than one thread to share it; ``prange``
 runs as ``range`` in the serial build. Both builds compute each item from its own values and
-counter-based draws, so they give identical results (``tests/test_engine.py`` checks it).
+counter-based draws, so they give identical results (``tests/test_model.py`` checks it).
 """
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ class SerialOrParallel:
         serial_fn.__doc__ = fn.__doc__
         self.serial = njit(cache=True)(serial_fn)
         self.parallel = njit(cache=True, parallel=True)(fn)
-        self.py_func = fn
         self.__doc__ = fn.__doc__
         self.__name__ = fn.__name__
 

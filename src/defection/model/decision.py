@@ -100,9 +100,9 @@ def first_below(static, lo, hi, bound, level):
 
 
 @serial_or_parallel
-def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, unit_max_sensitivity, unit_quiet,
-           quiet_members, unit_defected, unit_attempts, unit_caught, unit_supported, ident, state, static, sensitivity,
-           barracks, alignment, left_day, family, livelihood, knows, injury, social, township_pull,
+def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, unit_max_static, unit_max_sensitivity,
+           unit_quiet, quiet_members, unit_defected, unit_attempts, unit_caught, unit_supported, ident, state, static,
+           sensitivity, barracks, alignment, left_day, family, livelihood, knows, injury, social, township_pull,
            township_opportunity, counts, hardness, held, weights, contact_terms, thresholds, hazard, fears, beliefs,
            cascade, support, key, day, pull_out, risk_out, loss_out, intent_out):
     """Set each staying officer's state (compliant/quiet) and intent to leave today; keep the township tallies.
@@ -150,8 +150,8 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
                      + w_cm * gone + kin)
             lo, hi = unit_start[u], unit_start[u + 1]
             unvisited_quiet = unit_quiet[u]
-            if unvisited_quiet == 0 and static[lo] + bound <= oppose:
-                continue  # nobody opposes and nobody can start: nothing to do (static[lo] is the unit's largest)
+            if unvisited_quiet == 0 and unit_max_static[u] + bound <= oppose:
+                continue  # nobody opposes and nobody can start: nothing to do
             can_oppose = first_below(static, lo, hi, bound, oppose)  # members before it may start opposing
             can_stay = first_below(static, can_oppose, hi, bound, low)  # before it, opposition may persist
             # does any compliant member start opposing today? (a pass without branches, which vectorises)
@@ -287,9 +287,9 @@ def decision(sim, day: int) -> None:
                float(sw.commander_brings_unit and sw.peer_effects), p.regime.promotion_gain * sw.promotions)
     township_pull = tw.defected / np.maximum(1, tw.officers)
     decide.for_items(o.n)(
-        tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_sensitivity, un.quiet, un.quiet_members,
-        un.defected, un.attempts, un.caught, un.supported, o.ident, o.state, o.static, o.sensitivity, o.barracks,
-        o.alignment, o.left_day, o.family_exposure, o.livelihood_kyat, o.knows_support, tw.injury, tw.social,
-        township_pull, tw.opportunity, tw.counts, tw.hardness, tw.held, weights, contact, thresholds, hazard, fears,
-        beliefs, cascade, perceived_support(p.support, nat), sim.keys["decision"], day, o.pull, o.risk, o.loss,
-        o.intent)
+        tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_static, un.max_sensitivity, un.quiet,
+        un.quiet_members, un.defected, un.attempts, un.caught, un.supported, o.ident, o.state, o.static, o.sensitivity,
+        o.barracks, o.alignment, o.left_day, o.family_exposure, o.livelihood_kyat, o.knows_support, tw.injury,
+        tw.social, township_pull, tw.opportunity, tw.counts, tw.hardness, tw.held, weights, contact, thresholds,
+        hazard, fears, beliefs, cascade, perceived_support(p.support, nat), sim.keys["decision"], day, o.pull, o.risk,
+        o.loss, o.intent)

@@ -271,7 +271,7 @@ def initial_hardness(o: Officers, n_townships: int) -> np.ndarray:
     shape = (n_townships, 2, N_BRANCHES)
     staying = o.state <= 1
     flat = np.ravel_multi_index((o.township[staying], o.state[staying], o.branch[staying]), shape)
-    weights = (1.0 - o.alignment[staying]).astype(np.float64)  # as np.add.at did: float32 difference
+    weights = (1.0 - o.alignment[staying]).astype(np.float64)  # differences taken in float32, then widened
     return np.bincount(flat, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
 
 
