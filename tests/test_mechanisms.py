@@ -9,10 +9,10 @@ import pytest
 from defection import scenarios
 from defection.engine import stream_keys
 from defection.engine.bits import bitset, set_bit
-from defection.model import STREAMS, community, crackdown, decision, exposure, metrics, protest, regime, support
+from defection.model import STREAMS, community, crackdown, decision, exposure, front, metrics, protest, regime, support
 from defection.model.geography import apportion, myanmar
 from defection.model.population import build_state
-from defection.model.state import CAUGHT, COMPLIANT, DEFECTED, QUIET
+from defection.model.state import ARMY_COMBAT, ARMY_SUPPORT, CAUGHT, COMPLIANT, DEFECTED, QUIET
 
 KEY = stream_keys(0, ("k",))["k"]
 
@@ -169,9 +169,10 @@ class Unit:
     ``bound_sensitivity`` overrides the unit's largest sensitivity, which bounds that term for skipping.
     """
 
-    def __init__(self, static, state=None, commander=0, sensitivity=None, injury=0.0, bound_sensitivity=None):
+    def __init__(self, static, state=None, commander=0, sensitivity=None, injury=0.0, bound_sensitivity=None,
+                 branch=0):
         n = len(static)
-        self.n = n
+        self.n, self.branch = n, branch
         self.state = np.zeros(n, np.uint8) if state is None else np.asarray(state, np.uint8)
         self.static = np.asarray(static, np.float32)
         self.sensitivity = np.ones(n, np.float32) if sensitivity is None else np.asarray(sensitivity, np.float32)
@@ -182,23 +183,25 @@ class Unit:
             set_bit(self.quiet_members, i)
         self.left_day = np.full(n, -1, np.int16)
         self.intent = np.zeros(n, np.uint8)
-        self.counts, self.hardness = _tallies([(int(s), 0, 0, 0.0) for s in self.state])
+        self.counts, self.hardness = _tallies([(int(s), branch, 0, 0.0) for s in self.state])
         self.commander = commander
         self.max_static = np.array([self.static.max()], np.float32)
         top = self.sensitivity.max() if bound_sensitivity is None else bound_sensitivity
         self.max_sensitivity = np.array([top], np.float32)
         self.held = np.zeros((1, 4), np.int64)
 
-    def decide(self, oppose=1.0, gap=0.0, hazard=1.0, brings=0.0, day=5):
+    def decide(self, oppose=1.0, gap=0.0, hazard=1.0, brings=0.0, day=5, front=(0.0, 1.0)):
+        """One day; ``front`` is the township's (front-line pull, multiplier of the hazard) of combat soldiers."""
         n, zeros = self.n, np.zeros(self.n, np.float32)
         decision.decide(
-            np.array([0, 1]), np.array([0, n]), np.array([n], np.int32), np.zeros(1, np.uint8),
+            np.array([0, 1]), np.array([0, n]), np.array([n], np.int32), np.array([self.branch], np.uint8),
             np.array([self.commander], np.int32), self.max_static, self.max_sensitivity, self.quiet,
             self.quiet_members, np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32),
             np.zeros(1, np.int32), np.arange(n, dtype=np.int32), self.state, self.static, self.sensitivity,
             np.zeros(n, np.uint8), zeros, self.left_day, zeros, zeros, np.zeros(n, np.uint8), self.injury,
             np.zeros(1), np.zeros(1),
-            np.ones(1), self.counts, self.hardness, self.held, (1.0, 1.0, 0.0, 1.0, 0.0), (0.3, 0.0, 1.0),
+            np.ones(1), np.array([front[0]]), np.array([front[1]]), self.counts, self.hardness, self.held,
+            (1.0, 1.0, 0.0, 1.0, 0.0), (0.3, 0.0, 1.0),
             (oppose, gap, 0.0, 0.1, 0.0), np.array([hazard, hazard]), np.zeros((2, 4)), np.array([[1.0, 10.0]] * 2),
             (0.0, 0.0, brings, 0.0), (0.8, 0.0), KEY, day, zeros.copy(), zeros.copy(), zeros.copy(), self.intent)
         return self
@@ -236,6 +239,27 @@ def test_a_commander_who_left_yesterday_takes_the_unit_with_him():
     unit = Unit([5.0, 4.0, 4.0], state=[DEFECTED, COMPLIANT, COMPLIANT], commander=0)
     unit.left_day[0] = 4
     assert unit.decide(hazard=0.0, brings=0.0, day=5).intent.tolist() == [0, 0, 0]
+
+
+def test_the_front_line_pulls_combat_soldiers_and_gives_them_the_chance():
+    # static disaffection 0.8 is below the threshold 1; the front's pull of 0.5 lifts it over, for combat soldiers only
+    combat = Unit([0.8, 0.8], branch=ARMY_COMBAT).decide(hazard=0.0, front=(0.5, 1.0))
+    assert combat.state.tolist() == [QUIET, QUIET] and combat.counts[0, QUIET, ARMY_COMBAT, 0] == 2
+    support_branch = Unit([0.8, 0.8], branch=ARMY_SUPPORT).decide(hazard=0.0, front=(0.5, 1.0))
+    assert support_branch.state.tolist() == [COMPLIANT, COMPLIANT]  # support soldiers are not at the front
+    # a hazard of 1e-9 gives nobody the chance; the front multiplies it to 1 (resistance forces take deserters in)
+    calm = Unit([5.0, 5.0], branch=ARMY_COMBAT).decide(hazard=1e-9, front=(0.0, 1.0))
+    assert calm.intent.tolist() == [0, 0]
+    at_front = Unit([5.0, 5.0], branch=ARMY_COMBAT).decide(hazard=1e-9, front=(0.0, 1e9))
+    assert at_front.intent.tolist() == [decision.WILL_GO, decision.WILL_GO]
+    police = Unit([5.0, 5.0]).decide(hazard=1e-9, front=(0.0, 1e9))
+    assert police.intent.tolist() == [0, 0]  # the police's hazard ignores the front line
+
+
+def test_front_line_intensity():
+    f = front.intensity(np.array([0, 10, 10, 1000]), np.array([1000, 1000, 500, 1000]), 1, 0.01)
+    assert f[0] == 0.0 and math.isclose(f[1], 0.5) and math.isclose(f[2], 2 / 3)  # half way at the reference share
+    assert f[3] < 1.0 and np.all(np.diff(f[[0, 1, 3]]) > 0)
 
 
 def test_the_unit_bound_skips_nobody_who_could_oppose():
@@ -304,19 +328,19 @@ def test_stipends_paid_to_enrolled_defectors_count_in_the_programme_cost():
     assert enrolled_doubled >= enrolled and doubled > 1.9 * cost
 
 
-def _detect(state, supported, p_detect, efficacy=0.8, unit_defected=0):
+def _detect(state, supported, p_detect, efficacy=0.8, unit_defected=0, branch=0, front_safety=0.0):
     n = len(state)
-    counts, hardness = _tallies([(int(x), 0, 0, 0.0) for x in state])
+    counts, hardness = _tallies([(int(x), branch, 0, 0.0) for x in state])
     out = dict(state=np.asarray(state, np.uint8), unit_defected=np.array([unit_defected], np.int32),
                left=np.full(n, -1, np.int16), attempts=np.zeros(2, np.int64), caught=np.zeros(2, np.int64),
                counts=counts)
     intent = np.zeros(n, np.uint8)
     intent[0] = decision.WILL_GO
     regime.detect(np.array([0]), intent, np.arange(n, dtype=np.int32), out["state"], np.asarray(supported, np.uint8),
-                  np.zeros(n, np.uint8), np.zeros(n, np.int16), np.zeros(n, np.int32), np.zeros(n, np.uint8),
+                  np.full(n, branch, np.uint8), np.zeros(n, np.int16), np.zeros(n, np.int32), np.zeros(n, np.uint8),
                   np.zeros(n, np.float32), np.array([n], np.int32), bitset(n), out["unit_defected"],
                   np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32),
-                  np.zeros(1), np.ones(1),
+                  np.zeros(1), np.ones(1), np.array([front_safety]),
                   counts, hardness, out["left"], np.array([p_detect, p_detect]), 1.0, 0.0, efficacy, KEY, 7,
                   out["attempts"], out["caught"], np.zeros(4, np.int64))
     return out
@@ -333,6 +357,10 @@ def test_detection_by_hand():
     assert _detect([QUIET], [decision.PROTECTED], 1.0, efficacy=1.0)["state"][0] == DEFECTED
     # a unit that has leaked is watched: p (1 + oversight) = 0.6 * 2 > 1, caught for sure
     assert _detect([QUIET], [0], 0.6, unit_defected=1)["state"][0] == CAUGHT
+    # at the front line a combat soldier crosses to the resistance: safety 1 leaves nobody to be caught
+    assert _detect([QUIET], [0], 1.0, branch=ARMY_COMBAT, front_safety=1.0)["state"][0] == DEFECTED
+    assert _detect([QUIET], [0], 1.0, branch=ARMY_COMBAT, front_safety=0.0)["state"][0] == CAUGHT
+    assert _detect([QUIET], [0], 1.0, front_safety=1.0)["state"][0] == CAUGHT  # police are not at the front
 
 
 def test_coercive_capacity_by_hand():

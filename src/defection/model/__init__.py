@@ -8,12 +8,13 @@ from __future__ import annotations
 import numpy as np
 
 from defection.engine import Recorder, Simulation, Step
-from defection.model import community, crackdown, decision, exposure, metrics, protest, regime, support
+from defection.model import community, crackdown, decision, exposure, front, metrics, protest, regime, support
 from defection.model.population import build_state
 from defection.scenarios.schema import Scenario
 
 SCHEDULE = (
     Step("protest", protest.protest),
+    Step("front", front.front_line),
     Step("crackdown", crackdown.crackdown),
     Step("community", community.community),
     Step("exposure", exposure.exposure),

@@ -4,11 +4,13 @@ Disaffection of officer i (of branch b, unit u, township t) on day t:
 
     D_i = s_i + w_sh sigma_i I_tb + w_so contact_i (1 - c) P_t
           + w_pe defected_u / size_u + w_cm [commander gone] + w_tw (1 - c) defected_t / officers_t
+          + w_fr f_t [combat soldier]
 
 where s_i = w_tr training_i + w_ti ties_i + w_al alignment_i + e_i is fixed (``Officers.static``),
 I_tb the township's moral injury (exposure.py), P_t its social punishment (community.py), c the
-regime's confinement, and the last three terms the cascade through unit peers, the commander
-and kin and colleagues in the same township.
+regime's confinement, the next three terms the cascade through unit peers, the commander
+and kin and colleagues in the same township, and the last the front line (front.py: f_t is the
+township's front-line intensity, which also multiplies a combat soldier's hazard by 1 + w_fo f_t).
 
 **Hysteresis** (Kuran 1991): a compliant officer comes to oppose the regime, and quietly
 resists, when D_i > theta_o; an opposed officer returns to compliance only when
@@ -53,7 +55,7 @@ from numba import njit, prange
 from defection.engine.bits import clear_bit, next_set_bit, set_bit
 from defection.engine.kernels import serial_or_parallel
 from defection.engine.rng import uniform
-from defection.model.state import COMPLIANT, DEFECTED, QUIET
+from defection.model.state import ARMY_COMBAT, COMPLIANT, DEFECTED, QUIET
 
 NO_INTENT, WILL_GO, NEEDS_SUPPORT = 0, 1, 2
 PROTECTED, STIPEND = 1, 2
@@ -103,12 +105,14 @@ def first_below(static, lo, hi, bound, level):
 def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, unit_max_static, unit_max_sensitivity,
            unit_quiet, quiet_members, unit_defected, unit_attempts, unit_caught, unit_supported, ident, state, static,
            sensitivity, barracks, alignment, left_day, family, livelihood, knows, injury, social, township_pull,
-           township_opportunity, counts, hardness, held, weights, contact_terms, thresholds, hazard, fears, beliefs,
-           cascade, support, key, day, pull_out, risk_out, loss_out, intent_out):
+           township_opportunity, front_pull, front_chance, counts, hardness, held, weights, contact_terms, thresholds,
+           hazard, fears, beliefs, cascade, support, key, day, pull_out, risk_out, loss_out, intent_out):
     """Set each staying officer's state (compliant/quiet) and intent to leave today; keep the township tallies.
 
     Per-officer arrays have shape (N,), per-unit arrays (U,); ``injury`` (T, 4), ``social``,
-    ``township_pull`` and ``township_opportunity`` (the police's regional multiplier of the hazard) (T,).
+    ``township_pull``, ``township_opportunity`` (the police's regional multiplier of the hazard), ``front_pull``
+    and ``front_chance`` (combat soldiers' disaffection added and multiplier of the hazard at the front, front.py)
+    (T,).
     weights: (w_sh, w_so, w_pe, w_cm, w_tw); contact_terms: (barracks contact, extortion boost, 1 - confinement);
     thresholds: (oppose, return gap, defect, logit scale, predation); hazard (2,) per force;
     fears (2, 4) per force: (prosecution per unit of belief, family, livelihood per kyat, allowance kyat);
@@ -146,8 +150,10 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
             c = unit_commander[u]
             gone = state[c] == DEFECTED
             peers = w_pe * unit_defected[u] / unit_size[u]
+            combat = b == ARMY_COMBAT
+            battle = front_pull[t] if combat else 0.0
             bound = (w_sh * unit_max_sensitivity[u] * injury[t, b] + shared * (1.0 + extortion_boost) + peers
-                     + w_cm * gone + kin)
+                     + w_cm * gone + kin + battle)
             lo, hi = unit_start[u], unit_start[u + 1]
             unvisited_quiet = unit_quiet[u]
             if unvisited_quiet == 0 and unit_max_static[u] + bound <= oppose:
@@ -161,14 +167,14 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
             for i in range(lo, can_oppose):
                 contact = barracks_contact if barracks[i] else 1.0
                 d = (static[i] + w_sh * sensitivity[i] * injury_tb + contact * boosted * shared + peers
-                     + w_cm * (gone & (c != i)) + kin)
+                     + w_cm * (gone & (c != i)) + kin + battle)
                 starting += (state[i] == COMPLIANT) & (d > oppose)
             everyone = starting > 0  # otherwise only the quiet members need a visit, found by their bits
             if not everyone and unvisited_quiet == 0:
                 continue
             # per-unit terms of the leaving decision, hoisted out of the members' loop
             led_out = brings > 0 and gone and left_day[c] == day - 1
-            chance = hazard[f] * (township_opportunity[t] if f == 0 else 1.0)
+            chance = hazard[f] * (township_opportunity[t] if f == 0 else (front_chance[t] if combat else 1.0))
             belief = (beliefs[f, 0] + news * unit_caught[u]) / (beliefs[f, 1] + news * unit_attempts[u])
             known_risk = belief * fears[f, 0]
             growth = 1.0 + promotion * unit_defected[u] / unit_size[u]
@@ -196,7 +202,7 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
                 if s == COMPLIANT:
                     contact *= 1.0 + extortion_boost
                 d = (static[i] + w_sh * sensitivity[i] * injury[t, b] + contact * shared + peers
-                     + w_cm * (gone and c != i) + kin)
+                     + w_cm * (gone and c != i) + kin + battle)
                 if d <= (low if s == QUIET else oppose):
                     if s == QUIET:
                         state[i] = COMPLIANT
@@ -290,6 +296,7 @@ def decision(sim, day: int) -> None:
         tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_static, un.max_sensitivity, un.quiet,
         un.quiet_members, un.defected, un.attempts, un.caught, un.supported, o.ident, o.state, o.static, o.sensitivity,
         o.barracks, o.alignment, o.left_day, o.family_exposure, o.livelihood_kyat, o.knows_support, tw.injury,
-        tw.social, township_pull, tw.opportunity, tw.counts, tw.hardness, tw.held, weights, contact, thresholds,
+        tw.social, township_pull, tw.opportunity, p.army.front_pull * tw.front,
+        1.0 + p.army.front_opportunity * tw.front, tw.counts, tw.hardness, tw.held, weights, contact, thresholds,
         hazard, fears, beliefs, cascade, perceived_support(p.support, nat), sim.keys["decision"], day, o.pull, o.risk,
         o.loss, o.intent)

@@ -2,11 +2,12 @@
 
 **Detection.** An attempt to leave by an officer of force f in unit u is caught with probability
 
-    min(1, p_f (1 + o [unit u has leaked]) (1 + v a_t [police]) r_t (1 - e P_i))
+    min(1, p_f (1 + o [unit u has leaked]) (1 + v a_t [police]) r_t (1 - s f_t [combat soldier]) (1 - e P_i))
 
 with o the oversight of units that leak (adaptation), a_t the soldiers' share of the strength
 deployed in the officer's township and v ``army.police_oversight`` (submission to army orders
-and discipline), r_t the regional multiplier of police detection (``regions.profiles``), and
+and discipline), r_t the regional multiplier of police detection (``regions.profiles``), s f_t the
+safe passage of a combat soldier at the front line (``army.front_safety``, front.py), and
 protection (P_i = 1, efficacy e) giving safe passage. Officers learn of
 each attempt's outcome (decision.py turns the counts into beliefs).
 
@@ -54,8 +55,8 @@ from defection.model.state import ARMY_COMBAT, CAUGHT, DEFECTED, QUIET
 @njit(cache=True)
 def detect(leavers, intent, ident, state, supported, branch, township, unit, barracks, alignment, unit_quiet,
            quiet_members, unit_defected, unit_attempts, unit_caught, unit_supported, township_defected, army_share,
-           township_detection, counts, hardness, left_day, p_detect, oversight, police_oversight, efficacy, key, day,
-           attempts, caught, left_by_branch):
+           township_detection, front_safety, counts, hardness, left_day, p_detect, oversight, police_oversight,
+           efficacy, key, day, attempts, caught, left_by_branch):
     """Resolve today's attempts (officers ``leavers``, whose intent is WILL_GO): each is caught or gets away.
 
     Adds to ``attempts``/``caught`` (2,) per force and ``left_by_branch`` (4,); keeps the unit and
@@ -69,6 +70,8 @@ def detect(leavers, intent, ident, state, supported, branch, township, unit, bar
         p = p_detect[f] * (1.0 + oversight * (unit_defected[u] > 0)) * (1.0 - efficacy * (supported[i] & PROTECTED))
         if f == 0:
             p *= (1.0 + police_oversight * army_share[t]) * township_detection[t]
+        elif b == ARMY_COMBAT:
+            p *= 1.0 - front_safety[t]
         attempts[f] += 1
         unit_attempts[u] += 1
         unit_quiet[u] -= 1
@@ -97,7 +100,7 @@ def detection(sim, day: int) -> None:
     nat.stipend_cohorts[0] += detect(
         np.flatnonzero(o.intent == WILL_GO), o.intent, o.ident, o.state, o.supported, o.branch, o.township, o.unit,
         o.barracks, o.alignment, un.quiet, un.quiet_members, un.defected, un.attempts, un.caught, un.supported,
-        tw.defected, tw.army_share, tw.detection, tw.counts, tw.hardness, o.left_day,
+        tw.defected, tw.army_share, tw.detection, p.army.front_safety * tw.front, tw.counts, tw.hardness, o.left_day,
         np.array([p.regime.p_detect, p.army.p_detect]),
         p.regime.oversight_boost * sw.oversight, p.army.police_oversight * sw.army_oversight_of_police,
         p.support.protection_efficacy, sim.keys["regime"], day, nat.attempts, nat.caught, nat.left_by_branch)

@@ -83,6 +83,7 @@ class Townships:
     enrolled: np.ndarray  # int32, officers there enrolled for a stipend
     opportunity: np.ndarray  # float64, multiplier of police officers' daily chance to leave (regional profile)
     detection: np.ndarray  # float64, multiplier of the detection of police who try to leave (regional profile)
+    front: np.ndarray  # float64, today's front-line intensity in [0, 1) (front.py)
     injury: np.ndarray  # (T, 4) float64, accumulated moral injury per branch (times each officer's sensitivity)
     social: np.ndarray  # float64, accumulated social punishment (times each officer's contact)
     deployed: np.ndarray  # float64, effectiveness-weighted deployed officers today

@@ -178,6 +178,8 @@ class Officers(Section):
 
 
 USIP = "Ye Myo Hein, USIP 2023 (about 150,000 personnel, about 70,000 of them combat troops)"
+KYED_2022 = ("Kyed 2022, Independent Journal of Burmese Scholarship 1, special issue on soldier defections since "
+             "the 2021 coup")
 
 
 class Army(Section):
@@ -219,6 +221,23 @@ class Army(Section):
     warning_cut: float = param(0.5, 0.0, 1.0, ge=0, le=1,
                                doc="share of quiet resisters' room to warn or avoid removed where soldiers are the "
                                    "whole deployed strength", src=DIIS_REPORT + "; value assumed")
+    front_reference_share: float = param(0.01, 0.003, 0.03, ge=1e-6, le=1,
+                                         doc="share of a township's people in armed resistance at which its front "
+                                             "line is half way to full intensity (front.py)")
+    front_pull: float = param(1.5, 0.0, 3.0, ge=0, le=20,
+                              doc="disaffection added to combat soldiers at the front line (sent against their "
+                                  "own people, at risk in operations), where armed resistance is strongest",
+                              src=KYED_2022 + " (soldiers who left rather than kill civilians); Albrecht & Koehler 2018 "
+                                  "(fear for one's own safety triggers desertion); value assumed")
+    front_opportunity: float = param(3.0, 0.0, 10.0, ge=0, le=100,
+                                     doc="relative rise of a combat soldier's daily chance to leave at the front line "
+                                         "(resistance forces take in deserters)",
+                                     src=KYED_2022 + "; VOA 2023 (People's Embrace and resistance networks offer "
+                                         "safe passage); value assumed")
+    front_safety: float = param(0.5, 0.0, 1.0, ge=0, le=1,
+                                doc="share of a combat soldier's chance of being caught removed at the front line "
+                                    "(who crosses to the resistance is beyond the army's reach)",
+                                src=KYED_2022 + "; value assumed")
 
 
 class RegionProfile(Section):
@@ -616,6 +635,8 @@ class Switches(Section):
     army_limits_warning: bool = param(True, doc="where soldiers are present, quiet police warn and avoid less")
     armed_resistance: bool = param(True, doc="civilians can take up arms")
     army_operations: bool = param(True, doc="the army kills civilians where armed resistance is strong")
+    front_line: bool = param(True, doc="armed resistance pulls combat soldiers to leave, and gives them the chance "
+                             "and safe passage")
     predation: bool = param(True, doc="compliant officers extort: income to stay, grievance for citizens")
     crackdown: bool = param(True, doc="security forces arrest and kill active civilians")
 
