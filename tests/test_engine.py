@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from defection.engine import Recorder, Simulation, Step, stream_keys
+from defection.engine.bits import indices_of
 from defection.engine.rng import fill_uniform, poisson, uniform, uniform_array
 
 
@@ -75,3 +77,14 @@ def test_recorder_fills_rows_and_builds_a_table():
     table = rec.table({"day": np.arange(2)})
     assert table.column_names == ["day", "a", "b"]
     assert table.num_rows == 2
+
+
+def test_indices_of_matches_flatnonzero():
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 7, 8, 9, 63, 64, 65, 1000, 230_003):
+        for density in (0.0, 0.001, 0.1, 0.9):
+            values = np.where(rng.random(n) < density, rng.integers(1, 3, n), 0).astype(np.uint8)
+            for target in (1, 2):
+                assert np.array_equal(indices_of(values, target), np.flatnonzero(values == target)), (n, density)
+    with pytest.raises(ValueError):
+        indices_of(np.zeros(8, np.uint8), 0)

@@ -83,14 +83,35 @@ def clear_bit(bits, i):
     bits[i >> 6] &= ~(np.uint64(1) << np.uint64(i & 63))
 
 
-@njit(cache=True, inline="always")
-def next_set_bit(bits, i, end):
-    """The first index >= ``i`` in the set, or ``end`` if there is none below ``end``."""
-    w = i >> 6
-    word = bits[w] & (np.uint64(0xFFFFFFFFFFFFFFFF) << np.uint64(i & 63))
-    while word == 0:
-        w += 1
-        if w << 6 >= end:
-            return end
-        word = bits[w]
-    return min(end, (w << 6) + np.int64(ctz(word)))
+def indices_of(values: np.ndarray, target: int) -> np.ndarray:
+    """``np.flatnonzero(values == target)`` for a contiguous uint8 array (N,) that is mostly 0 and a non-zero
+    ``target``: it reads eight bytes at a time and skips the words that are all zero (today's intents to leave:
+    tens among a quarter of a million officers)."""
+    if target == 0:
+        raise ValueError("indices_of skips zero bytes, so it cannot look for 0")
+    return _indices_of(values, values[: len(values) // 8 * 8].view(np.uint64), np.uint8(target))
+
+
+@njit(cache=True)
+def _indices_of(values, words, target):
+    count = 0
+    for w in range(len(words)):
+        if words[w] != 0:
+            for j in range(8):
+                count += values[w * 8 + j] == target
+    tail = len(words) * 8
+    for i in range(tail, len(values)):
+        count += values[i] == target
+    out = np.empty(count, np.int64)
+    k = 0
+    for w in range(len(words)):
+        if words[w] != 0:
+            for j in range(8):
+                if values[w * 8 + j] == target:
+                    out[k] = w * 8 + j
+                    k += 1
+    for i in range(tail, len(values)):
+        if values[i] == target:
+            out[k] = i
+            k += 1
+    return out

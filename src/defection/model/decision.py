@@ -52,12 +52,13 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from defection.engine.bits import clear_bit, next_set_bit, set_bit
+from defection.engine.bits import clear_bit, ctz, set_bit
 from defection.engine.kernels import serial_or_parallel
 from defection.engine.rng import uniform
 from defection.model.state import ARMY_COMBAT, COMPLIANT, DEFECTED, QUIET
 
 NO_INTENT, WILL_GO, NEEDS_SUPPORT = 0, 1, 2
+ALL_BITS = np.uint64(0xFFFFFFFFFFFFFFFF)
 PROTECTED, STIPEND = 1, 2
 # Why an opposed officer stays (finding F4): the smallest change that would make them go.
 HELD_BY = ("fear", "livelihood", "lack_of_support", "lack_of_opportunity")
@@ -91,14 +92,19 @@ def transfer(counts, hardness, t, b, barracks, alignment, old, new):
 
 @njit(cache=True, inline="always")
 def first_below(static, lo, hi, bound, level):
-    """The first i in [lo, hi) with static[i] + bound <= level (hi if none); ``static`` descends over the range."""
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if static[mid] + bound <= level:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
+    """The first i in [lo, hi) with static[i] + bound <= level (hi if none); ``static`` descends over the range.
+
+    Branch-free (Khuong & Morin 2017): the comparison picks the next base by a select, which the CPU does not
+    have to predict."""
+    n = hi - lo
+    if n <= 0:
+        return lo
+    base = lo
+    while n > 1:
+        half = n >> 1
+        base = base + half if static[base + half] + bound > level else base
+        n -= half
+    return base + (static[base] + bound > level)
 
 
 @serial_or_parallel
@@ -141,7 +147,7 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
     low = oppose - gap
     nt = len(town_unit_start) - 1
     for t in prange(nt):
-        held[t, :] = 0
+        by_fear = by_livelihood = by_support = by_opportunity = 0  # held[t] in registers
         shared = w_so * open_share * social[t]
         kin = w_tw * open_share * township_pull[t]
         for u in range(town_unit_start[t], town_unit_start[t + 1]):
@@ -180,8 +186,17 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
             growth = 1.0 + promotion * unit_defected[u] / unit_size[u]
             heard = 1.0 - (1.0 - word_of_mouth * open_share) ** unit_supported[u] if unit_supported[u] > 0 else 0.0
             i = lo - 1
+            w = lo >> 6  # the quiet members' bits are read a word at a time
+            word = quiet_members[w] & (ALL_BITS << np.uint64(lo & 63))
             while unvisited_quiet > 0 or (everyone and i + 1 < can_oppose):
-                i = i + 1 if everyone else next_set_bit(quiet_members, i + 1, hi)
+                if everyone:
+                    i += 1
+                else:  # the unit has a quiet member not yet visited, so a set bit lies ahead, before hi
+                    while word == 0:
+                        w += 1
+                        word = quiet_members[w]
+                    i = (w << 6) + np.int64(ctz(word))
+                    word &= word - np.uint64(1)
                 if i >= hi:
                     break
                 s = state[i]
@@ -238,8 +253,13 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
                 reason = FEAR if risk >= fears[f, 2] * loss else LIVELIHOOD
                 reason = LACK_OF_SUPPORT if (helped > 0.0) & (knows[i] != 0) else reason
                 reason = LACK_OF_OPPORTUNITY if alone > 0.0 else reason
-                held[t, reason] += 1
+                by_fear += reason == FEAR
+                by_livelihood += reason == LIVELIHOOD
+                by_support += reason == LACK_OF_SUPPORT
+                by_opportunity += reason == LACK_OF_OPPORTUNITY
 
+        held[t, FEAR], held[t, LIVELIHOOD] = by_fear, by_livelihood
+        held[t, LACK_OF_SUPPORT], held[t, LACK_OF_OPPORTUNITY] = by_support, by_opportunity
 
 def stipend_value(sp, stipend_kyat: float) -> float:
     """What a stipend is worth to an officer, in kyat a month: it lasts ``stipend_months`` of the horizon."""

@@ -46,7 +46,7 @@ import math
 import numpy as np
 from numba import njit
 
-from defection.engine.bits import clear_bit
+from defection.engine.bits import clear_bit, indices_of
 from defection.engine.rng import uniform
 from defection.model.decision import NO_INTENT, PROTECTED, STIPEND, WILL_GO, transfer
 from defection.model.state import ARMY_COMBAT, CAUGHT, DEFECTED, QUIET
@@ -98,7 +98,7 @@ def detection(sim, day: int) -> None:
     before = nat.attempts.sum() - nat.caught.sum()
     tw = s.townships
     nat.stipend_cohorts[0] += detect(
-        np.flatnonzero(o.intent == WILL_GO), o.intent, o.ident, o.state, o.supported, o.branch, o.township, o.unit,
+        indices_of(o.intent, WILL_GO), o.intent, o.ident, o.state, o.supported, o.branch, o.township, o.unit,
         o.barracks, o.alignment, un.quiet, un.quiet_members, un.defected, un.attempts, un.caught, un.supported,
         tw.defected, tw.army_share, tw.detection, p.army.front_safety * tw.front, tw.counts, tw.hardness, o.left_day,
         np.array([p.regime.p_detect, p.army.p_detect]),

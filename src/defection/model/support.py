@@ -38,6 +38,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from defection.engine.bits import indices_of
 from defection.engine.rng import uniform, uniform_array
 from defection.model.decision import (
     NEEDS_SUPPORT, NO_INTENT, PROTECTED, STIPEND, WILL_GO, livelihood_fear, net_pull, stipend_value, takes_chance,
@@ -148,7 +149,7 @@ def support(sim, day: int) -> None:
     s, p = sim.state, sim.params
     o, nat, sp = s.officers, s.national, p.support
     tw = s.townships
-    candidates = np.flatnonzero(o.intent == NEEDS_SUPPORT)
+    candidates = indices_of(o.intent, NEEDS_SUPPORT)
     protected, enrolled, refused = allocate(
         candidates, o.intent, o.ident, o.township, o.pull, o.risk, o.loss, o.supported, livelihood_fear(p),
         sp.protection_efficacy, stipend_value(sp, nat.stipend_kyat), p.decision.logit_scale, nat.slots,
