@@ -41,7 +41,7 @@ def toy_problem(budget="5e7", **kw):
 # -- the optimiser finds a known optimum ------------------------------------------------------------
 
 TOLERANCE = 0.06  # largest error, in share of the budget, of the best allocation found (0.01-0.03 seen)
-START_TOLERANCE = 1  # months late the best start may be (the optimum opens at once; 24 months to choose from)
+START_TOLERANCE = 1  # months the best opening may be off (24 months to choose from)
 
 
 def test_the_optimiser_finds_the_toy_models_known_optimal_allocation(tmp_path):
@@ -58,6 +58,23 @@ def test_the_optimiser_finds_the_toy_models_known_optimal_allocation(tmp_path):
     assert best["start_start"] in allowed
     # the even split tried first is not the answer: the search moved
     assert abs(best["share_outreach"] - 1 / 3) > 0.2
+
+
+def test_the_optimiser_finds_when_to_open_and_that_no_ramp_is_best(tmp_path):
+    """With ramps (0-6 months) and each lever's delay (0-12) as decisions: the toy's only useful lever,
+    protection, is worth most opened in month 6 at its full level (ToyEvaluator's timing term)."""
+    toy = opt.ToyEvaluator(weights=(0.0, 1.0, 0.0), best_open_months=(0, 6, 0))
+    names = [lever.name for lever in opt.levers()]
+    assert names.index("protection") == 1, names  # the weights above are in schema order
+    problem = toy_problem(evaluator=toy)  # ramps and delays at their defaults: decisions
+    assert any(k.startswith("ramp.") for k in problem.distributions())
+    assert any(k.startswith("delay.") for k in problem.distributions())
+    best = opt.optimize(problem, tmp_path / "out", workers=0)["best_capacity_drop"]
+    month_6 = opt.start_date(BASE.model_dump(mode="json"), 6)
+    opened = dt.date.fromisoformat(best["opens_protection"])
+    assert abs((opened.year - month_6.year) * 12 + opened.month - month_6.month) <= START_TOLERANCE, best
+    assert best["ramp_protection"] <= 1, best
+    assert best["share_protection"] >= 0.6, best  # up from the even third tried first
 
 
 # -- the budget is never exceeded ------------------------------------------------------------------

@@ -541,34 +541,50 @@ def outcomes_of(result) -> dict[str, float]:
 class ToyEvaluator:
     """A model with a known optimum, for tests and benchmarks (nothing is simulated).
 
-    Capacity falls by ``sum_i w_i sqrt(x_i / budget_scale)`` scaled by the share of the horizon the
-    programmes run (each month at the level its start and ramp give it), where ``x_i`` is lever i's planned
-    monthly spend and ``w`` are ``weights`` (levers in schema order; others 0). Under a budget B the drop is
-    largest for ``x_i`` proportional to ``w_i**2``, nothing in reserve, programmes opening at once at their full
-    level (no ramp). ``noise`` multiplies it by ``1 + noise z``
+    Capacity falls by ``sum_i w_i sqrt(x_i / budget_scale) h_i t_i``, where ``x_i`` is lever i's planned
+    monthly spend, ``w`` are ``weights`` (levers in schema order; others 0), ``h_i`` the share of the horizon
+    the lever runs (each month at the level its start and ramp give it) and ``t_i`` its timing: 1 without
+    ``best_open_months``, else ``max(0, 1 - |o_i - b_i| / timing_months)`` for a lever that opens in month
+    ``o_i`` of the horizon and is best opened in month ``b_i``. Under a budget B the drop is largest with
+    nothing in reserve, each lever opening in its best month at its full level (no ramp), and ``x_i``
+    proportional to ``(w_i h_i)**2`` (:meth:`optimal_shares`). ``noise`` multiplies it by ``1 + noise z``
     with z drawn from the seed; ``delay`` seconds of sleep make a run slow enough to be interrupted.
     """
 
     name = "toy"
     warm_model = None
 
-    def __init__(self, weights=(3.0, 2.0, 1.0), budget_scale: float = 1e8, noise: float = 0.05, delay: float = 0.0):
+    def __init__(self, weights=(3.0, 2.0, 1.0), budget_scale: float = 1e8, noise: float = 0.05, delay: float = 0.0,
+                 best_open_months: tuple[int, ...] | None = None, timing_months: float = 6.0):
         self.weights, self.budget_scale, self.noise, self.delay = tuple(weights), budget_scale, noise, delay
+        self.best_open_months, self.timing_months = best_open_months, timing_months
 
-    def optimal_shares(self) -> dict[str, float]:
+    def _weight(self, i: int) -> float:
+        return self.weights[i] if i < len(self.weights) else 0.0
+
+    def optimal_shares(self, horizon: int = 24) -> dict[str, float]:
+        """The best allocation, for a horizon of ``horizon`` months (the default scenario's is 24)."""
         names = [lever.name for lever in levers()]
-        w2 = [self.weights[i] ** 2 if i < len(self.weights) else 0.0 for i in range(len(names))]
+        best = self.best_open_months or (0,) * len(names)
+        w2 = [(self._weight(i) * (horizon - best[i]) / horizon) ** 2 for i in range(len(names))]
         return {n: v / sum(w2) for n, v in zip(names, w2)}
+
+    def _timing(self, i: int, levels: list[float]) -> float:
+        if self.best_open_months is None:
+            return 1.0
+        opened = next((m for m, level in enumerate(levels) if level > 0), len(levels))
+        return max(0.0, 1.0 - abs(opened - self.best_open_months[i]) / self.timing_months)
 
     def __call__(self, base, overrides, seed):
         if self.delay:
             time.sleep(self.delay)
         spend = planned_spend(base, overrides)
         gain = 0.0
-        for i, lever in enumerate(levers()):  # each lever counts for the share of the horizon it runs at full level
-            weight = self.weights[i] if i < len(self.weights) else 0.0
-            share_open = sum(lever_levels(base, overrides, lever)) / max(1, horizon_months(base))
-            gain += weight * math.sqrt(spend[lever.name] / self.budget_scale) * share_open
+        for i, lever in enumerate(levers()):
+            levels = lever_levels(base, overrides, lever)
+            share_open = sum(levels) / max(1, horizon_months(base))
+            gain += self._weight(i) * math.sqrt(spend[lever.name] / self.budget_scale) * share_open * self._timing(
+                i, levels)
         z = np.random.default_rng(int(seed) % 2**63).standard_normal()
         drop = min(0.9, 0.1 * gain * (1 + self.noise * z))
         months = horizon_months(base)
