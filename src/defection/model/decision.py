@@ -257,9 +257,9 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
                 by_livelihood += reason == LIVELIHOOD
                 by_support += reason == LACK_OF_SUPPORT
                 by_opportunity += reason == LACK_OF_OPPORTUNITY
-
         held[t, FEAR], held[t, LIVELIHOOD] = by_fear, by_livelihood
         held[t, LACK_OF_SUPPORT], held[t, LACK_OF_OPPORTUNITY] = by_support, by_opportunity
+
 
 def stipend_value(sp, stipend_kyat: float) -> float:
     """What a stipend is worth to an officer, in kyat a month: it lasts ``stipend_months`` of the horizon."""

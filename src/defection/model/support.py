@@ -45,7 +45,6 @@ from defection.model.decision import (
 )
 
 
-
 @njit(cache=True)
 def allocate(candidates, intent, ident, township, pull, risk, loss, supported, fear_livelihood, efficacy, stipend,
              scale, slots, key, day, protected_out, enrolled_out):
