@@ -25,8 +25,7 @@ References
    *Independent Journal of Burmese Scholarship* 1.
 .. [2] Albrecht, H. & Koehler, K. (2018). Going on the run: what drives military desertion in civil war?
    *Security Studies* 27(2), 179-203.
-.. [3] McLauchlin, T. (2015). Desertion and collective action in civil wars. *International Studies Quarterly*
-   59(4), 669-679.
+.. [3] McLauchlin, T. (2020). *Desertion: Trust and Mistrust in Civil Wars*. Cornell University Press.
 """
 from __future__ import annotations
 
