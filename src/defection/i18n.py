@@ -92,6 +92,8 @@ TEXT: dict[str, dict[str, str]] = {
                            "my": 'F4 − လစာ၊ ပင်စင်နှင့် နေအိမ် ဆုံးရှုံးမှုက ခွဲထွက်မှုကို တားဆီးသည်'},
     "lever.switches.fear_prosecution": {"en": 'F4: prosecution and torture deter defection',
                            "my": 'F4 − တရားစွဲခံရမှုနှင့် ညှဉ်းပန်းနှိပ်စက်မှုက ခွဲထွက်မှုကို တားဆီးသည်'},
+    "lever.switches.front_line": {"en": 'Armed resistance pulls combat soldiers to leave, and gives them the chance and safe passage',
+                           "my": 'လက်နက်ကိုင်ခုခံမှုရှိရာ ရှေ့တန်းတွင် တိုက်ခိုက်ရေးစစ်သားများ ထွက်ခွာရန် ဆွဲဆောင်ခံရပြီး အခွင့်အလမ်းနှင့် ဘေးကင်းသော ထွက်ပေါက် ရရှိသည်'},
     "lever.switches.hysteresis": {"en": 'Opposition persists until disaffection falls well below the threshold',
                            "my": 'မကျေနပ်မှု အဆင့်သတ်မှတ်ချက်အောက် သိသိသာသာ မကျမချင်း ဆန့်ကျင်မှု ဆက်ရှိသည်'},
     "lever.switches.moral_shock": {"en": 'Violence morally injures officers who hold democratic views',
