@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import psutil
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -187,7 +188,18 @@ def test_levers_results_label_reload_downloads(offline_page: Page, artifacts):
     expect(page.locator("#scenario-current")).to_have_text("myanmar-2021")
 
 
-def test_results_stream_in_and_survive_a_reload_while_running(offline_page: Page):
+def _job_worker(server) -> psutil.Process:
+    """The server's worker process (multiprocessing's spawn child; the resource tracker is not it)."""
+    workers = [child for child in psutil.Process(server["proc"].pid).children(recursive=True)
+               if "spawn_main" in " ".join(child.cmdline())]
+    assert len(workers) == 1, [child.cmdline() for child in workers]
+    return workers[0]
+
+
+def test_results_stream_in_and_survive_a_reload_while_running(offline_page: Page, server):
+    """The run is paused (SIGSTOP to the worker) before the reload, so that it is still running however long
+    the page takes to load again on a busy machine: a fast run would otherwise finish first, and the test
+    would race it."""
     page = offline_page
     _set(page, "run.days", 700)
     _set(page, "seeds", 20)
@@ -207,12 +219,17 @@ def test_results_stream_in_and_survive_a_reload_while_running(offline_page: Page
     before = drawn_days()
     page.wait_for_function(f"() => document.getElementById('fig-live').querySelector('.js-plotly-plot')"
                            f".data.some(t => t.mode === 'lines' && t.x.length > {before})", timeout=RUN_TIMEOUT)
-    page.reload()  # the job goes on, and the page finds it again
-    expect(status).to_contain_text(f"#{job} ", timeout=RUN_TIMEOUT)
-    expect(status).to_contain_text("Running")
-    expect(live.locator(".main-svg").first).to_be_visible(timeout=RUN_TIMEOUT)
-    expect(page.locator("#cancel-button")).to_be_enabled()
-    page.locator("#cancel-button").click()
+    worker = _job_worker(server)
+    worker.suspend()
+    try:
+        page.reload()  # the job goes on, and the page finds it again
+        expect(status).to_contain_text(f"#{job} ", timeout=RUN_TIMEOUT)
+        expect(status).to_contain_text("Running")
+        expect(live.locator(".main-svg").first).to_be_visible(timeout=RUN_TIMEOUT)
+        expect(page.locator("#cancel-button")).to_be_enabled()
+        page.locator("#cancel-button").click()
+    finally:
+        worker.resume()
     expect(status).to_contain_text("Cancelled", timeout=30_000)
     expect(page.locator("#live")).to_be_hidden()
     expect(page.locator("#results-body")).to_contain_text("Cancelled")  # not "Running" under the run's label
