@@ -33,6 +33,39 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live descendant of ``pid`` (the worker and multiprocessing's resource tracker)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    parents[int(entry)] = int(fh.read().split(")")[-1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                pass
+    found, frontier = [], [pid]
+    while frontier:
+        kids = [p for p, pp in parents.items() if pp in frontier]
+        found += kids
+        frontier = kids
+    return [p for p in found if alive(p)]
+
+
+def job_worker(server_pid: int) -> int:
+    """The server's worker: multiprocessing's spawned child (the resource tracker is not it)."""
+    workers = [p for p in descendants(server_pid) if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    assert len(workers) == 1, workers
+    return workers[0]
+
+
 def start_server(tmp: Path, *args: str) -> tuple[subprocess.Popen, int, Path]:
     """``defection serve`` on a free port in its own process group; (process, port, stderr log)."""
     port = free_port()

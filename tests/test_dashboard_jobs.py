@@ -11,7 +11,7 @@ import sys
 import time
 
 import pytest
-from dashboard_server import Dash, job_of, message, start_server, stop_server
+from dashboard_server import Dash, alive, descendants, job_of, message, start_server, stop_server
 
 from defection import scenarios
 from defection.dashboard.jobs import MAX_ACTIVE_JOBS, MAX_AGENT_DAYS, MAX_AGENTS
@@ -28,32 +28,6 @@ jobs.warm()
 print(*jobs.worker_pids(), flush=True)
 time.sleep(600)
 """
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(")")[-1].split()[0] != "Z"  # a zombie has exited
-    except FileNotFoundError:
-        return False
-
-
-def _children(pid: int) -> list[int]:
-    """Every live descendant of ``pid`` (the worker and multiprocessing's resource tracker)."""
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    parents[int(entry)] = int(fh.read().split(")")[-1].split()[1])
-            except (FileNotFoundError, ProcessLookupError, IndexError):
-                pass
-    found, frontier = [], [pid]
-    while frontier:
-        kids = [p for p, pp in parents.items() if pp in frontier]
-        found += kids
-        frontier = kids
-    return [p for p in found if _alive(p)]
 
 
 @pytest.fixture
@@ -79,13 +53,13 @@ def test_worker_exits_when_the_server_is_killed():
     server = subprocess.Popen([sys.executable, "-c", SERVER], stdout=subprocess.PIPE, text=True)
     try:
         workers = [int(p) for p in server.stdout.readline().split()]
-        assert len(workers) == 1 and _alive(workers[0])
+        assert len(workers) == 1 and alive(workers[0])
         os.kill(server.pid, signal.SIGKILL)  # no shutdown code runs in the server
         server.wait(10)
         deadline = time.monotonic() + 20
-        while _alive(workers[0]) and time.monotonic() < deadline:
+        while alive(workers[0]) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not _alive(workers[0]), "the worker outlived the server"
+        assert not alive(workers[0]), "the worker outlived the server"
     finally:
         if server.poll() is None:
             server.kill()
@@ -164,14 +138,14 @@ def test_ctrl_c_during_a_job_stops_server_and_worker_within_5_s(tmp_path):
         dash = Dash(port)
         job = job_of(dash.start("tab", **LONG))
         dash.wait_for("tab", job, ("Running",))
-        children = _children(proc.pid)
+        children = descendants(proc.pid)
         assert children, "no worker process found"
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole process group
         proc.wait(timeout=5)
         deadline = time.monotonic() + 2
-        while any(_alive(p) for p in children) and time.monotonic() < deadline:
+        while any(alive(p) for p in children) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not [p for p in children if _alive(p)], "a worker outlived the server"
+        assert not [p for p in children if alive(p)], "a worker outlived the server"
         text = log.read_text(errors="replace")
         assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
         assert proc.returncode == 0, text

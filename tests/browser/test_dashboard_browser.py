@@ -2,11 +2,13 @@
 server than the one `defection serve` started. Writes the README screenshot, docs/img/dashboard.png."""
 from __future__ import annotations
 
+import os
 import re
+import signal
 from pathlib import Path
 
-import psutil
 import pytest
+from dashboard_server import job_worker
 from playwright.sync_api import Page, expect
 
 RUN_TIMEOUT = 120_000
@@ -188,14 +190,6 @@ def test_levers_results_label_reload_downloads(offline_page: Page, artifacts):
     expect(page.locator("#scenario-current")).to_have_text("myanmar-2021")
 
 
-def _job_worker(server) -> psutil.Process:
-    """The server's worker process (multiprocessing's spawn child; the resource tracker is not it)."""
-    workers = [child for child in psutil.Process(server["proc"].pid).children(recursive=True)
-               if "spawn_main" in " ".join(child.cmdline())]
-    assert len(workers) == 1, [child.cmdline() for child in workers]
-    return workers[0]
-
-
 def test_results_stream_in_and_survive_a_reload_while_running(offline_page: Page, server):
     """The run is paused (SIGSTOP to the worker) before the reload, so that it is still running however long
     the page takes to load again on a busy machine: a fast run would otherwise finish first, and the test
@@ -219,8 +213,8 @@ def test_results_stream_in_and_survive_a_reload_while_running(offline_page: Page
     before = drawn_days()
     page.wait_for_function(f"() => document.getElementById('fig-live').querySelector('.js-plotly-plot')"
                            f".data.some(t => t.mode === 'lines' && t.x.length > {before})", timeout=RUN_TIMEOUT)
-    worker = _job_worker(server)
-    worker.suspend()
+    worker = job_worker(server["proc"].pid)
+    os.kill(worker, signal.SIGSTOP)
     try:
         page.reload()  # the job goes on, and the page finds it again
         expect(status).to_contain_text(f"#{job} ", timeout=RUN_TIMEOUT)
@@ -229,7 +223,7 @@ def test_results_stream_in_and_survive_a_reload_while_running(offline_page: Page
         expect(page.locator("#cancel-button")).to_be_enabled()
         page.locator("#cancel-button").click()
     finally:
-        worker.resume()
+        os.kill(worker, signal.SIGCONT)
     expect(status).to_contain_text("Cancelled", timeout=30_000)
     expect(page.locator("#live")).to_be_hidden()
     expect(page.locator("#results-body")).to_contain_text("Cancelled")  # not "Running" under the run's label
