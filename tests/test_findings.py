@@ -174,6 +174,22 @@ def test_the_reported_army_count_lies_where_fears_are_mild_and_the_front_strong(
     assert soldiers(ARMY_FEARS_HARSH, FRONT_STRONG) < REPORTED_SOLDIERS
 
 
+def _capacity_kept(results) -> np.ndarray:
+    """Combined coercive capacity at the end as a share of day 0's, shape (seeds,)."""
+    return np.array([r.series("coercive_capacity")[-1] / r.summary["coercive_capacity_initial"] for r in results])
+
+
+def test_the_regimes_adaptation_keeps_the_split_from_tipping():
+    """docs/model.md, "Where the split tips": with strong cascade weights the split tips (capacity below half) only
+    where the regime does not adapt; inside the plausible box it does not tip even without adaptation."""
+    strong = ("decision.w_peer=4", "decision.w_township=9")
+    assert (_capacity_kept(ensemble(strong, seeds=(0, 1))) > 0.75).all()
+    assert (_capacity_kept(ensemble(strong + ADAPTATION_OFF, seeds=(0, 1))) < 0.5).all()
+    # the corner of the plausible box: no tipping even without adaptation (a claim of collapse fails there)
+    box_corner = ("decision.w_peer=4", "decision.w_township=3")
+    assert (_capacity_kept(ensemble(box_corner + ADAPTATION_OFF, seeds=(0, 1))) > 0.5).all()
+
+
 def test_capacity_nobody_asks_for_adds_no_defections():
     """With nobody knowing of support (no outreach, no word of mouth), five times the slots change nothing."""
     unknown = ("support.outreach=0.0", "switches.word_of_mouth=false")
