@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import re
 import signal
+import time
 from pathlib import Path
 
 import pytest
-from dashboard_server import job_worker
+from dashboard_server import Dash, job_worker
 from playwright.sync_api import Page, expect
 
 RUN_TIMEOUT = 120_000
@@ -191,31 +192,47 @@ def test_levers_results_label_reload_downloads(offline_page: Page, artifacts):
 
 
 def test_results_stream_in_and_survive_a_reload_while_running(offline_page: Page, server):
-    """The run is paused (SIGSTOP to the worker) before the reload, so that it is still running however long
-    the page takes to load again on a busy machine: a fast run would otherwise finish first, and the test
-    would race it."""
+    """The worker runs only between pauses (SIGSTOP) that the test places at simulated days the server has seen,
+    read over raw HTTP: however slowly a busy machine draws the page, the run is still going when the page
+    reloads. Without the pauses a run (about 40 s) can end before a slow page has drawn its first progress."""
     page = offline_page
     _set(page, "run.days", 700)
     _set(page, "seeds", 20)
     _echo(page, "seeds = 20")
+    label = page.locator("#results-job")
+    previous = label.get_attribute("data-job") if label.count() else None
     page.locator("#run-button").click()
-    status = page.locator("#run-status")
-    expect(status).to_contain_text("Running", timeout=RUN_TIMEOUT)
-    job = int(re.search(r"#(\d+) ", status.inner_text()).group(1))
-    expect(page.locator("#results-job")).to_have_attribute("data-job", str(job))
-    live = page.locator("#fig-live")
-    expect(live.locator(".main-svg").first).to_be_visible(timeout=RUN_TIMEOUT)
+    expect(label).not_to_have_attribute("data-job", str(previous))
+    job = int(label.get_attribute("data-job"))
+    tab = page.evaluate("() => JSON.parse(window.sessionStorage.getItem('tab-id'))")
+    dash, worker = Dash(server["port"]), job_worker(server["proc"].pid)
+
+    def run_past(days: int) -> int:
+        """Let the worker run until the server has seen more than ``days`` simulated days; pause it there."""
+        os.kill(worker, signal.SIGCONT)
+        try:
+            deadline = time.monotonic() + RUN_TIMEOUT / 1000
+            while (now := dash.status(tab, job))[0] != "Running" or now[1] <= days:
+                assert now[0] in ("Waiting for the worker", "Running") and time.monotonic() < deadline, now
+                time.sleep(0.02)
+            return now[1]
+        finally:
+            os.kill(worker, signal.SIGSTOP)
 
     def drawn_days() -> int:  # days of the live median drawn so far
         return page.evaluate("() => Math.max(...document.getElementById('fig-live').querySelector('.js-plotly-plot')"
                              ".data.filter(t => t.mode === 'lines').map(t => t.x.length))")
 
-    before = drawn_days()
-    page.wait_for_function(f"() => document.getElementById('fig-live').querySelector('.js-plotly-plot')"
-                           f".data.some(t => t.mode === 'lines' && t.x.length > {before})", timeout=RUN_TIMEOUT)
-    worker = job_worker(server["proc"].pid)
-    os.kill(worker, signal.SIGSTOP)
+    status, live = page.locator("#run-status"), page.locator("#fig-live")
     try:
+        run_past(0)
+        expect(status).to_contain_text(f"#{job} ", timeout=RUN_TIMEOUT)
+        expect(status).to_contain_text("Running", timeout=RUN_TIMEOUT)
+        expect(live.locator(".main-svg").first).to_be_visible(timeout=RUN_TIMEOUT)
+        before = drawn_days()
+        run_past(before)  # the series streams in: the page draws more days while the run goes on
+        page.wait_for_function(f"() => document.getElementById('fig-live').querySelector('.js-plotly-plot')"
+                               f".data.some(t => t.mode === 'lines' && t.x.length > {before})", timeout=RUN_TIMEOUT)
         page.reload()  # the job goes on, and the page finds it again
         expect(status).to_contain_text(f"#{job} ", timeout=RUN_TIMEOUT)
         expect(status).to_contain_text("Running")
