@@ -61,6 +61,9 @@ def main(with_adaptation: str, without_adaptation: str, out: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
+    missing = [d for d in sys.argv[1:3] if not (Path(d) / "summary.parquet").is_file()]
+    if len(sys.argv) != 4 or missing:
+        print(f"error: {'no summary.parquet in ' + ', '.join(missing) if missing else 'three arguments needed'}."
+              f"\n{__doc__}", file=sys.stderr)
+        sys.exit(2)
     main(*sys.argv[1:])
