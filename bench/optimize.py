@@ -5,9 +5,10 @@
     python bench/optimize.py --quick          # 4 candidates x 2 draws of a tiny scenario, in-process (CI)
 
 Target (issue 13): the default optimisation in <= 30 minutes on 2 cores. Prints evaluations (model runs)
-per second, and the ratio of the time per evaluation inside the optimisation to one run timed in this same
-process (the baseline): near 1/workers means Optuna, SQLite and Dask add little. Run it on an otherwise
-idle machine.
+per second, and the ratio of the optimisation's wall time to its runs' time as whole runs timed in this
+same process (the baseline), shared between the workers: near 1 means Optuna, SQLite and Dask add little;
+below 1, candidates started from their status quo's state on the day their programmes open
+(``ModelEvaluator.batch``) skip the days before. Run it on an otherwise idle machine.
 """
 from __future__ import annotations
 

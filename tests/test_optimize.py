@@ -446,3 +446,66 @@ def test_each_draw_pairs_candidate_and_status_quo_by_seed_and_uncertain_values(t
     for runs in by_seed.values():
         assert len({tuple(sorted((k, r[k]) for k in uncertain)) for r in runs}) == 1  # one draw, one seed
         assert sum(all(r[lever.amount_key] == 0 for lever in opt.levers()) for r in runs) >= 1  # the status quo
+
+
+# -- candidates start from their status quo -----------------------------------------------------------
+
+SMALL = ["run.days=200", "run.scale=5000", "force.n_officers=3000", "army.n_soldiers=3000"]
+
+
+def small_problem():
+    return opt.plan_optimize("myanmar-2021", "1e8:3e10", draws=2, candidates=4, population=4, overrides=SMALL,
+                             max_delay_months=12)
+
+
+def candidate(problem, start: int, outreach: float = 0.8, delay: int = 0, ramp: int = 0) -> dict:
+    """Overrides of a candidate that opens ``start`` months in, ``outreach`` of its budget on broadcast."""
+    names = problem.lever_names()
+    params = {f"split.{n}": (1 - outreach) / 2 if n != "outreach" else outreach for n in names[:-1]}
+    params |= {"start.support.start": start, "budget": 2e10}
+    params |= {f"delay.{n}": delay for n in problem.ramped_levers()}
+    params |= {f"ramp.{n}": ramp for n in problem.ramped_levers()}
+    return problem.overrides(params)
+
+
+def test_a_candidate_runs_as_its_status_quo_until_its_programmes_open():
+    from defection import api
+
+    problem, evaluator = small_problem(), opt.ModelEvaluator()
+    draw, seed = problem.draws[0], problem.seeds[0]
+    status_quo = evaluator.scenario(problem.base, {**draw, **opt.status_quo_overrides(problem.base)}, seed)
+    overrides = {**draw, **candidate(problem, start=4)}
+    assert overrides["support.outreach"] > 0.5  # most officers would know of it, once it opens
+    opens = opt.shared_days(status_quo, evaluator.scenario(problem.base, overrides, seed))
+    assert opens == (opt.start_date(problem.base, 4) - dt.date(2021, 2, 1)).days
+    sq = api.run(status_quo).timeseries
+    run = api.run(evaluator.scenario(problem.base, overrides, seed)).timeseries
+    assert run.slice(0, opens).equals(sq.slice(0, opens))
+    assert not run.slice(opens).equals(sq.slice(opens))  # and the programme does something once open
+    # the check catches a candidate known of before it opens: without the zero step on the first day, officers
+    # learn of its outreach on day 0, ask for support that is not there and are held back by its lack
+    first = dt.date(2021, 2, 1)
+    leaky = {**overrides, "support.schedule": [c for c in overrides["support.schedule"] if c["date"] != first]}
+    known_early = api.run(evaluator.scenario(problem.base, leaky, seed)).timeseries
+    assert not known_early.slice(0, opens).equals(sq.slice(0, opens))
+    assert sum(known_early.column("held_by_lack_of_support").to_pylist()[:opens]) > 0
+
+
+def test_candidates_started_from_the_status_quo_get_the_outcomes_of_whole_runs(monkeypatch):
+    problem, evaluator = small_problem(), opt.ModelEvaluator()
+    draw, seed = problem.draws[1], problem.seeds[1]
+    status_quo = {**draw, **opt.status_quo_overrides(problem.base)}
+    candidates = [{**draw, **candidate(problem, start=s, outreach=o, delay=d, ramp=r)}
+                  for s, o, d, r in ((0, 0.3, 0, 0), (2, 0.1, 2, 3), (2, 0.6, 0, 0), (3, 0.0, 1, 0))]
+    candidates += [status_quo, {**candidates[2], "decision.w_family": 1.7}]  # the last differs beyond a candidate
+    shared = [opt.shared_days(evaluator.scenario(problem.base, status_quo, seed),
+                              evaluator.scenario(problem.base, c, seed)) for c in candidates]
+    assert shared[0] == 0 and shared[-1] == 0 and min(shared[1:5]) > 0
+    whole = [evaluator(problem.base, c, seed) for c in candidates]
+    assert [r["outcome"] for r in evaluator.batch(problem.base, status_quo, candidates, seed)] == whole
+    # the comparison is sharp: starting candidates 100 days late from the status quo, after their levers have
+    # opened (the delayed ones' too), changes their outcomes
+    monkeypatch.setattr(opt, "shared_days", lambda sq, c, real=opt.shared_days: real(sq, c) + 100 * (real(sq, c) > 0))
+    late = [r["outcome"] for r in evaluator.batch(problem.base, status_quo, candidates, seed)]
+    assert late[0] == whole[0] and late[-1] == whole[-1]
+    assert late[1] != whole[1] and late[2] != whole[2]

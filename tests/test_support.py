@@ -73,3 +73,20 @@ def test_an_allocation_over_the_whole_budget_is_refused():
 
     with pytest.raises(DefectionError, match="add up to at most 1"):
         api.run(days=2, overrides=["support.allocation_protection=0.6", "support.allocation_livelihood=0.6"])
+
+
+def test_officers_know_on_day_0_only_of_the_outreach_then_in_force():
+    from defection import model, scenarios
+
+    def known(*sets):
+        sc = scenarios.from_dict({}, ["force.n_officers=4000", "army.n_soldiers=6000", "run.scale=5000",
+                                      "support.outreach=0.8", *sets])
+        return model.build(sc).state.officers.knows_support.mean()
+
+    assert known() == pytest.approx(0.8, abs=0.02)
+    # a programme whose outreach is scheduled to begin later is not known of before then
+    assert known("support.schedule=[{date = 2021-02-01, lever = \"outreach\", value = 0.0}, "
+                 "{date = 2021-09-01, lever = \"outreach\", value = 0.8}]") == 0
+    # a change dated after day 0 leaves day 0 as the scenario's value says
+    assert known("support.schedule=[{date = 2021-03-01, lever = \"outreach\", value = 0.0}]") == pytest.approx(
+        0.8, abs=0.02)

@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from defection import model, scenarios
+from defection.engine import Simulation
 from defection.errors import ResourceError
 from defection.model.metrics import breakdowns
 from defection.scenarios.schema import Scenario
@@ -183,10 +184,16 @@ def run(scenario: str | Path | Scenario = "myanmar-2021", *, seed: int | None = 
 
     with _threads_for(sim, threads):
         sim.run(sc.run.days, after_day if progress is not None or on_day is not None else None)
+    return result_of(sc, sim)
+
+
+def result_of(sc: Scenario, sim: Simulation) -> Result:
+    """The `Result` of ``sim``, a simulation of ``sc`` that has run its days (regions if it recorded them)."""
     dates = sim.state.dates[: sim.recorder.filled].astype("datetime64[D]")
     table = sim.recorder.table({"date": pa.array(dates, pa.date32()),
                                 "day": np.arange(sim.recorder.filled, dtype=np.int32)})
-    regions = sim.region_recorder.table(sim.state.dates) if record_regions else None
+    recorder = getattr(sim, "region_recorder", None)
+    regions = recorder.table(sim.state.dates) if recorder is not None else None
     return Result(sc, sc.run.seed, table, summarize(sim, table), sim.profile(), regions)
 
 

@@ -54,7 +54,7 @@ DEFAULT_STATISTIC = "p10"  # robust: the outcome a candidate reaches in 9 draws 
 DEFAULT_OBJECTIVES = ("capacity_drop:max", "cost:min")
 DEFAULT_PROBABILITY = 0.9  # --statistic probability: a constraint must hold in this share of draws
 RESERVE = "reserve"  # the share of the budget left unspent
-ALGORITHM_VERSION = 4  # bump when a change would give a resumed study different candidates
+ALGORITHM_VERSION = 5  # bump when a change would give a resumed study different candidates
 # A lever's ramp: the months over which it rises linearly, in monthly steps, to its chosen amount (0: all at
 # once). Half a year lets a programme grow with its staff and credibility; --max-ramp-months changes it.
 DEFAULT_MAX_RAMP_MONTHS = 6
@@ -262,19 +262,23 @@ def ramp_schedule(scenario: dict[str, Any], overrides: dict[str, Any], ramps: di
     (:func:`scheduled_keys`) rises so. The scenario's own changes of fields the candidate sets are dropped (the
     candidate decides them); its other changes are kept. No step exceeds the amount, so with a budget the
     allocation shares still add up to at most 1 in every month and the model never spends more than the budget.
+    A lever that opens after the run's first day stands at 0 from that day (a step dated then) until its own
+    start: nothing of a candidate is in force before it opens, not even officers' knowledge of its outreach,
+    which the model draws on day 0 from the outreach then in force. So until the programmes open, a candidate's
+    run is its status quo's, which :class:`ModelEvaluator` uses to start candidates from there.
     """
     decided = {k.split(".", 1)[1] for lever in levers() for k in scheduled_keys(lever, overrides)}
     kept = [dict(c) for c in scenario["support"].get("schedule", []) if c["lever"] not in decided]
+    first = dt.date.fromisoformat(str(scenario["run"]["start"]))
     steps = []
     for lever in levers():
         r, d = int(ramps.get(lever.name, 0)), int((delays or {}).get(lever.name, 0))
-        keys = scheduled_keys(lever, overrides)
-        if (r <= 0 and d <= 0) or not keys:
+        keys, opens = scheduled_keys(lever, overrides), own_start(scenario, overrides, lever, d)
+        if not keys or (opens <= first and r <= 0):
             continue
-        if d > 0:  # closed when the programmes open, until its own start
-            steps += [{"date": lever_start(scenario, overrides, lever), "lever": key.split(".", 1)[1], "value": 0.0}
-                      for key in keys]
-        for k, date in enumerate(month_openings(own_start(scenario, overrides, lever, d), r + 1)):
+        if opens > first:  # closed until its own start: nobody learns of it or is served before then
+            steps += [{"date": first, "lever": key.split(".", 1)[1], "value": 0.0} for key in keys]
+        for k, date in enumerate(month_openings(opens, r + 1)):
             steps += [{"date": date, "lever": key.split(".", 1)[1], "value": float(overrides[key]) * (k + 1) / (r + 1)}
                       for key in keys]
     return kept + steps
@@ -490,17 +494,104 @@ def uncertain_draws(base: dict[str, Any], n: int, seed: int, posterior: Path | N
 # -- evaluating a candidate ---------------------------------------------------------------------
 
 class ModelEvaluator:
-    """Runs the agent-based model: outcomes of one run with ``overrides`` and ``seed``."""
+    """Runs the agent-based model: outcomes of one run with ``overrides`` and ``seed``.
+
+    :meth:`batch` runs several candidates on one draw, each from its status quo's state on the day its
+    programmes open (they agree until then, :func:`ramp_schedule`): the same outcomes as whole runs, for less.
+    """
 
     name = "defection"
     warm_model = "defection"  # models.MODELS key whose warm-up loads the kernels in each Dask worker
 
     def __call__(self, base: dict[str, Any], overrides: dict[str, Any], seed: int) -> dict[str, float]:
-        from defection import api, scenarios
+        from defection import api
+
+        return outcomes_of(api.run(self.scenario(base, overrides, seed)))
+
+    @staticmethod
+    def scenario(base: dict[str, Any], overrides: dict[str, Any], seed: int):
+        from defection import scenarios
 
         texts = override_texts(overrides) + [f"run.seed={int(seed)}"]
-        result = api.run(scenarios.from_dict(base, texts, origin="optimize candidate"))
-        return outcomes_of(result)
+        return scenarios.from_dict(base, texts, origin="optimize candidate")
+
+    def batch(self, base: dict[str, Any], status_quo: dict[str, Any], candidates: list[dict[str, Any]],
+              seed: int) -> list[dict[str, Any]]:
+        """Each candidate's ``{"outcome": ...}`` (or ``{"error", "traceback"}``) on one draw, in order.
+
+        ``status_quo`` and ``candidates`` are whole overrides of the draw. One status-quo simulation advances
+        to each candidate's opening day, in order, and a copy of it runs on with the candidate's scenario.
+        """
+        import copy
+
+        from defection import api, model
+
+        try:
+            sq = self.scenario(base, status_quo, seed)
+        except Exception as exc:  # noqa: BLE001 - every candidate of the draw fails with it
+            return [failure(exc)] * len(candidates)
+        scenarios, opening = [], []
+        for overrides in candidates:
+            try:
+                scenarios.append(self.scenario(base, overrides, seed))
+                opening.append(shared_days(sq, scenarios[-1]))
+            except Exception as exc:  # noqa: BLE001 - a failed evaluation is a result, not fatal
+                scenarios.append(failure(exc))
+                opening.append(0)
+        results: list[dict[str, Any]] = [{}] * len(candidates)
+        shared = model.build(sq)
+        for k in sorted(range(len(candidates)), key=lambda k: opening[k]):
+            if isinstance(scenarios[k], dict):
+                results[k] = scenarios[k]
+                continue
+            try:
+                shared.run(opening[k] - shared.day)
+                sim = copy.deepcopy(shared) if opening[k] > 0 else model.build(scenarios[k])
+                sim.params = scenarios[k]
+                sim.run(scenarios[k].run.days - sim.day)
+                results[k] = {"outcome": outcomes_of(api.result_of(scenarios[k], sim))}
+            except Exception as exc:  # noqa: BLE001
+                results[k] = failure(exc)
+        return results
+
+
+def shared_days(status_quo, candidate) -> int:
+    """Days at the start of a run in which ``candidate`` (a Scenario) runs as its ``status_quo`` does: up to the
+    day its programmes open, when the two differ only in what a candidate decides (:func:`candidate_overrides`),
+    agree on what officers know of support on day 0, and the status quo's programmes buy nothing (every lever
+    at 0, no budget, no dated change of a lever), so that opening them changes nothing; else 0."""
+    from defection.model.support import outreach_on_first_day
+
+    sq, cand = status_quo.model_dump(), candidate.model_dump()
+    decided = {"support.schedule"} | {f"support.{k}" for k in _support_fields() if "budget" in k}
+    decided |= {k for lever in levers()
+                for k in (lever.amount_key, lever.start_key, f"support.allocation_{lever.name}")}
+    flat_sq, flat_cand = _flat(sq), _flat(cand)
+    differ = {k for k, v in flat_sq.items() if flat_cand.get(k) != v}
+    levers_at_zero = all(_get(sq, lever.amount_key) == 0 for lever in levers())
+    no_budget = all(sq["support"][k] == 0 for k in _support_fields() if "budget" in k)
+    scheduled = {c["lever"] for c in sq["support"]["schedule"]}
+    if (not differ <= decided or not levers_at_zero or not no_budget
+            or scheduled & {k.split(".", 1)[1] for k in decided}
+            or outreach_on_first_day(status_quo) != outreach_on_first_day(candidate)):
+        return 0
+    opens = min(dt.date.fromisoformat(str(_get(cand, lever.start_key))) for lever in levers())
+    return max(0, min(candidate.run.days, (opens - candidate.run.start).days))
+
+
+def _flat(dump: dict[str, Any]) -> dict[str, Any]:
+    """A scenario's fields by ``section.key`` (top-level values by their name)."""
+    out: dict[str, Any] = {}
+    for name, section in dump.items():
+        out |= {f"{name}.{k}": v for k, v in section.items()} if isinstance(section, dict) else {name: section}
+    return out
+
+
+def failure(exc: BaseException) -> dict[str, str]:
+    """A failed evaluation as a result: the error in a line and its traceback."""
+    last = traceback.extract_tb(exc.__traceback__)[-1:]
+    where = f" (at {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
+    return {"error": f"{type(exc).__name__}: {exc}{where}", "traceback": "".join(traceback.format_exception(exc))}
 
 
 def override_texts(overrides: dict[str, Any]) -> list[str]:
@@ -592,15 +683,30 @@ class ToyEvaluator:
                 "programme_cost": sum(spend.values()) * months, "civilians_killed": 0.0}
 
 
-def evaluate_candidate(evaluator: Callable, base: dict[str, Any], overrides: list[dict[str, Any]],
-                       seeds: list[int]) -> dict[str, Any]:
-    """Run one candidate (or the status quo) on every draw: {"outcomes": [...]} or {"error", "traceback"}."""
-    try:
-        return {"outcomes": [evaluator(base, o, s) for o, s in zip(overrides, seeds)]}
-    except Exception as exc:  # noqa: BLE001 - a failed evaluation is a result (a FAIL trial), not fatal
-        last = traceback.extract_tb(exc.__traceback__)[-1:]
-        where = f" (at {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
-        return {"error": f"{type(exc).__name__}: {exc}{where}", "traceback": "".join(traceback.format_exception(exc))}
+def evaluate_draw(evaluator: Callable, base: dict[str, Any], draw: dict[str, Any], status_quo: dict[str, Any],
+                  candidates: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
+    """Run candidates (overrides, or the status quo's) on one draw: per candidate ``{"outcome": ...}`` or
+    ``{"error", "traceback"}``. An evaluator with a ``batch`` method runs them together (:class:`ModelEvaluator`)."""
+    merged = [{**draw, **c} for c in candidates]
+    batch = getattr(evaluator, "batch", None)
+    if batch is not None:
+        return batch(base, {**draw, **status_quo}, merged, seed)
+    results = []
+    for overrides in merged:
+        try:
+            results.append({"outcome": evaluator(base, overrides, seed)})
+        except Exception as exc:  # noqa: BLE001 - a failed evaluation is a result (a FAIL trial), not fatal
+            results.append(failure(exc))
+    return results
+
+
+def gather(per_draw: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Per candidate, from each draw's results: ``{"outcomes": [one per draw]}``, or its first draw's error."""
+    results = []
+    for cells in zip(*per_draw):
+        error = next((c for c in cells if "error" in c), None)
+        results.append(error or {"outcomes": [c["outcome"] for c in cells]})
+    return results
 
 
 # -- the problem -----------------------------------------------------------------------------
@@ -810,7 +916,7 @@ def status_quo(study, problem: Problem, run: Callable) -> list[dict[str, float]]
     """The status quo's outcome on each draw: run once, kept in the study."""
     if "status_quo" in study.user_attrs:
         return study.user_attrs["status_quo"]
-    result = run([(-1, [{**d, **status_quo_overrides(problem.base)} for d in problem.draws])])[-1]
+    result = run([(-1, status_quo_overrides(problem.base))])[-1]
     if "error" in result:
         raise OptimizeError(f"the status quo (no programme) failed on a draw: {result['error']}. Fix the scenario "
                             "or the --uncertain ranges; nothing was optimised yet.")
@@ -837,7 +943,7 @@ def drive(study, problem: Problem, run: Callable, progress: Callable[[int, int],
     sq = status_quo(study, problem, run)
     while _ask_batch(study, problem):
         todo = [t for t in _live(study) if t.state == optuna.trial.TrialState.RUNNING]
-        jobs = [(t.number, [{**d, **problem.overrides(t.params)} for d in problem.draws]) for t in todo]
+        jobs = [(t.number, problem.overrides(t.params)) for t in todo]
         results = dict(zip([t.number for t in todo], run(jobs)))
         for t in todo:  # told in trial order, each written before the next
             _tell(study, problem, t, results[t.number], sq)
@@ -869,14 +975,19 @@ def _tell(study, problem: Problem, trial, result: dict[str, Any], sq: list[dict[
 
 # -- running evaluations -----------------------------------------------------------------------
 
-Job = tuple[int, list[dict[str, Any]]]  # (trial number, overrides of each draw)
+Job = tuple[int, dict[str, Any]]  # (trial number, the candidate's overrides; each draw's own are added)
 
 
 def runner_for(problem: Problem, client: Any) -> Callable[[list[Job]], list[dict[str, Any]]]:
-    """A function evaluating jobs (in-process when ``client`` is None, else on Dask), results in job order."""
-    seeds, base, evaluator = problem.seeds, problem.base, problem.evaluator
+    """A function evaluating jobs (in-process when ``client`` is None, else on Dask), results in job order.
+
+    Each draw is one task running every job of the batch (:func:`evaluate_draw`), so that candidates can
+    start from their draw's status quo."""
+    seeds, base, evaluator, draws = problem.seeds, problem.base, problem.evaluator, problem.draws
+    sq = status_quo_overrides(base)
     if client is None:
-        return lambda jobs: [evaluate_candidate(evaluator, base, o, seeds) for _, o in jobs]
+        return lambda jobs: gather([evaluate_draw(evaluator, base, d, sq, [o for _, o in jobs], s)
+                                    for d, s in zip(draws, seeds)])
     if getattr(evaluator, "warm_model", None):
         from defection.experiments._dask import WarmUpPlugin
 
@@ -889,27 +1000,29 @@ def runner_for(problem: Problem, client: Any) -> Callable[[list[Job]], list[dict
 
         from defection.experiments.runner import is_lost_worker
 
-        results: dict[int, dict[str, Any]] = {}
+        candidates, batch = [o for _, o in jobs], "-".join(str(n) for n, _ in jobs[:1] + jobs[-1:])
+        results: dict[int, list[dict[str, Any]]] = {}
         for attempt in range(1, LOST_WORKER_ATTEMPTS + 1):
-            todo = [(i, job) for i, job in enumerate(jobs) if i not in results]
+            todo = [d for d in range(len(draws)) if d not in results]
             if not todo:
                 break
-            futures = {i: client.submit(evaluate_candidate, evaluator, base_future, o, seeds, pure=False,
-                                        key=f"defection-optimize-{tag}-trial-{n}-attempt-{attempt}")
-                       for i, (n, o) in todo}
+            futures = {d: client.submit(evaluate_draw, evaluator, base_future, draws[d], sq, candidates, seeds[d],
+                                        pure=False, key=f"defection-optimize-{tag}-trials-{batch}-draw-{d}-"
+                                                        f"attempt-{attempt}")
+                       for d in todo}
             wait(list(futures.values()))
-            for i, fut in futures.items():
+            for d, fut in futures.items():
                 try:
-                    results[i] = fut.result()
+                    results[d] = fut.result()
                 except (Exception, BaseException) as exc:
                     if not is_lost_worker(exc):
                         raise
                 fut.release()
-        if len(results) < len(jobs):
-            raise OptimizeError(f"{len(jobs) - len(results)} evaluations were lost with their Dask worker "
+        if len(results) < len(draws):
+            raise OptimizeError(f"{len(draws) - len(results)} draws of a batch were lost with their Dask worker "
                                 f"{LOST_WORKER_ATTEMPTS} times. Every finished evaluation is saved; re-run the same "
                                 "command to finish the rest.")
-        return [results[i] for i in range(len(jobs))]
+        return gather([results[d] for d in range(len(draws))])
 
     return run_on_dask
 

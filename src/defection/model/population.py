@@ -17,6 +17,7 @@ from scipy import interpolate, special
 
 from defection.engine.bits import bitset
 from defection.engine.rng import fill_uniform, uniform_array
+from defection.model import support
 from defection.model.geography import apportion, myanmar
 from defection.model.state import (
     ARMY_COMBAT, COMPLIANT, N_BRANCHES, Civilians, National, Officers, State,
@@ -220,7 +221,7 @@ def _drawn_officers(sc: Scenario, keys: dict, township, branch, unit, township_r
     views = _views(sc, key, branch, tenure, _regional_shifts(sc, township_region[township], branch, region_names))
     disposition = _normal(key, n, DISPOSITION, 0.0, sc.decision.idiosyncratic_sd).astype(np.float32)
     # outreach keeps its own stream, so that raising it adds officers who know and keeps those who did
-    knows = (uniform_array(keys["support"], 0, n, 0) < sc.support.outreach).astype(np.uint8)
+    knows = (uniform_array(keys["support"], 0, n, 0) < support.outreach_on_first_day(sc)).astype(np.uint8)
     return dict(township=township, unit=unit, branch=branch, rank=rank, tenure=tenure, **views,
                 livelihood_kyat=_livelihood(sc, rank, tenure, views["barracks"], views["ties"]), disposition=disposition,
                 static=_static_disaffection(sc, views, disposition), sensitivity=_sensitivity(sc, views),

@@ -90,6 +90,12 @@ def lever(sp, name: str, date) -> float:
     return value
 
 
+def outreach_on_first_day(sc) -> float:
+    """The outreach in force on the run's first day (a dated change included): the share of officers and
+    soldiers who know of support from the start. A programme scheduled to open later is not known of before."""
+    return lever(sc.support, "outreach", np.datetime64(sc.run.start))
+
+
 def reach_outreach(sim, share: float) -> None:
     """Broadcast reaches ``share`` of both forces (less confinement); reached people know of support from now on."""
     s = sim.state
