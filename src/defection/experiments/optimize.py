@@ -38,7 +38,6 @@ import shutil
 import sqlite3
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,6 +47,7 @@ import pyarrow as pa
 
 from defection.errors import DefectionError, did_you_mean
 from defection.experiments.design import run_seed
+from defection.experiments.runner import failure
 
 STATISTICS = ("mean", "p10", "probability")
 DEFAULT_STATISTIC = "p10"  # robust: the outcome a candidate reaches in 9 draws out of 10
@@ -585,13 +585,6 @@ def _flat(dump: dict[str, Any]) -> dict[str, Any]:
     for name, section in dump.items():
         out |= {f"{name}.{k}": v for k, v in section.items()} if isinstance(section, dict) else {name: section}
     return out
-
-
-def failure(exc: BaseException) -> dict[str, str]:
-    """A failed evaluation as a result: the error in a line and its traceback."""
-    last = traceback.extract_tb(exc.__traceback__)[-1:]
-    where = f" (at {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
-    return {"error": f"{type(exc).__name__}: {exc}{where}", "traceback": "".join(traceback.format_exception(exc))}
 
 
 def override_texts(overrides: dict[str, Any]) -> list[str]:

@@ -31,12 +31,16 @@ OnChunk = Callable[[int, list[dict[str, Any]], "pa.Table | None"], None]
 
 # -- the task --------------------------------------------------------------------------------
 
-def failure_row(run: int, exc: BaseException) -> dict[str, Any]:
-    """The row of a run that raised: a one-line ``error`` (type, message, where) and the full ``traceback``."""
+def failure(exc: BaseException) -> dict[str, str]:
+    """A run that raised, as a result: a one-line ``error`` (type, message, where) and the full ``traceback``."""
     last = traceback.extract_tb(exc.__traceback__)[-1:]
     where = f" (at {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
-    return {"run": run, "error": f"{type(exc).__name__}: {exc}{where}",
-            "traceback": "".join(traceback.format_exception(exc)), "ts_rows": 0}
+    return {"error": f"{type(exc).__name__}: {exc}{where}", "traceback": "".join(traceback.format_exception(exc))}
+
+
+def failure_row(run: int, exc: BaseException) -> dict[str, Any]:
+    """The row of a run that raised: its :func:`failure` and no time series."""
+    return {"run": run, **failure(exc), "ts_rows": 0}
 
 
 def run_chunk(model_name: str, base: dict[str, Any], items: list[tuple[int, int, dict[str, Any]]],
