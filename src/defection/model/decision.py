@@ -91,20 +91,19 @@ def transfer(counts, hardness, t, b, barracks, alignment, old, new):
 
 
 @njit(cache=True, inline="always")
-def first_below(static, lo, hi, bound, level):
-    """The first i in [lo, hi) with static[i] + bound <= level (hi if none); ``static`` descends over the range.
+def counts_above(static, lo, hi, bound, high, low):
+    """How many i in [lo, hi) have static[i] + bound > high, and how many > low; ``static`` descends over the range.
 
-    Branch-free (Khuong & Morin 2017): the comparison picks the next base by a select, which the CPU does not
-    have to predict."""
-    n = hi - lo
-    if n <= 0:
-        return lo
-    base = lo
-    while n > 1:
-        half = n >> 1
-        base = base + half if static[base + half] + bound > level else base
-        n -= half
-    return base + (static[base] + bound > level)
+    As ``static`` descends, each count is also the offset of the first member at or below its level. One pass
+    without branches reads the range in order, so the CPU fetches its cache lines together, where a binary
+    search would wait for each in turn; a unit's range is short."""
+    above_high = 0
+    above_low = 0
+    for i in range(lo, hi):
+        d = static[i] + bound
+        above_high += d > high
+        above_low += d > low
+    return above_high, above_low
 
 
 @serial_or_parallel
@@ -126,7 +125,7 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
     commander brings unit, promotion gain); support: (efficacy, stipend kyat).
 
     Members of a unit are sorted by static disaffection, highest first, and the unit's upper bound on the
-    dynamic terms (its largest sensitivity and contact) splits them in three by binary search: those whose
+    dynamic terms (its largest sensitivity and contact) splits them in three, counted in one pass: those whose
     bound reaches the opposition threshold, those who cannot start opposing today but could stay opposed, and
     those who cannot even stay opposed (quiet members return to compliance). A branch-free pass over the first
     group finds whether any compliant member starts opposing today; if none does (most days, most units),
@@ -164,8 +163,9 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
             unvisited_quiet = unit_quiet[u]
             if unvisited_quiet == 0 and unit_max_static[u] + bound <= oppose:
                 continue  # nobody opposes and nobody can start: nothing to do
-            can_oppose = first_below(static, lo, hi, bound, oppose)  # members before it may start opposing
-            can_stay = first_below(static, can_oppose, hi, bound, low)  # before it, opposition may persist
+            n_oppose, n_stay = counts_above(static, lo, hi, bound, oppose, low)
+            can_oppose = lo + n_oppose  # members before it may start opposing
+            can_stay = lo + n_stay  # before it, opposition may persist
             # does any compliant member start opposing today? (a pass without branches, which vectorises)
             starting = 0
             injury_tb = injury[t, b]
@@ -184,7 +184,7 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
             belief = (beliefs[f, 0] + news * unit_caught[u]) / (beliefs[f, 1] + news * unit_attempts[u])
             known_risk = belief * fears[f, 0]
             growth = 1.0 + promotion * unit_defected[u] / unit_size[u]
-            heard = 1.0 - (1.0 - word_of_mouth * open_share) ** unit_supported[u] if unit_supported[u] > 0 else 0.0
+            heard = -1.0  # the chance of hearing of support from a unit-mate who left with it, once needed
             i = lo - 1
             w = lo >> 6  # the quiet members' bits are read a word at a time
             word = quiet_members[w] & (ALL_BITS << np.uint64(lo & 63))
@@ -232,6 +232,8 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
                     transfer(counts, hardness, t, b, barracks[i], alignment[i], COMPLIANT, QUIET)
                 me = ident[i]
                 if knows[i] == 0 and unit_supported[u] > 0:
+                    if heard < 0.0:
+                        heard = 1.0 - (1.0 - word_of_mouth * open_share) ** unit_supported[u]
                     if uniform(key, day, me, 2) < heard:
                         knows[i] = 1
                 pull = d - defect - predation
