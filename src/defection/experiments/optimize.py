@@ -539,14 +539,19 @@ class ModelEvaluator:
                 scenarios.append(failure(exc))
                 opening.append(0)
         results: list[dict[str, Any]] = [{}] * len(candidates)
-        shared = model.build(sq)
+        shared = None  # the status quo's simulation, built for the first candidate that starts from it
         for k in sorted(range(len(candidates)), key=lambda k: opening[k]):
             if isinstance(scenarios[k], dict):
                 results[k] = scenarios[k]
                 continue
+            if opening[k] > 0 and shared is None:
+                shared = model.build(sq)
             try:
-                shared.run(opening[k] - shared.day)
-                sim = copy.deepcopy(shared) if opening[k] > 0 else model.build(scenarios[k])
+                if opening[k] > 0:
+                    shared.run(opening[k] - shared.day)
+                    sim = copy.deepcopy(shared)
+                else:
+                    sim = model.build(scenarios[k])
                 sim.params = scenarios[k]
                 sim.run(scenarios[k].run.days - sim.day)
                 results[k] = {"outcome": outcomes_of(api.result_of(scenarios[k], sim))}
