@@ -2,6 +2,7 @@
 command in it and in docs/ is one the CLI accepts."""
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -46,14 +47,22 @@ def documented_commands(text: str) -> list[list[str]]:
     return commands
 
 
+@functools.cache
+def cli_group():
+    """The CLI as a click group (typer's own copy of click: its classes, not the click package's)."""
+    import typer
+
+    from defection import cli
+
+    return typer.main.get_command(cli.app)
+
+
 def parse_error(args: list[str]) -> str | None:
     """Why the CLI would refuse ``args`` before running anything (unknown command or option, a value of the
     wrong type, a missing argument), or None: click parses them as ``defection`` would, and runs nothing."""
     import typer
 
-    from defection import cli
-
-    group = typer.main.get_command(cli.app)  # typer's own copy of click: its classes, not the click package's
+    group = cli_group()
     root = group.context_class(group, info_name="defection")
     command = group.get_command(root, args[0]) if args else None
     if command is None:
