@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from defection.experiments import findings
+from defection.experiments import findings, findings_box
 
 POINTS = 128
 # The README reports the shares; a finding that held in less than half of the plausible box would no longer be a
@@ -17,12 +17,12 @@ FLOOR = 0.5
 
 @pytest.fixture(scope="module")
 def plausible_box():
-    return findings.box(POINTS, seed=0, workers=2)
+    return findings_box.box(POINTS, seed=0, workers=2)
 
 
 @pytest.mark.slow
 def test_every_finding_holds_in_most_of_the_plausible_box(plausible_box):
-    shares = findings.box_shares(plausible_box)
+    shares = findings_box.box_shares(plausible_box)
     assert min(shares.values()) >= FLOOR, shares
 
 
@@ -37,8 +37,8 @@ def test_every_finding_fails_somewhere_in_the_box(plausible_box):
 def test_the_box_covers_every_parameter_with_a_plausible_range():
     from defection.scenarios.schema import parameters, plausible_range
 
-    keys = {v.key for v in findings.box_parameters()}
+    keys = {v.key for v in findings_box.box_parameters()}
     ranged = {k for k in parameters() if plausible_range(k) is not None and not k.startswith("run.")}
     assert keys == ranged and len(keys) > 100
-    points = findings.box_points(POINTS, seed=0)
+    points = findings_box.box_points(POINTS, seed=0)
     assert len(points) == POINTS and all(len(p) == len(keys) for p in points)

@@ -108,8 +108,9 @@ def test_run_report_sets_simulated_against_observed_and_the_findings(run_dir: Pa
     verdicts = re.findall(r'<span class="verdict (\w+)">', findings)
     assert len(verdicts) == 5
     assert verdicts[0] in ("holds", "fails") and verdicts[1] in ("holds", "fails")  # a run has branches and ranks
-    assert verdicts[3] == "unknown"  # F4 needs a comparison with the fears switched off
-    assert "cannot be told from this result" in findings and "switches.fear_family=false" in findings
+    assert verdicts[3] in ("holds", "fails")  # F4: why quiet resisters stay, recorded every day
+    assert verdicts[4] == "unknown"  # F5 needs a half-year; the run has 100 days
+    assert "cannot be told from this result" in findings and "at least a half-year" in findings
     assert "what the data cannot identify" in text.lower() and "quiet resistance" in text
 
 
@@ -154,7 +155,7 @@ def test_compare_report_shows_the_effects_table_costs_and_cost_per_extra_defecti
     key = section(text, "key-numbers")
     assert "90% interval" in key and "status-quo" in key  # an ensemble's numbers come with their interval
     verdicts = re.findall(r'<span class="verdict (\w+)">', section(text, "findings"))
-    assert verdicts[3] in ("holds", "fails")  # the no-fear policy tells F4
+    assert verdicts[2:4] == ["holds", "holds"]  # the reference policy's daily series tell F3 and F4
     appendix = text.split('<h2 id="appendix">')[1]
     titles = re.findall(r"<h4>(.*?)</h4>", appendix)
     assert len(titles) == len(set(titles))  # each table or folder once

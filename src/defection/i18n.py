@@ -596,13 +596,13 @@ TEXT: dict[str, dict[str, str]] = {
     "find.fails": {"en": "does not hold", "my": "မမှန်ကန်ပါ"},
     "find.unknown": {"en": "cannot be told from this result", "my": "ဤရလဒ်မှ မသိနိုင်ပါ"},
     "find.f1": {"en": "Officers of the civilian branch defect more readily than paramilitary (combat) police; "
-                      "checked here as at least 3 times the rate.",
-                "my": "အရပ်ဘက်ရဲများသည် လုံထိန်းရဲများထက် ပိုမို ခွဲထွက်ကြသည်။ ဤနေရာတွင် နှုန်း အနည်းဆုံး ၃ ဆ "
+                      "checked here as at least {ratio} times the rate.",
+                "my": "အရပ်ဘက်ရဲများသည် လုံထိန်းရဲများထက် ပိုမို ခွဲထွက်ကြသည်။ ဤနေရာတွင် နှုန်း အနည်းဆုံး {ratio} ဆ "
                       "ဖြင့် စစ်ဆေးသည်။"},
     "find.f2": {"en": "Defectors include officers and long-serving police, not only young constables; checked here "
-                      "as at least 5% of defectors.",
+                      "as at least {share} of defectors.",
                 "my": "ခွဲထွက်သူများတွင် ရဲတပ်သား ငယ်များသာမက အရာရှိများနှင့် လုပ်သက်ရင့် ရဲများလည်း ပါဝင်သည်။ "
-                      "ဤနေရာတွင် ခွဲထွက်သူ၏ အနည်းဆုံး ၅% ဖြင့် စစ်ဆေးသည်။"},
+                      "ဤနေရာတွင် ခွဲထွက်သူ၏ အနည်းဆုံး {share} ဖြင့် စစ်ဆေးသည်။"},
     "find.f3": {"en": "Many more officers resist quietly than defect, and they bear social punishment from their "
                       "communities.",
                 "my": "ခွဲထွက်သူထက် တိတ်တဆိတ် ခုခံသူ များစွာ ပိုများပြီး ၎င်းတို့သည် လူထု၏ လူမှုရေး "
@@ -620,29 +620,28 @@ TEXT: dict[str, dict[str, str]] = {
                          "my": "အရာရှိ သို့မဟုတ် လုပ်သက်ရင့် ရဲများ − ခွဲထွက်သူ၏ {share}"},
     "find.f3_end": {"en": "at the end: {quiet} quiet resisters, {defected} defectors",
                     "my": "နောက်ဆုံးရက် − တိတ်တဆိတ် ခုခံသူ {quiet} ဦး၊ ခွဲထွက်သူ {defected} ဦး"},
-    "find.f3_early": {"en": "on {date}: {quiet} against {defected} (3 to 1 needed)",
-                      "my": "{date} တွင် − {quiet} နှင့် {defected} (၃ နှင့် ၁ လိုအပ်)"},
-    "find.f3_punished": {"en": "quiet resisters' mean social punishment {p} (more than 0.05 needed)",
-                         "my": "တိတ်တဆိတ် ခုခံသူများ၏ ပျမ်းမျှ လူမှုရေး အပြစ်ပေးမှု {p} (၀.၀၅ ထက် ပိုရန် လိုအပ်)"},
-    "find.f3_runs": {"en": "quiet resisters outnumber defectors at the end in {k} of {n} runs",
-                     "my": "တွက်ချက်မှု {n} ကြိမ်အနက် {k} ကြိမ်တွင် နောက်ဆုံးရက်၌ တိတ်တဆိတ် ခုခံသူ ပိုများသည်"},
-    "find.f4_evidence": {"en": "switching fear off ({policy}) changes defections by {effect} [{lo}, {hi}]",
-                         "my": "ကြောက်ရွံ့မှုကို ပိတ်လိုက်သောအခါ ({policy}) ခွဲထွက်မှု {effect} [{lo}, {hi}] ပြောင်းလဲသည်"},
+    "find.f3_early": {"en": "on {date}: {quiet} against {defected} ({ratio} to 1 needed)",
+                      "my": "{date} တွင် − {quiet} နှင့် {defected} ({ratio} နှင့် ၁ လိုအပ်)"},
+    "find.f3_punished": {"en": "quiet resisters' mean social punishment {p} (more than {needed} needed)",
+                         "my": "တိတ်တဆိတ် ခုခံသူများ၏ ပျမ်းမျှ လူမှုရေး အပြစ်ပေးမှု {p} ({needed} ထက် ပိုရန် လိုအပ်)"},
     "find.need_branches": {"en": "needs defectors and officers by branch",
                            "my": "ဌာနခွဲအလိုက် ခွဲထွက်သူနှင့် ရဲအရေအတွက် လိုအပ်သည်"},
     "find.need_senior": {"en": "needs the senior share of defectors, which a single run records",
                          "my": "ခွဲထွက်သူအတွင်း အရာရှိနှင့် လုပ်သက်ရင့်သူ အချိုး လိုအပ်သည် (တစ်ကြိမ် တွက်ချက်မှုတွင်သာ ပါသည်)"},
-    "find.need_quiet": {"en": "needs quiet resisters and defectors",
+    "find.need_quiet": {"en": "needs daily quiet resisters, defectors and social punishment, up to "
+                              "27 April 2021 at least",
                         "my": "တိတ်တဆိတ် ခုခံသူနှင့် ခွဲထွက်သူ အရေအတွက် လိုအပ်သည်"},
-    "find.need_fear_off": {"en": "needs a comparison with the fears switched off, for example",
-                           "my": "ကြောက်ရွံ့မှုများကို ပိတ်ထားသော နှိုင်းယှဉ်ချက် လိုအပ်သည်၊ ဥပမာ"},
-    "find.no_defections": {"en": "no officer has defected yet", "my": "ခွဲထွက်သူ မရှိသေးပါ"},
-    "find.need_split": {"en": "needs the daily share of officers who quietly resist or have defected, which this "
-                              "result does not record",
+    "find.need_split": {"en": "needs the daily share of officers who quietly resist or have defected, over at "
+                              "least a half-year",
                         "my": "တိတ်တဆိတ် ခုခံသူ သို့မဟုတ် ခွဲထွက်ပြီးသူ ရဲအချိုး နေ့စဉ်ဒေတာ လိုအပ်သည်၊ "
-                              "ဤရလဒ်တွင် မပါပါ"},
-    "find.f5_evidence": {"en": "officers quietly resisting or defected: {mid} on {mid_date}, {end} on {end_date}",
-                         "my": "တိတ်တဆိတ် ခုခံသူ သို့မဟုတ် ခွဲထွက်ပြီးသူ − {mid_date} တွင် {mid}၊ {end_date} တွင် {end}"},
+                              "အနည်းဆုံး နှစ်ဝက်စာ"},
+    "find.f5_halves": {"en": "officers quietly resisting or defected, at the end of each half-year: {marks}",
+                       "my": "တိတ်တဆိတ် ခုခံသူ သို့မဟုတ် ခွဲထွက်ပြီးသူ − နှစ်ဝက်တိုင်း၏ အဆုံးတွင် {marks}"},
+    "find.f4_shares": {"en": "fear holds back {fear} of quiet resisters' days; the next reason {other}",
+                       "my": "ကြောက်ရွံ့မှုသည် တိတ်တဆိတ် ခုခံသူများ၏ ရက်များ {fear} ကို တားဆီးထားသည်။ "
+                             "နောက်အကြောင်းရင်း {other}"},
+    "find.need_held": {"en": "needs the daily reasons quiet resisters stay (fear, livelihood, support, opportunity)",
+                       "my": "တိတ်တဆိတ် ခုခံသူများ ဆက်နေရသည့် နေ့စဉ် အကြောင်းရင်းများ လိုအပ်သည်"},
     # report: policies
     "pol.title": {"en": "Policies: effect, cost, and cost per extra defection",
                   "my": "မူဝါဒများ − အကျိုးသက်ရောက်မှု၊ ကုန်ကျစရိတ်နှင့် ခွဲထွက်သူ တစ်ဦးတိုးလျှင် ကုန်ကျစရိတ်"},

@@ -10,17 +10,14 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+import pyarrow.compute as pc
 
+from defection.experiments import findings as finding_checks
 from defection.i18n import TEXT, digits, fmt_date, fmt_int, fmt_number, t
 from defection.report.markup import Raw, esc, fill, flatten, name, para, table
 from defection.report.results import Results, finite
 
 WIDE_POSTERIOR = 0.7  # a 90% posterior interval wider than this share of the prior range: the data say little
-F1_RATIO = 3.0  # F1: the civilian branch defects at least this many times the paramilitary rate (tests/test_findings)
-F2_SENIOR_SHARE = 0.05  # F2: officers or long-serving police are at least this share of defectors
-F3_EARLY_DATE = dt.date(2021, 4, 27)  # F3: the DIIS report's date; quiet resisters then outnumber defectors 3 to 1
-F3_EARLY_RATIO = 3.0
-F3_PUNISHMENT = 0.05  # F3: quiet resisters' mean social punishment above this
 OBSERVED_SERIES = {"police_defected": "defected", "defected": "defected", "civilians_killed": "civilians_killed",
                    "civilians_arrested": "civilians_arrested", "civilians_detained": "civilians_detained"}
 
@@ -437,123 +434,89 @@ def _source_name(source: str) -> str:
 
 
 # -- the DIIS / Nyan Corridor report's findings ------------------------------------------------------
+# Each verdict is experiments.findings' own check (the one definition, also used by the tests and the README), run
+# on the runs this directory holds: a run's files, or the reference policy's runs of an ensemble.
 HOLDS, FAILS, UNKNOWN = "holds", "fails", "unknown"
-FEAR_OFF_EXAMPLE = ("--policy no-fear:switches.fear_prosecution=false,switches.fear_family=false,"
-                    "switches.fear_livelihood=false")
+NEEDED = {"F1": "find.need_branches", "F2": "find.need_senior", "F3": "find.need_quiet", "F4": "find.need_held",
+          "F5": "find.need_split"}
 
 
-def _f1(res: Results, lang: str) -> tuple[str, str]:
-    s = res.summary or {}
-    defected, force = s.get("defected_by_branch"), s.get("force_by_branch")
-    if isinstance(defected, dict) and isinstance(force, dict) and {"civilian", "paramilitary"} <= set(defected) \
-            and force.get("civilian") and force.get("paramilitary"):
-        civ, para_ = defected["civilian"] / force["civilian"], defected["paramilitary"] / force["paramilitary"]
-    elif res.is_ensemble and res.ensemble_values("defected_civilian") is not None \
-            and res.ensemble_values("defected_paramilitary") is not None:
-        n, share = res.param("force", "n_officers"), res.param("force", "paramilitary_share")
-        if not (finite(n) and finite(share) and 0 < share < 1):
-            return UNKNOWN, t("find.need_branches", lang)
-        civ = float(np.mean(res.ensemble_values("defected_civilian"))) / (n * (1 - share))
-        para_ = float(np.mean(res.ensemble_values("defected_paramilitary"))) / (n * share)
-    else:
-        return UNKNOWN, t("find.need_branches", lang)
-    if civ == 0 and para_ == 0:
-        return UNKNOWN, t("find.no_defections", lang)
-    evidence = t("find.f1_evidence", lang).format(civ=percent(civ, lang), para=percent(para_, lang))
-    return (HOLDS if civ >= F1_RATIO * para_ else FAILS), evidence
+class _SavedRun:
+    """One run read from files, shaped as findings' checks read a result: ``summary``, ``timeseries``,
+    ``series(name)``."""
+
+    def __init__(self, summary: dict[str, Any], timeseries):
+        self.summary, self.timeseries = summary, timeseries
+
+    def series(self, column: str) -> np.ndarray:
+        return self.timeseries.column(column).to_numpy(zero_copy_only=False).astype(float)
 
 
-def _police(res: Results, column: str) -> str:
-    """The police's own column once the army is modelled (the DIIS / Nyan Corridor report is about the police)."""
-    return f"{column}_police" if "police" in res.forces_of(column) else column
+def _ensemble_summary(res: Results, row: dict[str, Any]) -> dict[str, Any]:
+    """An ensemble run's summary as far as its row of summary.parquet tells it: defectors by branch, with each
+    branch's size from the scenario (an ensemble's runs share it)."""
+    n, share = res.param("force", "n_officers"), res.param("force", "paramilitary_share")
+    if not (finite(n) and finite(share) and 0 < share < 1):
+        return {}
+    return {"defected_by_branch": {b: row.get(f"defected_{b}") for b in ("civilian", "paramilitary")},
+            "force_by_branch": {"civilian": n * (1 - share), "paramilitary": n * share}}
 
 
-def _f2(res: Results, lang: str) -> tuple[str, str]:
-    s = res.summary or {}
-    police = s.get("by_force", {}).get("police") if isinstance(s.get("by_force"), dict) else None
-    share = police.get("senior_share_of_defectors") if isinstance(police, dict) and \
-        "senior_share_of_defectors" in police else s.get("senior_share_of_defectors")
-    if not finite(share) or res.is_ensemble:
-        return UNKNOWN, t("find.need_senior", lang)
-    if not res.final(_police(res, "defected")):
-        return UNKNOWN, t("find.no_defections", lang)
-    return (HOLDS if share >= F2_SENIOR_SHARE else FAILS), t("find.f2_evidence", lang).format(share=percent(share, lang))
+def saved_runs(res: Results) -> list[_SavedRun]:
+    """The runs the findings are checked on: a single run, or the reference policy's runs of an ensemble."""
+    if not res.is_ensemble:
+        return [_SavedRun(res.summary or {}, res.run_series)] if res.run_series is not None else []
+    if res.runs is None:
+        return []
+    series = res.ensemble_series([c for c in finding_checks.SERIES if c != "date"])
+    keep = res.baseline_runs()
+    out = []
+    for row in res.runs.to_pylist():
+        if keep is not None and row["run"] not in keep:
+            continue
+        days = series.filter(pc.equal(series.column("run"), row["run"])) if series is not None else None
+        if days is not None and days.num_rows:
+            out.append(_SavedRun(_ensemble_summary(res, row), days.sort_by("date")))
+    return out
 
 
-def _f3(res: Results, lang: str) -> tuple[str, str]:
-    quiet_col, defected_col = _police(res, "quiet_resisters"), _police(res, "defected")
-    if res.is_ensemble:
-        quiet, defected = res.ensemble_values(quiet_col), res.ensemble_values(defected_col)
-        if quiet is None or defected is None or not len(quiet):
-            return UNKNOWN, t("find.need_quiet", lang)
-        k = int((quiet > defected).sum())
-        return (HOLDS if k == len(quiet) else FAILS), t("find.f3_runs", lang).format(k=fmt_int(k, lang),
-                                                                                    n=fmt_int(len(quiet), lang))
-    quiet, defected = res.final(quiet_col), res.final(defected_col)
-    if quiet is None or defected is None:
-        return UNKNOWN, t("find.need_quiet", lang)
-    holds = quiet > defected
-    evidence = [t("find.f3_end", lang).format(quiet=fmt_int(quiet, lang), defected=fmt_int(defected, lang))]
-    series = res.run_series
-    if series is not None and {quiet_col, defected_col, "date"} <= set(series.column_names):
-        dates = series.column("date").to_numpy().astype("datetime64[D]")
-        hit = np.flatnonzero(dates == np.datetime64(F3_EARLY_DATE))
-        if len(hit):
-            q, d = (float(series.column(c)[int(hit[0])].as_py()) for c in (quiet_col, defected_col))
-            holds = holds and q > F3_EARLY_RATIO * d
-            evidence.append(t("find.f3_early", lang).format(date=fmt_date(F3_EARLY_DATE, lang), quiet=fmt_int(q, lang),
-                                                            defected=fmt_int(d, lang)))
-        if "social_punishment_quiet" in series.column_names:
-            punished = float(np.nanmean(series.column("social_punishment_quiet").to_numpy(zero_copy_only=False)))
-            holds = holds and punished > F3_PUNISHMENT
-            evidence.append(t("find.f3_punished", lang).format(p=fmt_number(punished, lang, 2)))
-    return (HOLDS if holds else FAILS), "; ".join(evidence)
+def _evidence(check: finding_checks.Check, lang: str) -> str:
+    """The figures a verdict rests on, for a reader."""
+    d = check.detail
+    if check.finding == "F1":
+        return t("find.f1_evidence", lang).format(civ=percent(d["civilian"], lang), para=percent(d["paramilitary"],
+                                                                                                lang))
+    if check.finding == "F2":
+        return t("find.f2_evidence", lang).format(share=percent(check.statistic, lang))
+    if check.finding == "F3":
+        return "; ".join([
+            t("find.f3_end", lang).format(quiet=fmt_int(d["quiet_end"], lang), defected=fmt_int(d["defected_end"],
+                                                                                                lang)),
+            t("find.f3_early", lang).format(date=fmt_date(finding_checks.EARLY_DATE, lang), quiet=fmt_int(d["quiet_early"], lang),
+                                            defected=fmt_int(d["defected_early"], lang),
+                                            ratio=fmt_number(finding_checks.EARLY_RATIO, lang, 0)),
+            t("find.f3_punished", lang).format(p=fmt_number(d["punishment"], lang, 3),
+                                               needed=fmt_number(d["punishment_needed"], lang, 2))])
+    if check.finding == "F4":
+        return t("find.f4_shares", lang).format(fear=percent(check.statistic, lang),
+                                                other=percent(check.threshold, lang))
+    marks = [percent(d[k], lang) for k in sorted(d, key=lambda k: int(k.rsplit("_", 1)[1]))]
+    return t("find.f5_halves", lang).format(marks=t("punct.comma", lang).join(marks))
 
 
-def _f4(res: Results, lang: str) -> tuple[str, str]:
-    """Fear holds officers back: told by a comparison whose policy switches a fear off."""
-    if res.compare:
-        for p in res.compare.get("policies", []):
-            overrides = p.get("overrides") or {}
-            fears = [k for k, v in overrides.items() if k.startswith("switches.fear_") and str(v).lower() == "false"]
-            if not fears:
-                continue
-            row = next((r for r in res.compare["rows"] if r["policy"] == p["policy"] and r["outcome"] == "defected"),
-                       None)
-            if row is None or not finite(row.get("diff_lo")):
-                continue
-            evidence = fill(t("find.f4_evidence", lang), {"policy": p["policy"]},
-                            effect=fmt_number(row["diff_mean"], lang), lo=fmt_number(row["diff_lo"], lang),
-                            hi=fmt_number(row["diff_hi"], lang))
-            return (HOLDS if row["diff_lo"] > 0 else FAILS), evidence
-    return UNKNOWN, Raw(esc(t("find.need_fear_off", lang)) + " " + name(FEAR_OFF_EXAMPLE))
-
-
-def _f5(res: Results, lang: str) -> tuple[str, str]:
-    """Growing splits: the share of officers who quietly resist or have defected (``split_share``) is higher at
-    the end than halfway through (the median over runs for an ensemble)."""
-    column = "split_share"
-    if res.run_series is not None and column in res.run_series.column_names and res.run_series.num_rows > 2:
-        values = res.run_series.column(column).to_numpy(zero_copy_only=False).astype(float)
-        dates = res.run_series.column("date").to_numpy().astype("datetime64[D]")
-    else:
-        matrix = res.series_matrix(column) if res.is_ensemble else None
-        if matrix is None or matrix[1].shape[1] < 3:
-            return UNKNOWN, t("find.need_split", lang)
-        dates, values = matrix[0], np.nanmedian(matrix[1], axis=0)
-    mid = len(values) // 2
-    evidence = t("find.f5_evidence", lang).format(mid_date=fmt_date(str(dates[mid]), lang),
-                                                  mid=percent(values[mid], lang),
-                                                  end_date=fmt_date(str(dates[-1]), lang), end=percent(values[-1], lang))
-    return (HOLDS if values[-1] > values[mid] else FAILS), evidence
+def _statement(key: str, lang: str) -> str:
+    """What the DIIS / Nyan Corridor report found, with the threshold findings checks it against."""
+    return t(f"find.{key.lower()}", lang).format(ratio=fmt_number(finding_checks.CIVILIAN_OVER_PARAMILITARY, lang, 0),
+                                                 share=percent(finding_checks.SENIOR_SHARE, lang))
 
 
 def findings(res: Results, lang: str) -> str:
     verdicts = {HOLDS: t("find.holds", lang), FAILS: t("find.fails", lang), UNKNOWN: t("find.unknown", lang)}
     rows = []
-    for key, check in (("f1", _f1), ("f2", _f2), ("f3", _f3), ("f4", _f4), ("f5", _f5)):
-        verdict, evidence = check(res, lang)
-        rows.append([Raw(f"<b>{esc(key.upper())}</b>"), t(f"find.{key}", lang),
+    for key, check in finding_checks.verdicts(saved_runs(res)).items():
+        verdict = UNKNOWN if check is None else HOLDS if check.holds else FAILS
+        evidence = t(NEEDED[key], lang) if check is None else _evidence(check, lang)
+        rows.append([Raw(f"<b>{esc(key)}</b>"), _statement(key, lang),
                      Raw(f'<span class="verdict {verdict}">{esc(verdicts[verdict])}</span>'), evidence])
     return (_h2("findings", "find.title", lang) + para(t("find.intro", lang), "note")
             + table([t("find.finding", lang), t("find.statement", lang), t("find.here", lang),
