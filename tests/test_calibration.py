@@ -11,6 +11,7 @@ import pytest
 from defection import api
 from defection.errors import DefectionError
 from defection.experiments import calibration as cal
+from defection.experiments import small_designs
 
 SMALL = ["force.n_officers=20000", "army.n_soldiers=20000", "run.scale=5000"]
 TINY = ["run.scale=5000", "force.n_officers=1500", "army.n_soldiers=2500"]
@@ -69,6 +70,10 @@ def test_calibration_writes_its_record_and_figures(recovered):
     assert set(post.column_names) == {*(f.split("=")[0] for f in FITS), "weight"}
     assert post.num_rows == 40 and abs(post.column("weight").to_numpy().sum() - 1) < 1e-9
     assert summary["generations"] == 3
+    epsilons = summary["epsilons"]  # the tolerance of each generation, and the warning if it was still falling
+    assert len(epsilons) == 3 and epsilons[-1] == summary["epsilon"] and epsilons == sorted(epsilons, reverse=True)
+    still_falling = epsilons[-1] < (1 - small_designs.EPSILON_STILL_FALLING) * epsilons[-2]
+    assert [w["check"] for w in summary["design_warnings"]] == (["epsilon_still_falling"] if still_falling else [])
 
 
 def test_forecast_from_posterior_has_ordered_quantiles(recovered, tmp_path):

@@ -441,6 +441,7 @@ def calibrate(
                       f"{s['prior_lo']:.4g} to {s['prior_hi']:.4g}")
     Console().print(table)
     Console().print(f"results in {out}")
+    _print_design_warnings(summary.get("design_warnings"))
 
 
 @app.command()
@@ -550,6 +551,14 @@ def _number(value: float, fmt: str) -> str:
     return number(value, fmt, "en")
 
 
+def _print_design_warnings(warnings) -> None:
+    """A design too small to mean anything, one sentence each on stderr; the command still succeeds (exit 0)."""
+    from defection.formatting import design_warning_lines
+
+    for line in design_warning_lines(warnings):  # names in it (policies, parameters) are data: escaped
+        console.print(f"[bold yellow]warning:[/] {escape(line)}", soft_wrap=True, highlight=False)
+
+
 def _print_outcome(outcome, what: str) -> None:
     msg = f"{outcome.ok:,} of {outcome.runs:,} runs succeeded"
     if outcome.failed:
@@ -618,6 +627,7 @@ def sensitivity(
             table.add_row(r["names"][j], *(f"{r[c][j]:.3g}" for c in cols))
         Console().print(table)
     Console().print(f"figure in {Path(directory) / 'sensitivity.png'}")
+    _print_design_warnings(res["design_warnings"])
 
 
 @app.command()
@@ -672,6 +682,7 @@ def compare(
         costs.add_row(escape(row[0]), *row[1:])
     Console().print(costs)
     Console().print(f"results in {res['outcome'].out} (compare.parquet, compare.png)")
+    _print_design_warnings(res["design_warnings"])
     res["outcome"].raise_for_failures()
 
 

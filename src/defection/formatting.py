@@ -105,3 +105,52 @@ def costs_table(result: dict[str, Any], lang: str = "en") -> tuple[list[str], li
                      "" if p["policy"] == baseline else (number(extra, "+,.1f", lang) if _finite(extra) else "-"),
                      number(cpd, ",.0f", lang) if _finite(cpd) else "-"])
     return headers, rows
+
+
+# -- designs too small to mean anything (experiments.small_designs), worded for the terminal and the report -----
+POWER_FORMULA = "((z(1-a/2) + z(power)) × sd / effect)²"  # the replicates estimate, stated with the number
+
+
+def _share(value: float, lang: str) -> str:
+    return digits(f"{100 * value:.0f}%", lang)
+
+
+def design_warning(warning: dict[str, Any], lang: str = "en") -> tuple[str, dict[str, str], dict[str, str]] | None:
+    """A design warning written by an experiment as (template, names, values): names (parameters, policies,
+    options) are shown as written, values are formatted numbers. None for a check this version does not know.
+    The terminal prints ``template.format(**names, **values)``; the report fills names in as names."""
+    check, w = warning.get("check"), warning
+
+    def num(value: Any, fmt: str = ".3g") -> str:
+        return number(float(value), fmt, lang) if _finite(value) else "–"
+
+    if check == "wide_indices":
+        names = {"method": "Sobol" if w["index"] in ("S1", "ST") else "Morris", "index": w["index"],
+                 "parameter": w["parameter"], "output": w["output"], "option": "--samples"}
+        values = {"count": num(w["count"], ",.0f"), "total": num(w["total"], ",.0f"),
+                  "level": _share(w["conf_level"], lang), "value": num(w["value"]), "conf": num(w["conf"]),
+                  "samples": num(w.get("samples"), ",.0f")}
+    elif check == "epsilon_still_falling":
+        names = {"epsilon": "epsilon", "option": "--generations"}
+        values = {"generations": num(w["generations"], ",.0f"), "drop": _share(w["drop"], lang),
+                  "before": num(w["before"]), "after": num(w["after"]), "limit": _share(w["limit"], lang)}
+    elif check == "undecided_effects":
+        names = {"policy": w["policy"], "outcome": w["outcome"], "formula": POWER_FORMULA}
+        values = {"count": num(w["count"], ",.0f"), "total": num(w["total"], ",.0f"),
+                  "level": _share(w["level"], lang), "replicates": num(w["replicates"], ",.0f"),
+                  "effect": num(w["effect"], "+,.4g"), "lo": num(w["lo"], "+,.4g"), "hi": num(w["hi"], "+,.4g"),
+                  "needed": num(w["needed"], ",.0f"), "power": _share(w["power"], lang)}
+    else:
+        return None
+    return t(f"warn.{check}", lang), names, values
+
+
+def design_warning_lines(warnings: Any, lang: str = "en") -> list[str]:
+    """Each design warning as one plain sentence (the terminal's wording; the report marks names up itself)."""
+    out = []
+    for warning in warnings if isinstance(warnings, list) else []:
+        parts = design_warning(warning, lang) if isinstance(warning, dict) else None
+        if parts:
+            template, names, values = parts
+            out.append(template.format(**names, **values))
+    return out

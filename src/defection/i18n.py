@@ -642,6 +642,28 @@ TEXT: dict[str, dict[str, str]] = {
                              "နောက်အကြောင်းရင်း {other}"},
     "find.need_held": {"en": "needs the daily reasons quiet resisters stay (fear, livelihood, support, opportunity)",
                        "my": "တိတ်တဆိတ် ခုခံသူများ ဆက်နေရသည့် နေ့စဉ် အကြောင်းရင်းများ လိုအပ်သည်"},
+    # designs too small to mean anything (formatting.design_warning): the terminal and the report
+    "warn.label": {"en": "warning", "my": "သတိပေးချက်"},
+    "warn.wide_indices": {
+        "en": "{count} of {total} {method} indices have a {level} interval wider than the index itself (the widest: "
+              "{index} of {parameter} for {output}, {value} ± {conf}), so this design is too small to rank the "
+              "parameters: sweep again with more {option} than {samples}.",
+        "my": "{method} ညွှန်းကိန်း {total} ခုအနက် {count} ခု၏ {level} ကြားကာလသည် ညွှန်းကိန်းထက် ကျယ်သည် "
+              "(အကျယ်ဆုံး − {output} အတွက် {parameter} ၏ {index}၊ {value} ± {conf})၊ ထို့ကြောင့် ဤဒီဇိုင်းသည် "
+              "ကန့်သတ်ချက်များကို အဆင့်သတ်မှတ်ရန် သေးလွန်းသည်၊ {samples} ထက်ပိုသော {option} ဖြင့် ထပ်မံ လုပ်ဆောင်ပါ။"},
+    "warn.epsilon_still_falling": {
+        "en": "The last of {generations} generations cut {epsilon} by {drop} ({before} to {after}), more than "
+              "{limit}, so the fit had not settled: run more {option}.",
+        "my": "မျိုးဆက် {generations} ခု၏ နောက်ဆုံးမျိုးဆက်တွင် {epsilon} သည် {drop} ({before} မှ {after}) "
+              "လျော့ကျသည်၊ {limit} ထက် ပိုသဖြင့် ကိုက်ညီမှု မတည်ငြိမ်သေးပါ၊ {option} ပိုမို လုပ်ဆောင်ပါ။"},
+    "warn.undecided_effects": {
+        "en": "{count} of {total} paired effects have a {level} interval that contains 0 at {replicates} "
+              "replicates (for example {policy} on {outcome}: {effect} [{lo}, {hi}]); were that effect as estimated, "
+              "about {needed} replicates, {formula}, would exclude 0 with {power} probability.",
+        "my": "တွဲဖက် အကျိုးသက်ရောက်မှု {total} ခုအနက် {count} ခု၏ {level} ကြားကာလတွင် ထပ်ခါ တွက်ချက်မှု "
+              "{replicates} ကြိမ်၌ ၀ ပါဝင်နေသည် (ဥပမာ {outcome} အပေါ် {policy} − {effect} [{lo}, {hi}])၊ "
+              "ထိုအကျိုးသက်ရောက်မှုသည် ခန့်မှန်းထားသည့်အတိုင်း ဖြစ်ပါက ထပ်ခါ တွက်ချက်မှု {needed} ကြိမ်ခန့် "
+              "({formula}) ဖြင့် {power} ဖြစ်နိုင်ခြေဖြင့် ၀ ကို ဖယ်ထုတ်နိုင်မည်။"},
     # report: policies
     "pol.title": {"en": "Policies: effect, cost, and cost per extra defection",
                   "my": "မူဝါဒများ − အကျိုးသက်ရောက်မှု၊ ကုန်ကျစရိတ်နှင့် ခွဲထွက်သူ တစ်ဦးတိုးလျှင် ကုန်ကျစရိတ်"},

@@ -44,6 +44,7 @@ from defection.engine.outputs import manifest, write_json, write_parquet
 from defection.errors import DefectionError, did_you_mean
 from defection.experiments.design import DesignError, Vary, parse_varies
 from defection.experiments.models import DefectionModel
+from defection.experiments.small_designs import epsilon_still_falling
 from defection.scenarios.schema import Scenario
 
 # Observed series name -> model series name. The model's ``defected`` counts both forces, so police
@@ -439,11 +440,15 @@ def finish(out: Path, sc: Scenario, fits: list[Fit], obs: list[Observation], see
     history = pyabc.History(f"sqlite:///{out / 'history.db'}", _id=run_id)
     table = posterior_table(history, fits)
     write_parquet(out / "posterior.parquet", table)
+    epsilons = [float(e) for e in history.get_all_populations()["epsilon"] if np.isfinite(e)]
+    warning = epsilon_still_falling(epsilons)
     summary = {
         "generations": int(history.max_t) + 1,
         "simulations": int(history.total_nr_simulations),
-        "epsilon": float(history.get_all_populations()["epsilon"].iloc[-1]),
+        "epsilon": epsilons[-1],
+        "epsilons": epsilons,
         "posterior": summarize_posterior(table, fits),
+        "design_warnings": [warning] if warning else [],
     }
     write_json(out / "posterior_summary.json", summary)
     days = max(o.day for o in obs) + 15

@@ -29,6 +29,7 @@ from defection.errors import DefectionError, ScenarioError, nearest
 from defection.experiments import models
 from defection.experiments.executor import execute
 from defection.experiments.plan import Plan, Progress
+from defection.experiments.small_designs import undecided_effects
 
 BASELINE = "status-quo"
 # Per-force outcomes (defections, quiet resisters, coercive capacity at the end as a share of day 0) come
@@ -176,6 +177,9 @@ def compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str, ...
     return result
 
 
+EFFECT_LEVEL = 0.90  # the paired effects' confidence level
+
+
 def paired_interval(differences: np.ndarray, level: float = 0.90) -> tuple[float | None, float | None]:
     """Student-t confidence interval of the mean of paired differences (``scipy.stats.t.interval``).
 
@@ -217,13 +221,16 @@ def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
         data[o] = grid
     rows: list[dict[str, Any]] = []
     policies: list[dict[str, Any]] = []
+    effects: list[dict[str, Any]] = []  # each policy's paired differences, for the small-design warning
     for i, name in enumerate(names):
         for o in OUTCOMES:
             v = data[o][i]
             ok = ~np.isnan(v)
             d = data[o][i] - data[o][0]
             dok = d[~np.isnan(d)]
-            diff_lo, diff_hi = paired_interval(dok)
+            diff_lo, diff_hi = paired_interval(dok, EFFECT_LEVEL)
+            if i > 0:
+                effects.append({"policy": name, "outcome": o, "differences": dok, "lo": diff_lo, "hi": diff_hi})
             censored = int(never[i][ok].sum()) if o == "day_capacity_below_half" else 0
             rows.append({"policy": name, "outcome": o, "n": int(ok.sum()), "censored": censored,
                          "mean": float(v[ok].mean()) if ok.any() else None,
@@ -246,7 +253,9 @@ def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
             "cost_per_additional_defection": (extra_cost / extra_def) if i > 0 and extra_def > 0 else None,
         })
     table = pa.Table.from_pylist(rows)
-    return {"baseline": BASELINE, "replicates": R, "policies": policies, "rows": rows, "table": table}
+    warning = undecided_effects(effects, R, EFFECT_LEVEL)
+    return {"baseline": BASELINE, "replicates": R, "policies": policies, "rows": rows, "table": table,
+            "design_warnings": [warning] if warning else []}
 
 
 def _series(out: Path, columns: list[str]) -> pa.Table:

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from defection.engine.outputs import write_json, write_parquet
 from defection.errors import DefectionError, did_you_mean
 from defection.experiments.design import MORRIS_LEVELS
+from defection.experiments.small_designs import wide_indices
 from defection.experiments.store import read_manifest
 
 DEFAULT_OUTPUTS = ("defected", "coercive_capacity_min_share", "civilians_killed")
@@ -47,7 +48,8 @@ def sensitivity(path: str | Path, outputs: list[str] | tuple[str, ...] | None = 
     """Sensitivity indices of ``outputs`` for the sweep in ``path``; writes sensitivity.parquet/.json/.png.
 
     Returns ``{"method", "outputs": {output: {"names", "S1", "S1_conf", "ST", "ST_conf"} or
-    {"names", "mu_star", "mu_star_conf", "sigma"}}, "table": pa.Table}``.
+    {"names", "mu_star", "mu_star_conf", "sigma"}}, "design_warnings", "table": pa.Table}``; a design warning
+    (:func:`~defection.experiments.small_designs.wide_indices`) says the intervals are wider than the indices.
     """
     path = Path(path)
     record = read_manifest(path, kinds=("sweep",))
@@ -96,11 +98,14 @@ def sensitivity(path: str | Path, outputs: list[str] | tuple[str, ...] | None = 
                              "mu_star_conf": entry["mu_star_conf"][j], "sigma": entry["sigma"][j]})
         results[o] = entry
     table = pa.Table.from_pylist(rows)
+    warning = wide_indices(method, results, conf_level)
+    record = {"method": method, "conf_level": conf_level, "outputs": results,
+              "design_warnings": [{**warning, "samples": spec.get("samples")}] if warning else []}
     write_parquet(path / "sensitivity.parquet", table)
-    write_json(path / "sensitivity.json", {"method": method, "conf_level": conf_level, "outputs": results})
+    write_json(path / "sensitivity.json", record)
     if plot:
         figure(method, results, path / "sensitivity.png", conf_level)
-    return {"method": method, "conf_level": conf_level, "outputs": results, "table": table}
+    return {**record, "table": table}
 
 
 def _first_by_point(design: pa.Table, name: str, n_points: int) -> np.ndarray:

@@ -612,8 +612,26 @@ def calibration(res: Results, lang: str, heading: bool = True) -> str:
                      t("cal.width", lang)], rows, "posterior", (1, 2, 3)))
 
 
+def design_warnings(res: Results, lang: str) -> list[str]:
+    """The warnings the experiment wrote where its design is too small to mean anything (sensitivity.json,
+    posterior_summary.json, compare.json), one sentence each, worded as on the command line."""
+    from defection.formatting import design_warning
+
+    sources = (res.files.read_json("sensitivity.json"), res.posterior, res.compare)
+    out = []
+    for source in sources:
+        warnings = source.get("design_warnings") if isinstance(source, dict) else None
+        for warning in warnings if isinstance(warnings, list) else []:
+            parts = design_warning(warning, lang) if isinstance(warning, dict) else None
+            if parts:
+                label = Raw(f"<b>{esc(t('warn.label', lang))}:</b> ")
+                out.append(para(Raw(label + fill(parts[0], parts[1], **parts[2])), "warning"))
+    return out
+
+
 def caveats(res: Results, lang: str) -> str:
-    parts = [_h2("caveats", "cav.title", lang), para(t("cav.data", lang)), para(t("cav.synthetic", lang))]
+    parts = [_h2("caveats", "cav.title", lang), *design_warnings(res, lang), para(t("cav.data", lang)),
+             para(t("cav.synthetic", lang))]
     if res.posterior:
         wide = [k for k, s in res.posterior["posterior"].items() if (_width(s) or 0) > WIDE_POSTERIOR]
         if wide:

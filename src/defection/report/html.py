@@ -43,6 +43,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .s
 table.effects td:first-child{white-space:pre} table.candidates{font-size:.8rem} table.candidates td:first-child{min-width:9em} table.candidates td.num{white-space:normal}
 .first.optimize{grid-template-columns:2fr 3fr}
 .verdict{font-weight:600;white-space:nowrap} .verdict.holds{color:#1a7f37} .verdict.fails{color:#b42318}
+.warning{border-left:3px solid #b54708;padding-left:8px}
 .verdict.unknown{color:#666;font-weight:400}
 details{margin:8px 0;background:#fff;border:1px solid #e1e4e8;border-radius:6px;padding:6px 10px}
 summary{cursor:pointer;font-weight:600}
