@@ -175,7 +175,8 @@ def run(scenario: str | Path | Scenario = "myanmar-2021", *, seed: int | None = 
     if record_regions:
         from defection.model.metrics import RegionRecorder
 
-        sim.region_recorder = RegionRecorder(sc.run.days, sim.state.region_names)
+        sim.region_recorder = RegionRecorder(  # type: ignore[attr-defined]  # optional: read with getattr
+            sc.run.days, sim.state.region_names)
     def after_day(day: int) -> None:
         if progress is not None:
             progress(day)
@@ -194,7 +195,7 @@ def result_of(sc: Scenario, sim: Simulation) -> Result:
                                 "day": np.arange(sim.recorder.filled, dtype=np.int32)})
     recorder = getattr(sim, "region_recorder", None)
     regions = recorder.table(sim.state.dates) if recorder is not None else None
-    return Result(sc, sc.run.seed, table, summarize(sim, table), sim.profile(), regions)
+    return Result(sc, sc.run.seed, table, summarize(sim, table), [Timing(*entry) for entry in sim.profile()], regions)
 
 
 # Memory of a run (docs/performance.md, "the per-agent byte budget"): the model's arrays per agent, and
@@ -274,7 +275,7 @@ def _threads_for(sim, threads: int | None):
 def summarize(sim, table: pa.Table) -> dict[str, Any]:
     final = {name: table.column(name)[-1].as_py() for name in table.column_names if name not in ("date", "day")}
     cap = table.column("coercive_capacity").to_numpy()
-    below = np.flatnonzero(cap < 0.5 * cap[0]) if len(cap) else []
+    below = np.flatnonzero(cap < 0.5 * cap[0]) if len(cap) else np.empty(0, np.intp)
     return {
         "scenario": sim.params.name,
         "seed": sim.seed,

@@ -341,11 +341,13 @@ def _run_generations(out: Path, simulator: Simulator, fits: list[Fit], obs: list
                 if t == 0:  # a new run; one killed before its first generation stays in the history, unused
                     history = abc.new(db, observed_stats(obs))
                 else:
+                    assert run_id is not None  # from the history (done > 0) or the generation before
                     history = _load(abc, db_path, run_id)
                 run_id = history.id
                 history = abc.run(max_nr_populations=1)
             if progress is not None:
                 progress(t + 1, float(history.get_all_populations()["epsilon"].iloc[-1]))
+    assert run_id is not None  # generations >= 1, so a run was made or resumed
     return run_id
 
 
@@ -528,7 +530,7 @@ def forecast(cal_dir: Path, until: dt.date, draws: int, out: Path, seed: int = 0
     sims = simulate_draws(sc, fits, particles, days, generator(seed, "predictive-runs"), progress=progress)
     dates = dates_from(sc.run.start, days)
     qs = (0.05, 0.25, 0.5, 0.75, 0.95)
-    frames = {"date": [], "series": []} | {f"q{int(q * 100):02d}": [] for q in qs}
+    frames: dict[str, list[np.ndarray]] = {"date": [], "series": [], **{f"q{int(q * 100):02d}": [] for q in qs}}
     for s, values in sims.items():
         quant = np.quantile(values, qs, axis=0)
         frames["date"].append(dates)

@@ -199,7 +199,7 @@ def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
     """Per policy and outcome: mean, 90% ensemble interval, paired difference from the status quo (90% CI)."""
     names = plan.labels["policy"][1]
     R = plan.replicates
-    data: dict[str, dict[str, np.ndarray]] = {}
+    data: dict[str, np.ndarray] = {}  # outcome -> (policies, replicates)
     points = summary.column("point").to_numpy()
     reps = summary.column("replicate").to_numpy()
     days = float(plan.base["run"]["days"])

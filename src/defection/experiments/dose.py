@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -117,7 +118,8 @@ def table(curve: dict[str, np.ndarray]) -> str:
 
 if __name__ == "__main__":
     result = dose_response()
-    np.savez("docs/img/dose_response.npz", **result)  # the figure's data, to redraw it without rerunning
+    arrays: dict[str, Any] = result
+    np.savez("docs/img/dose_response.npz", **arrays)  # the figure's data, to redraw it without rerunning
     print(table(result))
     print("tipping region:", tipping(result))
     print(figure(result, Path("docs/img/dose_response.png")))

@@ -39,6 +39,7 @@ class ModelFunction:
         seed = int(params.pop("run.seed", self.scenario.get("run", {}).get("seed", 0)))
         point = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in params.items()}
         values, ts = models.get("defection").run(self.scenario, point, seed)
+        assert ts is not None  # the agent-based model always returns its daily series
         out = {k: (np.nan if v is None else v) for k, v in values.items()}
         for s in SERIES:
             out[f"{s}_series"] = ts.column(s).to_numpy().astype(float)
