@@ -30,8 +30,26 @@ class Timing(NamedTuple):
 class Result:
     """One run: daily series, end-of-run summary, the resolved scenario, its seed and a profile.
 
-    ``profile`` lists the day's mechanisms in schedule order as `Timing` records
-    (mechanism, seconds, share).
+    Made by :func:`run`; each parameter is kept as the attribute of the same name.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario as resolved for the run (overrides, days and seed applied).
+    seed : int
+        The run's seed.
+    timeseries : pyarrow.Table
+        The daily series: one row a day, columns ``date``, ``day`` and one per metric.
+    summary : dict
+        The end-of-run summary, as written to ``summary.json``: the last day's value of every
+        series (``final``), the breakdowns by force, branch, rank and region, and when coercive
+        capacity first fell below half.
+    profile : list of Timing, optional
+        The day's mechanisms in schedule order as `Timing` records (mechanism, seconds, share);
+        ``(mechanism, seconds, share)`` tuples are converted.
+    regions : pyarrow.Table or None, optional
+        The daily series per state/region (columns ``date``, ``region`` and the metrics), if the
+        run recorded them (``run(..., record_regions=True)``).
     """
 
     scenario: Scenario
@@ -54,11 +72,27 @@ class Result:
                 f"series={len(self.timeseries.column_names)}, regions={'yes' if self.regions is not None else 'no'})")
 
     def series(self, name: str) -> np.ndarray:
-        """One daily series as an array of shape (days,)."""
+        """One daily series as an array.
+
+        Parameters
+        ----------
+        name : str
+            A column of `timeseries`, such as ``"defected"`` or ``"coercive_capacity"``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The series, of shape (days,).
+        """
         return self.timeseries.column(name).to_numpy()
 
     def to_pandas(self):
         """The daily series as a pandas DataFrame, one row per day, indexed by date (a DatetimeIndex).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of `timeseries` but ``date``, indexed by date.
 
         Examples
         --------
@@ -115,6 +149,22 @@ class Result:
         The directory is complete or absent: the files are written into a staging sibling that then
         replaces ``out`` in one rename (``engine.outputs.results_dir``). A non-empty ``out`` is refused
         unless ``force``, which replaces it whole, so no file of an earlier run is left beside these.
+
+        Parameters
+        ----------
+        out : pathlib.Path
+            The results directory (created if absent).
+        plot : bool, optional
+            Draw overview.png (default True).
+        force : bool, optional
+            Replace a non-empty ``out`` whole instead of refusing it (default False).
+        **manifest_extra
+            Further entries of manifest.json (the CLI records ``record=["regions"]``).
+
+        Returns
+        -------
+        pathlib.Path
+            The directory written, ``out``.
         """
         from defection.engine.outputs import manifest, results_dir, write_json, write_parquet
 
@@ -135,7 +185,25 @@ class Result:
 
 def resolve(scenario: str | Path | Scenario = "myanmar-2021", overrides: list[str] | dict[str, Any] | None = None,
             days: int | None = None, seed: int | None = None) -> Scenario:
-    """A validated scenario from a name, path or object, with overrides, days and seed applied."""
+    """A validated scenario from a name, path or object, with overrides, days and seed applied.
+
+    Parameters
+    ----------
+    scenario : str, pathlib.Path or Scenario, optional
+        A built-in scenario's name, a scenario file, or a scenario object (default ``"myanmar-2021"``).
+    overrides : list of str or dict, optional
+        Changes to the scenario: ``"section.key=value"`` strings or a ``{"section.key": value}`` dict.
+    days : int, optional
+        Days to simulate (``run.days``); the scenario's own by default.
+    seed : int, optional
+        The seed (``run.seed``); the scenario's own by default.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario. A bad value raises :class:`~defection.errors.ScenarioError` naming
+        the key and what it must be.
+    """
     if isinstance(scenario, Scenario):
         sc = scenarios.from_dict(scenario.model_dump(mode="json"), overrides) if overrides else scenario
     else:
@@ -158,11 +226,33 @@ def run(scenario: str | Path | Scenario = "myanmar-2021", *, seed: int | None = 
         record_regions: bool = False, on_day: Callable[[int, Any], None] | None = None) -> Result:
     """Simulate a scenario and return its `Result`.
 
-    ``threads`` sets Numba's thread count for this run; by default one thread per 2 million
-    agents (results are identical whatever the count). ``record_regions`` also keeps the daily
-    metrics per state/region, as ``Result.regions`` (columns date, region and the metrics).
-    ``on_day(day, sim)`` is called after each simulated day with the running simulation (the
-    dashboard draws the series recorded so far); ``progress(day)`` receives the day only.
+    Parameters
+    ----------
+    scenario : str, pathlib.Path or Scenario, optional
+        A built-in scenario's name, a scenario file, or a scenario object (default ``"myanmar-2021"``).
+    seed : int, optional
+        The seed; the scenario's ``run.seed`` by default. Runs with the same scenario and seed give
+        identical results.
+    days : int, optional
+        Days to simulate; the scenario's ``run.days`` by default.
+    overrides : list of str or dict, optional
+        Changes to the scenario: ``"section.key=value"`` strings or a ``{"section.key": value}`` dict.
+    progress : callable, optional
+        ``progress(day)``, called after each simulated day with the number of days done.
+    threads : int, optional
+        Numba's thread count for this run; by default one thread per 2 million agents (results are
+        identical whatever the count).
+    record_regions : bool, optional
+        Also keep the daily metrics per state/region, as ``Result.regions`` (columns date, region and
+        the metrics). Default False.
+    on_day : callable, optional
+        ``on_day(day, sim)``, called after each simulated day with the running simulation (the
+        dashboard draws the series recorded so far).
+
+    Returns
+    -------
+    Result
+        The run's daily series, summary, resolved scenario, seed and profile.
 
     Examples
     --------
@@ -175,7 +265,8 @@ def run(scenario: str | Path | Scenario = "myanmar-2021", *, seed: int | None = 
     if record_regions:
         from defection.model.metrics import RegionRecorder
 
-        sim.region_recorder = RegionRecorder(sc.run.days, sim.state.region_names)
+        sim.region_recorder = RegionRecorder(  # type: ignore[attr-defined]  # optional: read with getattr
+            sc.run.days, sim.state.region_names)
     def after_day(day: int) -> None:
         if progress is not None:
             progress(day)
@@ -194,7 +285,7 @@ def result_of(sc: Scenario, sim: Simulation) -> Result:
                                 "day": np.arange(sim.recorder.filled, dtype=np.int32)})
     recorder = getattr(sim, "region_recorder", None)
     regions = recorder.table(sim.state.dates) if recorder is not None else None
-    return Result(sc, sc.run.seed, table, summarize(sim, table), sim.profile(), regions)
+    return Result(sc, sc.run.seed, table, summarize(sim, table), [Timing(*entry) for entry in sim.profile()], regions)
 
 
 # Memory of a run (docs/performance.md, "the per-agent byte budget"): the model's arrays per agent, and
@@ -274,7 +365,7 @@ def _threads_for(sim, threads: int | None):
 def summarize(sim, table: pa.Table) -> dict[str, Any]:
     final = {name: table.column(name)[-1].as_py() for name in table.column_names if name not in ("date", "day")}
     cap = table.column("coercive_capacity").to_numpy()
-    below = np.flatnonzero(cap < 0.5 * cap[0]) if len(cap) else []
+    below = np.flatnonzero(cap < 0.5 * cap[0]) if len(cap) else np.empty(0, np.intp)
     return {
         "scenario": sim.params.name,
         "seed": sim.seed,

@@ -7,7 +7,7 @@ import os
 import sys
 import warnings
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.console import Console
@@ -116,7 +116,7 @@ def _read_manifest(path: Path) -> dict:
             raise DefectionError(f"--from {path}: {path.stat().st_size:,} bytes is far too large for a manifest.json.")
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
-        raise DefectionError(f"--from {path}: not a readable JSON manifest ({shorten(exc, 200, '...')}).") from None
+        raise DefectionError(f"--from {path}: not a readable JSON manifest ({shorten(str(exc), 200, '...')}).") from None
     except RecursionError:
         raise DefectionError(f"--from {path}: not a run manifest (its JSON is nested too deeply).") from None
     if not isinstance(data, dict) or "scenario" not in data or "seed" not in data:
@@ -218,7 +218,8 @@ def run(
             task = bar.add_task(f"{sc.name} seed {sc.run.seed}, {agents:,} agents", total=sc.run.days, rate="")
             with _CompileNotice(bar, task) as notice:
                 result = api.run(sc, progress=_rate_updater(bar, task, agents, notice), record_regions=regions)
-        result.save(where.staging, **({"record": ["regions"]} if regions else {}))
+        extra: dict[str, Any] = {"record": ["regions"]} if regions else {}
+        result.save(where.staging, **extra)
     _print_summary(result, where.target)
     if profile:
         _print_profile(result.profile)
@@ -840,7 +841,7 @@ def _print_error(message: str) -> None:
                   markup=True)
 
 
-def _interrupted(exc: BaseException) -> bool:
+def _interrupted(exc: BaseException | None) -> bool:
     """Whether a KeyboardInterrupt is in the chain of exceptions that led to ``exc``."""
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
@@ -856,7 +857,7 @@ def _say_interrupted() -> None:
                   "calibration resumes where it stopped when the same command is run again.", highlight=False)
 
 
-_OS_ERROR_HINTS = {
+_OS_ERROR_HINTS: dict[int | None, str] = {  # keyed by OSError.errno, which may be None
     errno.ENOTDIR: "a part of the path is a file, not a directory",
     errno.ENOENT: "a directory on the path does not exist and cannot be created there",
     errno.EEXIST: "a file is in the way where a directory is needed",

@@ -26,7 +26,7 @@ class ClassicModel:
 
     name: str
     description: str
-    params: type
+    params: type[ClassicParams]
     run: Callable[..., dict[str, np.ndarray]]
 
 
@@ -95,6 +95,7 @@ def run_classic(name: str, steps: int, seed: int, settings: dict[str, str], out:
         if len(cols["step"]) > burn + 1:
             summary.update(epstein.summary(cols["active"], cols["jailed"], n_cit, burn), burn_in=burn)
     else:
+        assert isinstance(params, granovetter.NetworkParams)
         summary.update(nodes=params.nodes, final_active=int(cols["active"][-1]),
                        settled=bool(cols["new_active"][-1] == 0 and len(cols["step"]) > 1))
     write_json(out / "summary.json", summary)

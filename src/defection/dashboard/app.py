@@ -77,7 +77,8 @@ def create_app(manager=None, default: str = "myanmar-2021", warm: bool = True, h
     if default not in names:
         default = names[0]
     app = dash.Dash(__name__, title=t("app.title"), assets_folder=str(ASSETS), serve_locally=True,
-                    external_scripts=[], external_stylesheets=[], update_title=None,
+                    external_scripts=[], external_stylesheets=[],
+                    update_title=None,  # type: ignore[arg-type]  # None turns the title update off (dash's docs)
                     suppress_callback_exceptions=False)
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES  # larger bodies get 413, unread
     _guard_host(app.server, allowed_hosts(host, port))
@@ -87,7 +88,7 @@ def create_app(manager=None, default: str = "myanmar-2021", warm: bool = True, h
     # a function: each page load gets a tab id (kept by a reloaded tab) and the saved runs listed now
     app.layout = lambda: layout(names, default, values, saved_ids=saved.ids(), optimize_ids=saved.optimize_ids())
     callbacks.register(app, manager, names, saved)
-    app._defection_jobs = manager  # for tests and shutdown
+    app._defection_jobs = manager  # type: ignore[attr-defined]  # ours, for tests and shutdown
     if warm:
         manager.warm()
     return app
@@ -150,7 +151,7 @@ def _run_server(server, host: str, port: int) -> None:
         if not isinstance(sys.exc_info()[1], (ConnectionError, OSError)):
             socketserver.BaseServer.handle_error(httpd, request, client_address)
 
-    httpd.handle_error = handle_error
+    httpd.handle_error = handle_error  # type: ignore[method-assign]  # this server's, not the class's
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:

@@ -468,7 +468,7 @@ def _run_card(data: dict, lang: str) -> html.Div:
     import json
 
     seeds = data.get("seeds") or []
-    changed = next(iter((data.get("changed") or {}).values()), {})
+    changed: dict[str, Any] = next(iter((data.get("changed") or {}).values()), {})
     facts = [html.Li([t("scenario.loaded", lang), ": ", html.Strong(str(data.get("scenario") or "")[:100])]),
              html.Li([html.Code("seeds"), " = ", digits(", ".join(str(s) for s in seeds[:8]) +
                                                         (" …" if len(seeds) > 8 else ""), lang),
@@ -488,11 +488,12 @@ def _run_card(data: dict, lang: str) -> html.Div:
 def _job_label(job_id: Any, lang: str) -> html.Div:
     """Which run the results come from: the page waits for its own job's label, never a previous run's."""
     text = str(job_id)
+    shown: list[Any]
     if text.startswith("saved:"):
         shown = [t("results.saved", lang), " ", html.Strong(text.removeprefix("saved:"))]
     else:
         shown = [t("results.job", lang), " #", digits(text, lang)]
-    return html.Div(shown, className="results-job", id="results-job", **{"data-job": text})
+    return html.Div(shown, className="results-job", id="results-job", **{"data-job": text})  # type: ignore[arg-type]  # dash's hints omit data-* attributes
 
 
 def _scenario_source(store: Any) -> dict[str, Any]:

@@ -27,6 +27,7 @@ import queue
 import signal
 import threading
 import time
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from defection.errors import DefectionError
@@ -327,7 +328,7 @@ class JobManager:
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self._keep, self._max_active = keep, max_active
-        self._worker = None
+        self._worker: BaseProcess | None = None
         self._sent: int | None = None  # the job the worker holds
         self._closed = False
         self._new_channels()
@@ -353,7 +354,8 @@ class JobManager:
 
     def worker_pids(self) -> list[int]:
         with self._lock:
-            return [self._worker.pid] if self._worker is not None and self._worker.is_alive() else []
+            worker = self._worker
+            return [worker.pid] if worker is not None and worker.pid is not None and worker.is_alive() else []
 
     def warm(self) -> None:
         """Start the worker now, so the first run does not wait for imports and compilation."""
@@ -386,7 +388,7 @@ class JobManager:
 
     def _apply(self, kind: str, job_id: int, payload) -> None:
         """One event from the worker: progress, or the end of the job it holds (then send the next)."""
-        job = self._jobs.get(job_id)
+        job: Any = self._jobs.get(job_id)  # None if forgotten: ``active`` implies a job (mypy cannot see that)
         active = job is not None and job["state"] in ACTIVE
         if kind in ("progress", "running"):
             if active:

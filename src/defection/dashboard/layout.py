@@ -33,6 +33,7 @@ def _section_fields(section: str, kinds: tuple[type, ...]) -> list[str]:
     from defection.scenarios.schema import Scenario
 
     model = Scenario.model_fields[section].annotation
+    assert model is not None  # every section of the schema is an annotated model
     return [f"{section}.{name}" for name, field in model.model_fields.items()
             if field.annotation in kinds]
 
@@ -140,7 +141,7 @@ def plain_number(value: float) -> str:
 def _lever(key: str, value) -> html.Div:
     lo, hi = lever_range(key)
     integer = key in INTEGER_KEYS
-    return html.Div(className="lever", **{"data-key": key}, children=[
+    return html.Div(className="lever", **{"data-key": key}, children=[  # type: ignore[arg-type]  # dash's hints omit data-* attributes
         html.Label([lever_label(key), html.Code(key if "." in key else "", className="key")]),
         html.Div(className="lever-row", children=[
             html.Span(plain_number(lo), className="range-min", title="min"),
@@ -150,14 +151,15 @@ def _lever(key: str, value) -> html.Div:
             html.Span(plain_number(hi), className="range-max", title="max"),
             dcc.Input(id={"type": "lever-input", "key": key}, type="number", value=value, debounce=False,
                       min=0 if integer or lo >= 0 else None, step=1 if integer else "any",
-                      className="lever-input", name=key, inputMode="decimal"),
+                      className="lever-input", name=key,
+                      inputMode="decimal"),  # type: ignore[arg-type]  # valid HTML; dash's hints list fewer modes
         ]),
         html.Div(id={"type": "lever-note", "key": key}, className="lever-note"),
     ])
 
 
 def _switch(key: str, value: bool) -> html.Div:
-    return html.Div(className="switch", **{"data-key": key}, children=[
+    return html.Div(className="switch", **{"data-key": key}, children=[  # type: ignore[arg-type]  # dash's hints omit data-* attributes
         dcc.Checklist(id={"type": "switch", "key": key}, options=[{"label": lever_label(key), "value": "on"}],
                       value=["on"] if value else [], className="switch-box"),
         html.Code(key, className="key"),
@@ -255,7 +257,8 @@ def results_panel(saved_ids: list[str], optimize_ids: list[str] | None = None) -
         html.Div(id="map-box", className="map-box", style={"display": "none"}, children=[
             dcc.RadioItems(id="map-metric", options=[{"label": T(f"out.{m}"), "value": m} for m in MAP_METRICS],
                            value=MAP_METRICS[0], inline=True, className="force-select"),
-            dcc.Graph(id="region-map", config=map_config(), className="graph")]),
+            dcc.Graph(id="region-map", config=map_config(),  # type: ignore[arg-type]  # a plain dict of Config's keys
+                      className="graph")]),
         html.Details(className="group compare-panel", id="compare-panel", children=[
             html.Summary(T("compare.title")), compare_view()]),
         html.Details(className="group saved-panel", id="saved-panel",

@@ -98,6 +98,7 @@ class SavedRuns:
         if not isinstance(run_id, str) or run_id not in self.ids(files):
             raise UnknownRun("unknown saved run: choose one from the list; the dashboard opens only the run "
                              "directories it found itself under --runs, never a path named by the page.")
+        assert self.root is not None  # ids() lists nothing without a root
         return self.root / run_id
 
     def load(self, run_id: Any) -> dict[str, Any]:

@@ -10,7 +10,9 @@ counter-based draws, so they give identical results (``tests/test_model.py`` che
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import FunctionType
+from typing import Any, cast
 
 import numba
 from numba import njit
@@ -45,6 +47,6 @@ class SerialOrParallel:
         return self.serial(*args)
 
 
-def serial_or_parallel(fn: FunctionType) -> SerialOrParallel:
+def serial_or_parallel(fn: Callable[..., Any]) -> SerialOrParallel:
     """Decorator: compile ``fn`` serial and parallel; see :class:`SerialOrParallel`."""
-    return SerialOrParallel(fn)
+    return SerialOrParallel(cast(FunctionType, fn))  # a plain ``def``, which mypy types as a Callable

@@ -1,6 +1,8 @@
 """Daily metrics, preallocated as arrays: one row per day, one column per metric."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pyarrow as pa
 
@@ -12,7 +14,7 @@ class Recorder:
     view to fill; ``table()`` returns the filled rows as a pyarrow Table.
     """
 
-    def __init__(self, days: int, columns: dict[str, type | np.dtype]):
+    def __init__(self, days: int, columns: Mapping[str, type | np.dtype]):
         self.days = days
         self.data = {name: np.zeros(days, dtype=dt) for name, dt in columns.items()}
         self.filled = 0

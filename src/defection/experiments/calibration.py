@@ -265,7 +265,42 @@ def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list
               generations: int, out: Path, seed: int = 0, workers: int | None = None, scheduler: str | None = None,
               overrides: list[str] | None = None, predictive_draws: int = 40,
               progress: Callable[[int, float], None] | None = None) -> dict[str, Any]:
-    """Run (or resume) ABC-SMC and write posterior.parquet, posterior_summary.json and the figures."""
+    """Run (or resume) ABC-SMC and write posterior.parquet, posterior_summary.json and the figures.
+
+    Parameters
+    ----------
+    scenario : str, pathlib.Path or Scenario
+        A built-in scenario's name, a scenario file, or a scenario object.
+    data_source : str
+        The observations: a shipped data set's name or a CSV file.
+    fit_specs : list of str
+        The parameters fitted, each ``section.key=lo:hi`` (a uniform prior) or ``section.key``
+        alone (its documented plausible range).
+    population : int
+        Particles per generation, at least 2.
+    generations : int
+        ABC-SMC generations, at least 1.
+    out : pathlib.Path
+        The results directory; one holding the same calibration is resumed.
+    seed : int, optional
+        The calibration's seed (default 0).
+    workers : int, optional
+        Worker processes (default: the machine's cores).
+    scheduler : str, optional
+        A Dask scheduler's address (``tcp://HOST:PORT``), instead of local processes.
+    overrides : list of str, optional
+        Changes to the scenario, ``"section.key=value"``.
+    predictive_draws : int, optional
+        Posterior draws simulated for the fit figure (default 40).
+    progress : callable, optional
+        ``progress(generation, epsilon)``, called after each generation.
+
+    Returns
+    -------
+    dict
+        The posterior summary (as posterior_summary.json): generations, simulations, the last
+        epsilon, and per parameter its posterior statistics.
+    """
     from filelock import FileLock, Timeout
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
@@ -342,11 +377,13 @@ def _run_generations(out: Path, simulator: Simulator, fits: list[Fit], obs: list
                 if t == 0:  # a new run; one killed before its first generation stays in the history, unused
                     history = abc.new(db, observed_stats(obs))
                 else:
+                    assert run_id is not None  # from the history (done > 0) or the generation before
                     history = _load(abc, db_path, run_id)
                 run_id = history.id
                 history = abc.run(max_nr_populations=1)
             if progress is not None:
                 progress(t + 1, float(history.get_all_populations()["epsilon"].iloc[-1]))
+    assert run_id is not None  # generations >= 1, so a run was made or resumed
     return run_id
 
 
@@ -522,7 +559,29 @@ def read_calibration(cal_dir: Path) -> tuple[Scenario, list[Fit], pa.Table, list
 
 def forecast(cal_dir: Path, until: dt.date, draws: int, out: Path, seed: int = 0,
              progress: Callable[[int], None] | None = None) -> pa.Table:
-    """Simulate from posterior draws to ``until``; write forecast.parquet (long form) and forecast.png."""
+    """Simulate from posterior draws to ``until``; write forecast.parquet (long form) and forecast.png.
+
+    Parameters
+    ----------
+    cal_dir : pathlib.Path
+        The directory of a finished calibration.
+    until : datetime.date
+        The forecast's last date.
+    draws : int
+        Posterior draws simulated.
+    out : pathlib.Path
+        The results directory.
+    seed : int, optional
+        The seed of the draws and of their runs (default 0).
+    progress : callable, optional
+        ``progress(done)``, called after each draw's run.
+
+    Returns
+    -------
+    pyarrow.Table
+        The forecast in long form: ``date``, ``series`` and the quantiles ``q05``, ``q25``, ``q50``,
+        ``q75`` and ``q95`` over the draws.
+    """
     sc, fits, table, obs, cal_seed = read_calibration(cal_dir)
     if draws < 1:
         raise DefectionError(f"--draws must be at least 1 (got {draws}).")
@@ -533,7 +592,7 @@ def forecast(cal_dir: Path, until: dt.date, draws: int, out: Path, seed: int = 0
     sims = simulate_draws(sc, fits, particles, days, generator(seed, "predictive-runs"), progress=progress)
     dates = dates_from(sc.run.start, days)
     qs = (0.05, 0.25, 0.5, 0.75, 0.95)
-    frames = {"date": [], "series": []} | {f"q{int(q * 100):02d}": [] for q in qs}
+    frames: dict[str, list[np.ndarray]] = {"date": [], "series": [], **{f"q{int(q * 100):02d}": [] for q in qs}}
     for s, values in sims.items():
         quant = np.quantile(values, qs, axis=0)
         frames["date"].append(dates)

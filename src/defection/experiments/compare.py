@@ -162,7 +162,54 @@ def compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str, ...
             overrides: list[str] | dict[str, Any] | None = None, chunk: int | None = None, scheduler: Any = None,
             workers: int | None = None, force: bool = False, plot: bool = True,
             progress: Progress | None = None) -> dict[str, Any]:
-    """Run each policy as an ensemble (paired seeds) and write compare.parquet, compare.json, compare.png."""
+    """Run each policy as an ensemble (paired seeds) and write compare.parquet, compare.json, compare.png.
+
+    The first policy is the status quo, the scenario as given; every other one is compared with it
+    run by run, on the same seeds (common random numbers).
+
+    Parameters
+    ----------
+    scenario : str, pathlib.Path or Scenario, optional
+        A built-in scenario's name, a scenario file, or a scenario object (default ``"myanmar-2021"``).
+    policies : list of str
+        Each ``NAME:key=value,key=value``, e.g.
+        ``"big-support:support.protection_capacity=100,support.livelihood_capacity=300"``.
+    out : str or pathlib.Path or None
+        The results directory; None for ``runs/compare-<hash>``. A directory holding the same
+        comparison is resumed.
+    preset : str, optional
+        A named set of policies, run before ``policies`` (``"diis-policy"``).
+    replicates : int, optional
+        Runs of each policy, at least 2 (default 20).
+    seed : int, optional
+        The seed of the runs' seeds (default 0).
+    days : int, optional
+        Days to simulate; the scenario's ``run.days`` by default.
+    overrides : list of str or dict, optional
+        Changes to the scenario for every policy: ``"section.key=value"`` strings or a dict.
+    chunk : int, optional
+        Runs per task (part of the plan, so a resume needs the same value).
+    scheduler : str or distributed.Client, optional
+        A Dask scheduler's address (``tcp://HOST:PORT``) or client; by default an embedded
+        LocalCluster of ``workers`` processes.
+    workers : int, optional
+        Worker processes of the embedded cluster (default: the machine's cores); 0 runs in this
+        process without Dask. Results are the same whatever the executor or worker count.
+    force : bool, optional
+        Replace a non-empty ``out`` that holds something else (default False).
+    plot : bool, optional
+        Keep the daily series and draw compare.png (default True).
+    progress : callable, optional
+        ``progress(done, total, failed)``, called as runs finish.
+
+    Returns
+    -------
+    dict
+        ``"baseline"`` (the status quo's name), ``"replicates"``, ``"policies"`` (per policy: its
+        overrides, mean cost, extra defections and cost per extra defection), ``"rows"`` and
+        ``"table"`` (per policy and outcome: mean, 5-95% range, paired difference from the status
+        quo with its 90% interval) and ``"outcome"`` (the runs' :class:`Outcome`).
+    """
     plan = plan_compare(scenario, policies, preset=preset, replicates=replicates, seed=seed, days=days,
                         overrides=overrides, chunk=chunk, timeseries=plot)
     outcome = execute(plan, None if out is None else Path(out), force=force, scheduler=scheduler, workers=workers,
@@ -203,7 +250,7 @@ def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
     """Per policy and outcome: mean, 90% ensemble interval, paired difference from the status quo (90% CI)."""
     names = plan.labels["policy"][1]
     R = plan.replicates
-    data: dict[str, dict[str, np.ndarray]] = {}
+    data: dict[str, np.ndarray] = {}  # outcome -> (policies, replicates)
     points = summary.column("point").to_numpy()
     reps = summary.column("replicate").to_numpy()
     days = float(plan.base["run"]["days"])

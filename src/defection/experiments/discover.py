@@ -47,7 +47,29 @@ def _prim():
 
 def discover(path: str | Path, outcome: str = "defected", *, above: float | None = None, below: float | None = None,
              threshold: float = 0.8, peel_alpha: float = 0.05, plot: bool = True) -> dict[str, Any]:
-    """PRIM box of the swept parameters where ``outcome`` > ``above`` (or < ``below``); writes discover.json/.png."""
+    """PRIM box of the swept parameters where ``outcome`` > ``above`` (or < ``below``); writes discover.json/.png.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The directory of a finished sweep.
+    outcome : str, optional
+        The outcome that defines a case (a column of the sweep's summary; default ``"defected"``).
+    above, below : float, optional
+        A run is a case when ``outcome`` is above ``above``, or below ``below``; give exactly one.
+    threshold : float, optional
+        The share of cases the box should hold (its density), 0 to 1 (default 0.8).
+    peel_alpha : float, optional
+        The share of runs each PRIM peeling step removes (default 0.05).
+    plot : bool, optional
+        Draw discover.png, the peeling trajectory (default True).
+
+    Returns
+    -------
+    dict
+        The rule, runs, cases and base rate; the chosen box (``"box"``: each restricted parameter's
+        range and its swept range) with its coverage, density and mass; and the peeling trajectory.
+    """
     path = Path(path)
     record = read_manifest(path, kinds=("sweep",))
     if (above is None) == (below is None):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -33,6 +34,25 @@ def dose_response(budgets: Sequence[float] = BUDGETS, seeds: Sequence[int] = tup
     """Outcomes at each budget, shape (budgets, seeds): defections, capacity (share of day 0), money spent.
 
     ``budgets[0]`` is the comparison for the paired differences (by default, no support).
+
+    Parameters
+    ----------
+    budgets : sequence of float, optional
+        Monthly support budgets in kyat (default :data:`BUDGETS`, starting with one that buys nothing).
+    seeds : sequence of int, optional
+        The seeds each budget is run with, the same for every budget (default 0 to 9).
+    overrides : sequence of str, optional
+        Changes to the scenario for every run, ``"section.key=value"``.
+    workers : int, optional
+        Processes the runs are shared among (default 2; 1 runs them in this process).
+    run : callable, optional
+        ``run(budget, seed, overrides)`` -> (defected, capacity share, spent): one run's outcomes (for tests).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``"budget"`` (shape (budgets,)), and ``"defected"``, ``"capacity"`` and ``"spent"`` (shape
+        (budgets, seeds)).
     """
     run = run or _run
     jobs = [(b, s, tuple(overrides)) for b in budgets for s in seeds]
@@ -117,7 +137,8 @@ def table(curve: dict[str, np.ndarray]) -> str:
 
 if __name__ == "__main__":
     result = dose_response()
-    np.savez("docs/img/dose_response.npz", **result)  # the figure's data, to redraw it without rerunning
+    arrays: dict[str, Any] = result
+    np.savez("docs/img/dose_response.npz", **arrays)  # the figure's data, to redraw it without rerunning
     print(table(result))
     print("tipping region:", tipping(result))
     print(figure(result, Path("docs/img/dose_response.png")))

@@ -39,6 +39,7 @@ class ModelFunction:
         seed = int(params.pop("run.seed", self.scenario.get("run", {}).get("seed", 0)))
         point = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in params.items()}
         values, ts = models.get("defection").run(self.scenario, point, seed)
+        assert ts is not None  # the agent-based model always returns its daily series
         out = {k: (np.nan if v is None else v) for k, v in values.items()}
         for s in SERIES:
             out[f"{s}_series"] = ts.column(s).to_numpy().astype(float)
@@ -64,7 +65,23 @@ def _parameter(ema, v: Vary):
 
 def build_model(scenario: dict[str, Any], uncertainties: list[dict[str, Any]], levers: list[dict[str, Any]],
                 name: str = "defection"):
-    """An ``ema_workbench.Model`` over ``scenario`` (a resolved scenario dict)."""
+    """An ``ema_workbench.Model`` over ``scenario`` (a resolved scenario dict).
+
+    Parameters
+    ----------
+    scenario : dict
+        A resolved scenario, as ``Scenario.model_dump(mode="json")``.
+    uncertainties, levers : list of dict
+        Each ``{"key": "section.key", "lo": ..., "hi": ..., "integer": bool}``.
+    name : str, optional
+        The model's name (default ``"defection"``).
+
+    Returns
+    -------
+    ema_workbench.Model
+        The model: its uncertainties and levers are scenario parameters (named ``section.key``), its
+        outcomes the sweep's outcome scalars and the daily ``defected`` and ``coercive_capacity``.
+    """
     ema = _ema()
     model = ema.Model(name, function=ModelFunction(scenario))
     model.uncertainties = [_parameter(ema, Vary.from_dict(u)) for u in uncertainties]
@@ -153,7 +170,33 @@ def export_script(scenario: Any = "myanmar-2021", out: str | Path = "ema_model.p
                   vary: list[str] | tuple[str, ...] = (), levers: list[str] | tuple[str, ...] | None = None,
                   days: int | None = None, overrides: list[str] | dict[str, Any] | None = None,
                   force: bool = False) -> Path:
-    """Write a Python file that builds the EMA model; return its path."""
+    """Write a Python file that builds the EMA model; return its path.
+
+    Parameters
+    ----------
+    scenario : str, pathlib.Path or Scenario, optional
+        A built-in scenario's name, a scenario file, or a scenario object (default ``"myanmar-2021"``).
+    out : str or pathlib.Path, optional
+        The file to write (default ``ema_model.py``).
+    vary : list of str, optional
+        The uncertainties, each ``section.key=lo:hi`` (or ``section.key`` alone, for its documented
+        plausible range); by default every numeric parameter with a plausible range, except the
+        support programme's and the run's settings.
+    levers : list of str, optional
+        The levers, in the same form; by default the support programme's capacities, stipend and
+        outreach.
+    days : int, optional
+        Days to simulate; the scenario's ``run.days`` by default.
+    overrides : list of str or dict, optional
+        Changes to the scenario: ``"section.key=value"`` strings or a dict.
+    force : bool, optional
+        Replace an existing ``out`` (default False).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     from defection import __version__, api
     from defection.errors import OutputError
 

@@ -47,9 +47,29 @@ def sensitivity(path: str | Path, outputs: list[str] | tuple[str, ...] | None = 
                 num_resamples: int = 1000, seed: int = 0, plot: bool = True) -> dict[str, Any]:
     """Sensitivity indices of ``outputs`` for the sweep in ``path``; writes sensitivity.parquet/.json/.png.
 
-    Returns ``{"method", "outputs": {output: {"names", "S1", "S1_conf", "ST", "ST_conf"} or
-    {"names", "mu_star", "mu_star_conf", "sigma"}}, "design_warnings", "table": pa.Table}``; a design warning
-    (:func:`~defection.experiments.small_designs.wide_indices`) says the intervals are wider than the indices.
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The directory of a finished sweep with ``design="sobol"`` or ``design="morris"``.
+    outputs : list of str, optional
+        The outcomes analysed (columns of the sweep's summary); by default the usual outcomes the
+        sweep recorded.
+    conf_level : float, optional
+        The confidence level of the intervals, between 0 and 1 (default 0.95).
+    num_resamples : int, optional
+        Bootstrap resamples for the intervals (default 1000).
+    seed : int, optional
+        The bootstrap's seed (default 0).
+    plot : bool, optional
+        Draw sensitivity.png (default True).
+
+    Returns
+    -------
+    dict
+        ``{"method", "outputs": {output: {"names", "S1", "S1_conf", "ST", "ST_conf"} or
+        {"names", "mu_star", "mu_star_conf", "sigma"}}, "design_warnings", "table": pa.Table}``; a design
+        warning (:func:`~defection.experiments.small_designs.wide_indices`) says the intervals are wider than
+        the indices.
     """
     path = Path(path)
     record = read_manifest(path, kinds=("sweep",))

@@ -43,6 +43,53 @@ def sweep(scenario: Any = "myanmar-2021", vary: list[str] | tuple[str, ...] = ()
           progress: Progress | None = None) -> Outcome:
     """Run a sweep into ``out`` (or finish an interrupted one) and return its :class:`Outcome`.
 
+    Parameters
+    ----------
+    scenario : str, pathlib.Path or Scenario, optional
+        A built-in scenario's name, a scenario file, or a scenario object (default ``"myanmar-2021"``).
+    vary : list of str
+        The parameters swept, each ``section.key=lo:hi`` (or ``section.key`` alone, for its
+        documented plausible range).
+    out : str or pathlib.Path or None
+        The results directory; None for ``runs/sweep-<hash>``. A directory holding the same sweep
+        is resumed.
+    design : str, optional
+        ``"lhs"`` (Latin hypercube, the default), ``"sobol"``, ``"morris"`` or ``"grid"``.
+    samples : int, optional
+        Points of the design (default 64); for ``sobol`` and ``morris``, the base sample size.
+    replicates : int, optional
+        Runs of each point, with different seeds (default 1).
+    seed : int, optional
+        The seed of the design and of the runs' seeds (default 0).
+    days : int, optional
+        Days to simulate; the scenario's ``run.days`` by default.
+    overrides : list of str or dict, optional
+        Changes to the scenario for every run: ``"section.key=value"`` strings or a dict.
+    chunk : int, optional
+        Runs per task (part of the plan, so a resume needs the same value).
+    timeseries : bool, optional
+        Also keep each run's daily series under ``out/timeseries`` (default True).
+    model : str, optional
+        The model run at each point: ``"defection"`` (the default) or ``"ishigami"`` (a test function).
+    scheduler : str or distributed.Client, optional
+        A Dask scheduler's address (``tcp://HOST:PORT``) or client; by default an embedded
+        LocalCluster of ``workers`` processes.
+    workers : int, optional
+        Worker processes of the embedded cluster (default: the machine's cores); 0 runs in this
+        process without Dask. Results are the same whatever the executor or worker count.
+    force : bool, optional
+        Replace a non-empty ``out`` that holds something else (default False).
+    progress : callable, optional
+        ``progress(done, total, failed)``, called as runs finish.
+
+    Returns
+    -------
+    Outcome
+        Where the results are, how many runs finished, failed and were found already done, the
+        summary table (one row a run) and the manifest.
+
+    Examples
+    --------
     >>> sweep("myanmar-2021", ["support.protection_capacity=0:200"], design="lhs", samples=16,
     ...       replicates=2, out="runs/sweep1")
     """

@@ -36,7 +36,7 @@ def _read_toml(text: str, origin: str) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{origin} is not valid TOML: {shorten(exc, 300)}. Fix the syntax at that line.") from None
+        raise ScenarioError(f"{origin} is not valid TOML: {shorten(str(exc), 300)}. Fix the syntax at that line.") from None
     except RecursionError:
         raise ScenarioError(f"{origin} {TOO_DEEP}") from None
     if not data:

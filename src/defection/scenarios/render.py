@@ -63,7 +63,8 @@ def _section(obj: BaseModel, path: str, lines: list[str]) -> None:
             lines += ["", f"[{path}]"]
         lines += scalars
     for name, items, field in arrays:
-        lines += ["", f"# {field.description}; source: {(field.json_schema_extra or {}).get('source', 'assumed')}"]
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}  # the schema's are dicts
+        lines += ["", f"# {field.description}; source: {extra.get('source', 'assumed')}"]
         for item in items:
             lines += [f"[[{path}.{name}]]"] + [
                 f"{k} = {toml_value(getattr(item, k))}" for k in type(item).model_fields
