@@ -15,6 +15,7 @@ from defection.model.population import build_state
 from defection.model.state import ARMY_COMBAT, ARMY_SUPPORT, CAUGHT, COMPLIANT, DEFECTED, QUIET
 
 KEY = stream_keys(0, ("k",))["k"]
+DAYS = 4000  # the calendar of a test unit
 
 
 def test_geography_matches_the_2014_census():
@@ -189,18 +190,27 @@ class Unit:
         top = self.sensitivity.max() if bound_sensitivity is None else bound_sensitivity
         self.max_sensitivity = np.array([top], np.float32)
         self.held = np.zeros((1, 4), np.int64)
+        self.held_reason = np.full(n, decision.NOT_HELD, np.uint8)
+        self.next_chance = np.full(n, -1, np.int32)
+        self.link, self.head, self.due = np.full(n, -1, np.int32), np.full(DAYS + 1, -1, np.int32), bitset(n)
+        self.seen, self.margin = np.zeros((1, 4)), np.array([[-np.inf, np.inf]])
 
-    def decide(self, oppose=1.0, gap=0.0, hazard=1.0, brings=0.0, day=5, front=(0.0, 1.0)):
-        """One day; ``front`` is the township's (front-line pull, multiplier of the hazard) of combat soldiers."""
+    def decide(self, oppose=1.0, gap=0.0, hazard=1.0, brings=0.0, day=5, front=(0.0, 1.0), recount=True,
+               ceiling=None):
+        """One day; ``front`` is the township's (front-line pull, multiplier of the hazard) of combat soldiers;
+        ``ceiling`` is the opportunity clocks' daily rate (by default the day's chance, at most 1)."""
         n, zeros = self.n, np.zeros(self.n, np.float32)
+        rate = min(1.0, hazard * max(1.0, front[1])) if ceiling is None else ceiling
         decision.decide(
             np.array([0, 1]), np.array([0, n]), np.array([n], np.int32), np.array([self.branch], np.uint8),
             np.array([self.commander], np.int32), self.max_static, self.max_sensitivity, self.quiet,
             self.quiet_members, np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32),
-            np.zeros(1, np.int32), np.arange(n, dtype=np.int32), self.state, self.static, self.sensitivity,
+            np.zeros(1, np.int32), self.seen, self.margin, np.arange(n, dtype=np.int32), self.state, self.static,
+            self.sensitivity,
             np.zeros(n, np.uint8), zeros, self.left_day, zeros, zeros, np.zeros(n, np.uint8), self.injury,
             np.zeros(1), np.zeros(1),
             np.ones(1), np.array([front[0]]), np.array([front[1]]), self.counts, self.hardness, self.held,
+            self.held_reason, self.next_chance, self.link, self.head, self.due, np.full(4, rate), recount,
             (1.0, 1.0, 0.0, 1.0, 0.0), (0.3, 0.0, 1.0),
             (oppose, gap, 0.0, 0.1, 0.0), np.array([hazard, hazard]), np.zeros((2, 4)), np.array([[1.0, 10.0]] * 2),
             (0.0, 0.0, brings, 0.0), (0.8, 0.0), KEY, day, zeros.copy(), zeros.copy(), zeros.copy(), self.intent)
@@ -262,9 +272,10 @@ def test_front_line_intensity():
     assert f[3] < 1.0 and np.all(np.diff(f[[0, 1, 3]]) > 0)
 
 
-def test_the_unit_bound_skips_nobody_who_could_oppose():
-    """Skipping members whose bound cannot reach a threshold gives the same states, intents, tallies and reasons
-    for staying as visiting everyone (a bound no member can fall below); a bound that is too tight does not."""
+def test_the_unit_bounds_skip_nobody_who_could_start_or_return():
+    """Skipping units whose bound cannot reach the opposition threshold, and scans of units whose terms moved less
+    than their margins, gives the same states, intents, tallies and reasons for staying over many days as
+    scanning every unit every day; a bound that ignores sensitivity (too tight) does not."""
     rng = np.random.default_rng(1)
 
     def units(quiet_share):
@@ -272,17 +283,20 @@ def test_the_unit_bound_skips_nobody_who_could_oppose():
         state = rng.choice([COMPLIANT, QUIET, DEFECTED], 30, p=[0.9 - quiet_share, quiet_share, 0.1])
         sensitivity = rng.uniform(0.0, 2.0, 30)
         kw = dict(state=state, sensitivity=sensitivity, injury=0.6, commander=int(rng.integers(30)))
-        return Unit(static, **kw), Unit(static, **kw, bound_sensitivity=1e9), Unit(static, **kw,
-                                                                                    bound_sensitivity=0.0)
+        return Unit(static, **kw), Unit(static, **kw), Unit(static, **kw, bound_sensitivity=0.0)
 
     differs = 0
-    for k in range(40):
+    for k in range(20):
         fast, everyone, too_tight = units(0.3 if k % 2 else 0.0)  # without quiet members, whole units are skipped
-        for unit in (fast, everyone, too_tight):
-            unit.decide(oppose=1.5, gap=0.5, hazard=0.3)
-        assert fast.outcome() == everyone.outcome()
+        for day in range(30):
+            injury = 0.6 + 0.3 * math.sin(day / 3.0)  # disaffection rises and falls: members start and return
+            everyone.margin[:] = (-np.inf, np.inf)  # a scan every day
+            for unit in (fast, everyone, too_tight):
+                unit.injury[:] = injury
+                unit.decide(oppose=1.5, gap=0.5, hazard=0.3, day=day)
+            assert fast.outcome() == everyone.outcome()
         differs += too_tight.outcome() != everyone.outcome()
-    assert differs > 0  # the comparison can fail: a bound ignoring sensitivity skips officers who oppose
+    assert differs > 0  # the comparison can fail: a bound ignoring sensitivity misses officers who start or return
 
 
 def test_the_quiet_members_bit_set_follows_the_states_through_a_run():
@@ -333,7 +347,8 @@ def _detect(state, supported, p_detect, efficacy=0.8, unit_defected=0, branch=0,
     counts, hardness = _tallies([(int(x), branch, 0, 0.0) for x in state])
     out = dict(state=np.asarray(state, np.uint8), unit_defected=np.array([unit_defected], np.int32),
                left=np.full(n, -1, np.int16), attempts=np.zeros(2, np.int64), caught=np.zeros(2, np.int64),
-               counts=counts)
+               counts=counts, held=np.array([[0, n, 0, 0]], np.int64),
+               held_reason=np.full(n, decision.LIVELIHOOD, np.uint8))
     intent = np.zeros(n, np.uint8)
     intent[0] = decision.WILL_GO
     regime.detect(np.array([0]), intent, np.arange(n, dtype=np.int32), out["state"], np.asarray(supported, np.uint8),
@@ -341,7 +356,8 @@ def _detect(state, supported, p_detect, efficacy=0.8, unit_defected=0, branch=0,
                   np.zeros(n, np.float32), np.array([n], np.int32), bitset(n), out["unit_defected"],
                   np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32),
                   np.zeros(1), np.ones(1), np.array([front_safety]),
-                  counts, hardness, out["left"], np.array([p_detect, p_detect]), 1.0, 0.0, efficacy, KEY, 7,
+                  counts, hardness, out["held"], out["held_reason"], out["left"], np.array([p_detect, p_detect]), 1.0,
+                  0.0, efficacy, KEY, 7,
                   out["attempts"], out["caught"], np.zeros(4, np.int64))
     return out
 
@@ -353,6 +369,7 @@ def test_detection_by_hand():
         assert out["caught"][0] == int(expected == CAUGHT)
         assert out["unit_defected"][0] == int(expected == DEFECTED) and out["left"].tolist() == [7, -1]
         assert out["counts"][0, expected, 0, 0] == 1 and out["counts"][0, QUIET, 0, 0] == 1
+        assert out["held"].tolist() == [[0, 1, 0, 0]] and out["held_reason"][0] == decision.NOT_HELD  # one left
     # full protection evades detection entirely
     assert _detect([QUIET], [decision.PROTECTED], 1.0, efficacy=1.0)["state"][0] == DEFECTED
     # a unit that has leaked is watched: p (1 + oversight) = 0.6 * 2 > 1, caught for sure
@@ -397,3 +414,39 @@ def test_population_matches_its_distributions():
         assert (o.unit[members] == u).all() and o.rank[un.commander[u]] == o.rank[members].max()
         assert (np.diff(o.static[members]) <= 0).all() and un.max_static[u] == o.static[members].max()
     assert len(st.civilians.hardship) == pytest.approx(51_486, rel=0.01)  # k = 1000
+
+
+def _opportunities(days, swing, ceiling_factor=1.0):
+    """Opportunities drawn by the calendar in one combat unit over ``days``, against those a daily draw would give.
+
+    Members' static disaffection spans the threshold and the township's moral injury swings by ``swing`` from
+    day to day, so members start, stay and stop quietly resisting; the front line multiplies the chance by 1 to 4.
+    Everyone with an opportunity takes it (intents are cleared daily; nobody leaves). Returns (drawn, expected,
+    variance): the expected count is the sum over quiet member-days of that day's chance."""
+    n, hazard = 300, 0.05
+    unit = Unit(np.linspace(3.0, 0.5, n), branch=ARMY_COMBAT, sensitivity=np.ones(n))
+    rng = np.random.default_rng(7)
+    drawn, expected, variance = 0, 0.0, 0.0
+    for day in range(days):
+        unit.injury[:] = swing * rng.random()
+        multiplier = 1.0 + 3.0 * rng.random()
+        unit.decide(oppose=2.0, gap=0.5, hazard=hazard, day=day, front=(0.0, multiplier), recount=False,
+                    ceiling=hazard * 4.0 * ceiling_factor)
+        chance = hazard * multiplier
+        quiet = int((unit.state == QUIET).sum())
+        drawn += int((unit.intent != 0).sum())
+        expected += quiet * chance
+        variance += quiet * chance * (1.0 - chance)
+        unit.intent[:] = 0
+    return drawn, expected, variance
+
+
+def test_the_calendar_draws_opportunities_as_a_daily_draw_would():
+    """Geometric waits at the ceiling, thinned to the day's chance, give each quiet member-day the day's chance of
+    an opportunity, while members come and go (clocks kept, restarted and dropped). The check can fail: clocks
+    that ring at a rate below the chance give too few."""
+    drawn, expected, variance = _opportunities(1500, swing=1.5)
+    assert abs(drawn - expected) < 4.0 * math.sqrt(variance), (drawn, expected)
+    assert 2_000 < expected  # members did come and go, and enough opportunities were drawn to tell
+    too_slow, expected_slow, variance_slow = _opportunities(1500, swing=1.5, ceiling_factor=0.5)
+    assert expected_slow - too_slow > 4.0 * math.sqrt(variance_slow)

@@ -50,10 +50,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from defection.engine.bits import clear_bit, ctz, set_bit
-from defection.engine.kernels import serial_or_parallel
 from defection.engine.rng import uniform
 from defection.model.state import ARMY_COMBAT, COMPLIANT, DEFECTED, QUIET
 
@@ -63,6 +62,11 @@ PROTECTED, STIPEND = 1, 2
 # Why an opposed officer stays (finding F4): the smallest change that would make them go.
 HELD_BY = ("fear", "livelihood", "lack_of_support", "lack_of_opportunity")
 FEAR, LIVELIHOOD, LACK_OF_SUPPORT, LACK_OF_OPPORTUNITY = range(4)
+NOT_HELD = 4  # ``Officers.held_reason`` of an officer who is not quietly resisting
+NEVER = 1 << 30  # a wait that never ends (a clock at rate 0)
+# A unit's margins must exceed the drift of its terms by this much before its scan is skipped, so that rounding
+# in the order the terms are added can never hide a member who starts or returns.
+MARGIN = 1e-9
 
 
 @njit(cache=True, inline="always")
@@ -91,27 +95,104 @@ def transfer(counts, hardness, t, b, barracks, alignment, old, new):
 
 
 @njit(cache=True, inline="always")
-def counts_above(static, lo, hi, bound, high, low):
-    """How many i in [lo, hi) have static[i] + bound > high, and how many > low; ``static`` descends over the range.
+def wait_days(u, rate):
+    """Days until the next event of a daily Bernoulli(``rate``) clock, counting today as 1: a geometric draw.
 
-    As ``static`` descends, each count is also the offset of the first member at or below its level. One pass
-    without branches reads the range in order, so the CPU fetches its cache lines together, where a binary
-    search would wait for each in turn; a unit's range is short."""
-    above_high = 0
-    above_low = 0
+    It is memoryless, so a wait drawn long ago is still a fair draw of the time left (never, for rate 0)."""
+    if rate >= 1.0:
+        return 1
+    if rate <= 0.0:
+        return NEVER
+    return min(NEVER, 1 + int(math.log1p(-u) / math.log1p(-rate)))
+
+
+@njit(cache=True, inline="always")
+def schedule(head, link, next_chance, i, day):
+    """Put officer i in the calendar's list of ``day`` (a day past the horizon is only noted)."""
+    next_chance[i] = day
+    if day < len(head):
+        link[i] = head[day]
+        head[day] = i
+
+
+@njit(cache=True)
+def open_today(head, link, next_chance, state, due, day):
+    """Mark as due the quiet resisters whose opportunity clock rings today; forget the clocks of the others."""
+    i = head[day]
+    head[day] = -1
+    while i >= 0:
+        following = link[i]
+        if state[i] == QUIET:
+            set_bit(due, i)
+        else:
+            next_chance[i] = -1  # their clock is drawn afresh if they come to oppose again
+        i = following
+
+
+@njit(cache=True, inline="always")
+def next_visit(quiet_members, due, start, hi, every_from):
+    """The first quiet member at or after ``start`` and before ``hi`` whose clock rings today (bit set in
+    ``due``) or who stands at or after ``every_from``; ``hi`` if there is none. Bits are read a word at a time."""
+    w = start >> 6
+    word = quiet_members[w] & (ALL_BITS << np.uint64(start & 63))
+    while True:
+        base = w << 6
+        if base + 64 <= every_from:
+            word &= due[w]
+        elif base < every_from:
+            word &= due[w] | (ALL_BITS << np.uint64(every_from & 63))
+        if word != 0:
+            i = base + np.int64(ctz(word))
+            return i if i < hi else hi
+        w += 1
+        if (w << 6) >= hi:
+            return hi
+        word = quiet_members[w]
+
+
+@njit(cache=True, inline="always")
+def hold(held, held_reason, t, i, reason):
+    """Officer i, quietly resisting in township t, stays for ``reason`` (NOT_HELD: no longer quietly resisting)."""
+    old = held_reason[i]
+    if old != reason:
+        if old != NOT_HELD:
+            held[t, old] -= 1
+        if reason != NOT_HELD:
+            held[t, reason] += 1
+        held_reason[i] = reason
+
+
+@njit(cache=True, inline="always")
+def scan_unit(state, static, sensitivity, barracks, lo, hi, c, base, shock, shared, barracks_contact, boosted,
+              w_cm, gone, oppose, low):
+    """One pass without branches over the members [lo, hi) of a unit: how many compliant members start opposing
+    today and how many quiet members return to compliance, the least disaffection of a quiet member and the
+    largest of a compliant one (infinite where there is none). ``base`` holds the terms all members share."""
+    starting = 0
+    returning = 0
+    least_quiet = math.inf
+    most_compliant = -math.inf
     for i in range(lo, hi):
-        d = static[i] + bound
-        above_high += d > high
-        above_low += d > low
-    return above_high, above_low
+        contact = barracks_contact if barracks[i] else 1.0
+        d = static[i] + shock * sensitivity[i] + base + w_cm * gone * (c != i)
+        quiet = d + contact * shared
+        compliant = d + contact * boosted * shared
+        is_quiet = state[i] == QUIET
+        is_compliant = state[i] == COMPLIANT
+        starting += is_compliant & (compliant > oppose)
+        returning += is_quiet & (quiet <= low)
+        least_quiet = min(least_quiet, quiet if is_quiet else math.inf)
+        most_compliant = max(most_compliant, compliant if is_compliant else -math.inf)
+    return starting, returning, least_quiet, most_compliant
 
 
-@serial_or_parallel
+@njit(cache=True)
 def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, unit_max_static, unit_max_sensitivity,
-           unit_quiet, quiet_members, unit_defected, unit_attempts, unit_caught, unit_supported, ident, state, static,
-           sensitivity, barracks, alignment, left_day, family, livelihood, knows, injury, social, township_pull,
-           township_opportunity, front_pull, front_chance, counts, hardness, held, weights, contact_terms, thresholds,
-           hazard, fears, beliefs, cascade, support, key, day, pull_out, risk_out, loss_out, intent_out):
+           unit_quiet, quiet_members, unit_defected, unit_attempts, unit_caught, unit_supported, unit_seen,
+           unit_margin, ident, state, static, sensitivity, barracks, alignment, left_day, family, livelihood, knows,
+           injury, social, township_pull, township_opportunity, front_pull, front_chance, counts, hardness, held,
+           held_reason, next_chance, link, head, due, ceiling, recount, weights, contact_terms, thresholds, hazard,
+           fears, beliefs, cascade, support, key, day, pull_out, risk_out, loss_out, intent_out):
     """Set each staying officer's state (compliant/quiet) and intent to leave today; keep the township tallies.
 
     Per-officer arrays have shape (N,), per-unit arrays (U,); ``injury`` (T, 4), ``social``,
@@ -124,19 +205,28 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
     beliefs (2, 2) per force: (n0 p + caught, n0 + attempts); cascade: (unit news weight, word-of-mouth rate,
     commander brings unit, promotion gain); support: (efficacy, stipend kyat).
 
-    Members of a unit are sorted by static disaffection, highest first, and the unit's upper bound on the
-    dynamic terms (its largest sensitivity and contact) splits them in three, counted in one pass: those whose
-    bound reaches the opposition threshold, those who cannot start opposing today but could stay opposed, and
-    those who cannot even stay opposed (quiet members return to compliance). A branch-free pass over the first
-    group finds whether any compliant member starts opposing today; if none does (most days, most units),
-    only the quiet members are visited, found through the bit set ``quiet_members`` ((N // 64 + 1,) uint64,
-    kept by every change of state); otherwise every member of the first group is. Either way members are
-    handled in index order, so the tallies add up in the same order.
-    Intents are zero on entry (the support and detection steps clear them). ``held`` (T, 4) counts,
-    per township, the quiet resisters who stay today by the reason in :data:`HELD_BY`: they would go
-    given the chance (lack of opportunity), they know of support that would be enough but have not
-    had it (lack of support), or else the larger of what they fear (prosecution, torture, the family)
-    and the livelihood they would lose.
+    **Opportunities are a calendar.** Each quiet resister's chance to leave is a clock that rings after
+    geometric waits at the branch's ``ceiling`` (the largest daily chance it can have), noted in ``next_chance``
+    and in the day lists ``head`` (days + 1,) and ``link`` (N,). A ring is an opportunity with probability
+    chance / ceiling, which thins it to the day's chance: the same Bernoulli(chance) each day as a daily draw.
+
+    **A unit is scanned only when its members' states could change.** A scan (one pass without branches over
+    the unit) counts who starts opposing and who returns, and notes the unit's margins (``unit_margin`` (U, 2):
+    its least quiet disaffection above the return threshold, its largest compliant one above the opposition
+    threshold) with the shared terms they were found at (``unit_seen`` (U, 4): moral injury, social punishment,
+    peers + kin + front, commander gone). While the terms have moved less than the margins since (each member's
+    disaffection moves by at most the change of each term times its largest factor), nobody can start or return,
+    and the unit is not scanned. If anyone starts, every member is visited; if anyone returns, every quiet member
+    is; otherwise only the quiet members something happens to: whose clock rings today (bits ``due``), who may
+    hear of support by word of mouth, all of them the day after their commander led the unit out, and all of
+    them on a ``recount`` day. Members are handled in index order, so the tallies add up in the same order.
+
+    Intents are zero on entry (the support and detection steps clear them). ``held`` (T, 4) counts, per
+    township, the quiet resisters by the reason in :data:`HELD_BY` they stay, as last found for each
+    (``held_reason``): when they start, when their clock rings, when they hear of support, and on every
+    ``recount`` day. The reason: they would go given the chance (lack of opportunity), they know of support that
+    would be enough but have not had it (lack of support), or else the larger of what they fear (prosecution,
+    torture, the family) and the livelihood they would lose.
     """
     w_sh, w_so, w_pe, w_cm, w_tw = weights
     barracks_contact, extortion_boost, open_share = contact_terms
@@ -144,123 +234,137 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
     news, word_of_mouth, brings, promotion = cascade
     efficacy, stipend = support
     low = oppose - gap
-    nt = len(town_unit_start) - 1
-    for t in prange(nt):
-        by_fear = by_livelihood = by_support = by_opportunity = 0  # held[t] in registers
+    boosted = 1.0 + extortion_boost
+    open_today(head, link, next_chance, state, due, day)
+    for t in range(len(town_unit_start) - 1):
         shared = w_so * open_share * social[t]
         kin = w_tw * open_share * township_pull[t]
         for u in range(town_unit_start[t], town_unit_start[t + 1]):
             b = unit_branch[u]
             f = b >> 1
             c = unit_commander[u]
-            gone = state[c] == DEFECTED
+            gone = 1.0 if state[c] == DEFECTED else 0.0
             peers = w_pe * unit_defected[u] / unit_size[u]
             combat = b == ARMY_COMBAT
-            battle = front_pull[t] if combat else 0.0
-            bound = (w_sh * unit_max_sensitivity[u] * injury[t, b] + shared * (1.0 + extortion_boost) + peers
-                     + w_cm * gone + kin + battle)
-            lo, hi = unit_start[u], unit_start[u + 1]
-            unvisited_quiet = unit_quiet[u]
-            if unvisited_quiet == 0 and unit_max_static[u] + bound <= oppose:
+            shock = w_sh * injury[t, b]
+            base = peers + kin + (front_pull[t] if combat else 0.0)
+            if unit_quiet[u] == 0 and unit_max_static[u] + shock * unit_max_sensitivity[u] + shared * boosted + base \
+                    + w_cm * gone <= oppose:
                 continue  # nobody opposes and nobody can start: nothing to do
-            n_oppose, n_stay = counts_above(static, lo, hi, bound, oppose, low)
-            can_oppose = lo + n_oppose  # members before it may start opposing
-            can_stay = lo + n_stay  # before it, opposition may persist
-            # does any compliant member start opposing today? (a pass without branches, which vectorises)
-            starting = 0
-            injury_tb = injury[t, b]
-            boosted = 1.0 + extortion_boost
-            for i in range(lo, can_oppose):
-                contact = barracks_contact if barracks[i] else 1.0
-                d = (static[i] + w_sh * sensitivity[i] * injury_tb + contact * boosted * shared + peers
-                     + w_cm * (gone & (c != i)) + kin + battle)
-                starting += (state[i] == COMPLIANT) & (d > oppose)
-            everyone = starting > 0  # otherwise only the quiet members need a visit, found by their bits
-            if not everyone and unvisited_quiet == 0:
+            lo, hi = unit_start[u], unit_start[u + 1]
+            drift = (abs(shock - unit_seen[u, 0]) * unit_max_sensitivity[u] + abs(shared - unit_seen[u, 1]) * boosted
+                     + abs(base - unit_seen[u, 2]) + w_cm * abs(gone - unit_seen[u, 3]))
+            starting = returning = 0
+            if not (unit_margin[u, 0] - drift > MARGIN and unit_margin[u, 1] + drift < -MARGIN):
+                starting, returning, least_quiet, most_compliant = scan_unit(
+                    state, static, sensitivity, barracks, lo, hi, c, base, shock, shared, barracks_contact, boosted,
+                    w_cm, gone, oppose, low)
+                unit_seen[u, 0], unit_seen[u, 1], unit_seen[u, 2], unit_seen[u, 3] = shock, shared, base, gone
+                unit_margin[u, 0], unit_margin[u, 1] = least_quiet - low, most_compliant - oppose
+                if starting + returning > 0:  # states change today: scan again tomorrow
+                    unit_margin[u, 0], unit_margin[u, 1] = -math.inf, math.inf
+            everyone = starting > 0
+            if not everyone and unit_quiet[u] == 0:
                 continue
+            led_out = brings > 0 and gone > 0.0 and left_day[c] == day - 1
+            hearing = unit_supported[u] > 0  # word of mouth may reach quiet members who do not know of support
+            all_quiet = everyone or returning > 0 or recount or led_out
+            every_from = lo if (all_quiet or hearing) else hi
             # per-unit terms of the leaving decision, hoisted out of the members' loop
-            led_out = brings > 0 and gone and left_day[c] == day - 1
             chance = hazard[f] * (township_opportunity[t] if f == 0 else (front_chance[t] if combat else 1.0))
+            ring = ceiling[b]
             belief = (beliefs[f, 0] + news * unit_caught[u]) / (beliefs[f, 1] + news * unit_attempts[u])
             known_risk = belief * fears[f, 0]
             growth = 1.0 + promotion * unit_defected[u] / unit_size[u]
             heard = -1.0  # the chance of hearing of support from a unit-mate who left with it, once needed
             i = lo - 1
-            w = lo >> 6  # the quiet members' bits are read a word at a time
-            word = quiet_members[w] & (ALL_BITS << np.uint64(lo & 63))
-            while unvisited_quiet > 0 or (everyone and i + 1 < can_oppose):
+            while True:
                 if everyone:
                     i += 1
-                else:  # the unit has a quiet member not yet visited, so a set bit lies ahead, before hi
-                    while word == 0:
-                        w += 1
-                        word = quiet_members[w]
-                    i = (w << 6) + np.int64(ctz(word))
-                    word &= word - np.uint64(1)
-                if i >= hi:
-                    break
+                    if i >= hi:
+                        break
+                else:
+                    i = next_visit(quiet_members, due, i + 1, hi, every_from)
+                    if i >= hi:
+                        break
                 s = state[i]
-                if i >= can_stay:
-                    # nobody from here on can stay opposed: quiet members return to compliance
-                    if s == QUIET:
-                        unvisited_quiet -= 1
-                        state[i] = COMPLIANT
-                        unit_quiet[u] -= 1
-                        clear_bit(quiet_members, i)
-                        transfer(counts, hardness, t, b, barracks[i], alignment[i], QUIET, COMPLIANT)
+                if s > QUIET:
                     continue
-                if s == QUIET:
-                    unvisited_quiet -= 1
-                elif s > QUIET or i >= can_oppose:
-                    continue  # defected, or compliant and unable to reach the opposition threshold today
+                if not all_quiet and next_chance[i] != day and (knows[i] != 0 or not hearing):
+                    continue  # nothing happens to this quiet member today
                 contact = barracks_contact if barracks[i] else 1.0
                 if s == COMPLIANT:
-                    contact *= 1.0 + extortion_boost
-                d = (static[i] + w_sh * sensitivity[i] * injury[t, b] + contact * shared + peers
-                     + w_cm * (gone and c != i) + kin + battle)
+                    contact *= boosted
+                d = static[i] + shock * sensitivity[i] + contact * shared + base + w_cm * gone * (c != i)
                 if d <= (low if s == QUIET else oppose):
-                    if s == QUIET:
+                    if s == QUIET:  # returns to compliance
                         state[i] = COMPLIANT
                         unit_quiet[u] -= 1
                         clear_bit(quiet_members, i)
                         transfer(counts, hardness, t, b, barracks[i], alignment[i], QUIET, COMPLIANT)
+                        hold(held, held_reason, t, i, NOT_HELD)
+                        if next_chance[i] == day:
+                            clear_bit(due, i)
+                            next_chance[i] = -1
                     continue
+                me = ident[i]
+                changed = recount or (led_out and c != i)  # whether to find again why the officer stays
                 if s == COMPLIANT:
+                    changed = True
                     state[i] = QUIET
                     unit_quiet[u] += 1
                     set_bit(quiet_members, i)
                     transfer(counts, hardness, t, b, barracks[i], alignment[i], COMPLIANT, QUIET)
-                me = ident[i]
+                    # today is a day of the officer's clock: a fresh one, or one still running from an earlier
+                    # spell, which rings after today (a wait drawn at the ring rate is memoryless either way)
+                    rings = uniform(key, day, me, 3) < ring
+                    if next_chance[i] < day:
+                        schedule(head, link, next_chance, i, day + wait_days(uniform(key, day, me, 4), ring))
+                elif next_chance[i] == day:  # the clock rings today: wind it again
+                    rings = True
+                    clear_bit(due, i)
+                    schedule(head, link, next_chance, i, day + wait_days(uniform(key, day, me, 4), ring))
+                else:
+                    rings = False
                 if knows[i] == 0 and unit_supported[u] > 0:
                     if heard < 0.0:
                         heard = 1.0 - (1.0 - word_of_mouth * open_share) ** unit_supported[u]
                     if uniform(key, day, me, 2) < heard:
                         knows[i] = 1
+                        changed = True
+                # a ring is an opportunity with probability chance / ring
+                chanced = rings and uniform(key, day, me, 0) * ring < chance
+                if not (changed or rings):
+                    continue
                 pull = d - defect - predation
                 risk = known_risk + fears[f, 1] * family[i]
                 loss = livelihood[i] * growth + fears[f, 3]
                 alone = net_pull(pull, risk, loss, fears[f, 2], efficacy, stipend, 0.0, 0.0)
                 helped = net_pull(pull, risk, loss, fears[f, 2], efficacy, stipend, 1.0, 1.0)
-                if (led_out and c != i) or uniform(key, day, me, 0) < chance:
+                if (led_out and c != i) or chanced:
                     pull_out[i] = pull
                     risk_out[i] = risk
                     loss_out[i] = loss
                     draw = uniform(key, day, me, 1)
                     if takes_chance(draw, alone, scale):
                         intent_out[i] = WILL_GO
-                        continue
-                    if knows[i] and takes_chance(draw, helped, scale):
+                    elif knows[i] and takes_chance(draw, helped, scale):
                         intent_out[i] = NEEDS_SUPPORT
                 # selects rather than branches: the reason is hard to predict from one officer to the next
                 reason = FEAR if risk >= fears[f, 2] * loss else LIVELIHOOD
                 reason = LACK_OF_SUPPORT if (helped > 0.0) & (knows[i] != 0) else reason
                 reason = LACK_OF_OPPORTUNITY if alone > 0.0 else reason
-                by_fear += reason == FEAR
-                by_livelihood += reason == LIVELIHOOD
-                by_support += reason == LACK_OF_SUPPORT
-                by_opportunity += reason == LACK_OF_OPPORTUNITY
-        held[t, FEAR], held[t, LIVELIHOOD] = by_fear, by_livelihood
-        held[t, LACK_OF_SUPPORT], held[t, LACK_OF_OPPORTUNITY] = by_support, by_opportunity
+                hold(held, held_reason, t, i, reason)
+
+
+def opportunity_ceiling(p, opportunity: np.ndarray) -> np.ndarray:
+    """The largest daily chance of an opportunity per branch (4,), at which the calendar's clocks ring.
+
+    The police's chance is their hazard times the township's regional multiplier (fixed for the run), a
+    combat soldier's the army's hazard times 1 + front_opportunity * front, with the front below 1."""
+    police = p.decision.opportunity_hazard * float(opportunity.max(initial=1.0))
+    army = p.army.opportunity_hazard
+    return np.minimum(1.0, np.array([police, police, army * (1.0 + p.army.front_opportunity), army]))
 
 
 def stipend_value(sp, stipend_kyat: float) -> float:
@@ -314,11 +418,19 @@ def decision(sim, day: int) -> None:
     cascade = (d.unit_news_weight * sw.unit_news, p.support.word_of_mouth_rate * sw.word_of_mouth,
                float(sw.commander_brings_unit and sw.peer_effects), p.regime.promotion_gain * sw.promotions)
     township_pull = tw.defected / np.maximum(1, tw.officers)
-    decide.for_items(o.n)(
-        tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_static, un.max_sensitivity, un.quiet,
-        un.quiet_members, un.defected, un.attempts, un.caught, un.supported, o.ident, o.state, o.static, o.sensitivity,
-        o.barracks, o.alignment, o.left_day, o.family_exposure, o.livelihood_kyat, o.knows_support, tw.injury,
-        tw.social, township_pull, tw.opportunity, p.army.front_pull * tw.front,
-        1.0 + p.army.front_opportunity * tw.front, tw.counts, tw.hardness, tw.held, weights, contact, thresholds,
+    cal = s.calendar
+    terms = (weights, contact[:2], thresholds[:2])
+    if un.seen_with != terms:  # the margins were found with other weights: every unit is scanned again
+        un.margin[:, 0], un.margin[:, 1] = -np.inf, np.inf
+        un.seen_with = terms
+    if np.any(cal.ceiling < opportunity_ceiling(p, tw.opportunity)):
+        raise ValueError("the daily chance of an opportunity rose above the calendar's ceiling during the run")
+    decide(
+        tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_static, un.max_sensitivity,
+        un.quiet, un.quiet_members, un.defected, un.attempts, un.caught, un.supported, un.seen, un.margin, o.ident,
+        o.state, o.static, o.sensitivity, o.barracks, o.alignment, o.left_day, o.family_exposure, o.livelihood_kyat,
+        o.knows_support, tw.injury, tw.social, township_pull, tw.opportunity, p.army.front_pull * tw.front,
+        1.0 + p.army.front_opportunity * tw.front, tw.counts, tw.hardness, tw.held, o.held_reason, o.next_chance,
+        cal.link, cal.head, cal.due, cal.ceiling, day % d.reason_recount_days == 0, weights, contact, thresholds,
         hazard, fears, beliefs, cascade, perceived_support(p.support, nat), sim.keys["decision"], day, o.pull, o.risk,
         o.loss, o.intent)

@@ -18,9 +18,10 @@ from scipy import interpolate, special
 from defection.engine.bits import bitset
 from defection.engine.rng import fill_uniform, uniform_array
 from defection.model import support
+from defection.model.decision import NOT_HELD, opportunity_ceiling
 from defection.model.geography import apportion, myanmar
 from defection.model.state import (
-    ARMY_COMBAT, COMPLIANT, N_BRANCHES, Civilians, National, Officers, State,
+    ARMY_COMBAT, COMPLIANT, N_BRANCHES, Calendar, Civilians, National, Officers, State,
     Townships, Units,
 )
 from defection.scenarios.schema import BranchProfile, Scenario
@@ -245,7 +246,8 @@ def build_officers(sc: Scenario, pop: np.ndarray, keys: dict, township_region, r
     n = len(order)
     officers = Officers(**traits, state=np.full(n, COMPLIANT, dtype=np.uint8), left_day=np.full(n, -1, dtype=np.int16),
                         supported=np.zeros(n, np.uint8), intent=np.zeros(n, np.uint8), pull=np.zeros(n, np.float32),
-                        risk=np.zeros(n, np.float32), loss=np.zeros(n, np.float32))
+                        risk=np.zeros(n, np.float32), loss=np.zeros(n, np.float32),
+                        held_reason=np.full(n, NOT_HELD, np.uint8), next_chance=np.full(n, -1, np.int32))
     return officers, _units(officers, commander, n_units), per_town
 
 
@@ -257,7 +259,8 @@ def _units(o: Officers, commander: np.ndarray, n_units: int) -> Units:
     counters = {name: np.zeros(n_units, np.int32) for name in ("quiet", "defected", "attempts", "caught", "supported")}
     return Units(size=size, start=start, branch=o.branch[first], township=o.township[first], commander=commander,
                  max_static=o.static[first], max_sensitivity=np.maximum.reduceat(o.sensitivity, first),
-                 quiet_members=bitset(o.n), **counters)
+                 quiet_members=bitset(o.n), seen=np.zeros((n_units, 4)),
+                 margin=np.tile([-np.inf, np.inf], (n_units, 1)), **counters)
 
 
 def initial_counts(o: Officers, n_townships: int) -> np.ndarray:
@@ -337,7 +340,9 @@ def build_state(sc: Scenario, keys: dict) -> State:
                         daily_defections=np.zeros(sc.regime.adapt_window_days, dtype=np.int64),
                         credibility=sc.support.credibility_initial, stipend_kyat=sc.support.stipend_kyat,
                         stipend_cohorts=np.zeros(int(round(sc.support.stipend_months)) + 1, np.int64))
+    calendar = Calendar(head=np.full(sc.run.days + 1, -1, np.int32), link=np.full(officers.n, -1, np.int32),
+                        due=bitset(officers.n), ceiling=opportunity_ceiling(sc, townships.opportunity))
     return State(officers, civilians, townships, units, national, geo.region_names, dates, month_start, factor, calls,
-                 allowance)
+                 allowance, calendar)
 
 

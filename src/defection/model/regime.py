@@ -48,19 +48,19 @@ from numba import njit
 
 from defection.engine.bits import clear_bit, indices_of
 from defection.engine.rng import uniform
-from defection.model.decision import NO_INTENT, PROTECTED, STIPEND, WILL_GO, transfer
+from defection.model.decision import NO_INTENT, NOT_HELD, PROTECTED, STIPEND, WILL_GO, hold, transfer
 from defection.model.state import ARMY_COMBAT, CAUGHT, DEFECTED, QUIET
 
 
 @njit(cache=True)
 def detect(leavers, intent, ident, state, supported, branch, township, unit, barracks, alignment, unit_quiet,
            quiet_members, unit_defected, unit_attempts, unit_caught, unit_supported, township_defected, army_share,
-           township_detection, front_safety, counts, hardness, left_day, p_detect, oversight, police_oversight,
-           efficacy, key, day, attempts, caught, left_by_branch):
+           township_detection, front_safety, counts, hardness, held, held_reason, left_day, p_detect, oversight,
+           police_oversight, efficacy, key, day, attempts, caught, left_by_branch):
     """Resolve today's attempts (officers ``leavers``, whose intent is WILL_GO): each is caught or gets away.
 
     Adds to ``attempts``/``caught`` (2,) per force and ``left_by_branch`` (4,); keeps the unit and
-    township tallies. Returns the stipends that start today.
+    township tallies, why the quiet resisters stay (``held``) included. Returns the stipends that start today.
     """
     stipends = 0
     for i in leavers:
@@ -76,6 +76,7 @@ def detect(leavers, intent, ident, state, supported, branch, township, unit, bar
         unit_attempts[u] += 1
         unit_quiet[u] -= 1
         clear_bit(quiet_members, i)
+        hold(held, held_reason, t, i, NOT_HELD)
         left_day[i] = day
         left_by_branch[b] += 1
         if uniform(key, day, ident[i], 0) < p:
@@ -100,7 +101,8 @@ def detection(sim, day: int) -> None:
     nat.stipend_cohorts[0] += detect(
         indices_of(o.intent, WILL_GO), o.intent, o.ident, o.state, o.supported, o.branch, o.township, o.unit,
         o.barracks, o.alignment, un.quiet, un.quiet_members, un.defected, un.attempts, un.caught, un.supported,
-        tw.defected, tw.army_share, tw.detection, p.army.front_safety * tw.front, tw.counts, tw.hardness, o.left_day,
+        tw.defected, tw.army_share, tw.detection, p.army.front_safety * tw.front, tw.counts, tw.hardness, tw.held,
+        o.held_reason, o.left_day,
         np.array([p.regime.p_detect, p.army.p_detect]),
         p.regime.oversight_boost * sw.oversight, p.army.police_oversight * sw.army_oversight_of_police,
         p.support.protection_efficacy, sim.keys["regime"], day, nat.attempts, nat.caught, nat.left_by_branch)

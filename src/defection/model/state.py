@@ -46,6 +46,8 @@ class Officers:
     pull: np.ndarray  # float32 scratch: today's base pull towards leaving, for those with an opportunity
     risk: np.ndarray  # float32 scratch: today's fear that protection shields (prosecution, torture, the family)
     loss: np.ndarray  # float32 scratch: today's monthly livelihood loss by leaving, kyat
+    held_reason: np.ndarray  # uint8, why a quiet resister stays, as last found (decision.HELD_BY; NOT_HELD if not quiet)
+    next_chance: np.ndarray  # int32, the day the officer's opportunity clock rings next (decision.py); -1: none
 
     @property
     def n(self) -> int:
@@ -112,6 +114,22 @@ class Units:
     caught: np.ndarray  # (U,) int32, of whom caught
     supported: np.ndarray  # (U,) int32, defected members who used a support programme
     quiet_members: np.ndarray  # (N // 64 + 1,) uint64 bit set of the officers quietly resisting (engine.bits)
+    seen: np.ndarray  # (U, 4) float64, the shared terms of disaffection at the unit's last scan (decision.py)
+    margin: np.ndarray  # (U, 2) float64, how far its members' disaffection was from changing their state then
+    seen_with: tuple = ()  # the weights and thresholds of the last scans: others call for new ones
+
+
+@dataclass
+class Calendar:
+    """The days on which quiet resisters' opportunity clocks ring (decision.py): one linked list a day.
+
+    ``head[d]`` is the first officer whose clock rings on day d (-1: none), ``link[i]`` the next on the
+    same day; an officer is on at most one list, the one of ``Officers.next_chance``."""
+
+    head: np.ndarray  # (days + 1,) int32
+    link: np.ndarray  # (N,) int32
+    due: np.ndarray  # (N // 64 + 1,) uint64 bit set (engine.bits): today's rings, while the day's decision runs
+    ceiling: np.ndarray  # (4,) float64 per branch: the daily rate of the clocks, the largest chance there can be
 
 
 @dataclass
@@ -163,3 +181,4 @@ class State:
     event_factor: np.ndarray  # (days, regions) float64, product of dated escalations
     call_to_arms: np.ndarray  # (days,) float64, sum of the calls to arms in force
     allowance_kyat: np.ndarray  # (days,) float64
+    calendar: Calendar
