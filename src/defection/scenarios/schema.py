@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 RANKS = (
@@ -36,8 +37,42 @@ def param(default: Any, lo: float | None = None, hi: float | None = None, *, ge=
     return Field(default, ge=ge, le=le, description=doc, json_schema_extra=extra)
 
 
+def _kind(value: Any) -> str:
+    """What TOML calls the type of ``value``, for messages."""
+    if isinstance(value, (bool, np.bool_)):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (int, float, np.number)):
+        return "a number"
+    return f"a {type(value).__name__}"
+
+
+def _strict(annotation: Any, value: Any) -> Any:
+    """``value`` if its TOML type is the field's, else ValueError. Pydantic's lax mode would read true as 1, "no"
+    and 0 as false, and a number as a date (seconds since 1970); pydantic's strict mode would also refuse numpy
+    integers and ISO date strings, which experiments and JSON manifests hand over legitimately."""
+    flag = isinstance(value, (bool, np.bool_))
+    if annotation is bool and not flag:
+        raise ValueError(f"should be true or false (a TOML boolean), not {_kind(value)}")
+    if annotation in (int, float) and (flag or isinstance(value, str)):
+        raise ValueError(f"should be a valid {'integer' if annotation is int else 'number'}, not {_kind(value)}")
+    if annotation is dt.date and (flag or isinstance(value, (int, float, np.number))):
+        raise ValueError(f"should be a date such as 2021-02-01, not {_kind(value)}")
+    if annotation == list[float] and isinstance(value, list):
+        for k, item in enumerate(value):
+            if isinstance(item, (bool, np.bool_, str)):
+                raise ValueError(f"should hold numbers only; item {k} is {_kind(item)}")
+    return value
+
+
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _types_are_strict(cls, value: Any, info) -> Any:
+        return _strict(cls.model_fields[info.field_name].annotation, value)
 
 
 class Run(Section):
