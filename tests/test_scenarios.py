@@ -1,6 +1,8 @@
 """Scenario loading, overrides and clean errors that name the field and the fix."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from defection import scenarios
@@ -88,3 +90,46 @@ def test_a_scenario_is_data_and_is_never_executed(tmp_path):
                     f'description = "{{{{ {marker} }}}} $(touch {marker})"\n')
     sc = scenarios.load(str(path))
     assert "__import__" in sc.name and not marker.exists()
+
+
+@pytest.mark.parametrize("toml, field, words", [
+    ("[run]\ndays = true\n", "run.days", ["valid integer", "not a boolean"]),
+    ('[switches]\narmy = "no"\n', "switches.army", ["true or false", "not a string"]),
+    ("[switches]\narmy = 0\n", "switches.army", ["true or false", "not a number"]),
+    ('[support]\noutreach = "0.5"\n', "support.outreach", ["valid number", "not a string"]),
+    ("[run]\nstart = 20210201\n", "run.start", ["a date such as", "not a number"]),
+    ("[force]\nrank_shares = [true, 0, 0, 0, 0, 0, 0, 0, 0]\n", "force.rank_shares", ["numbers only", "a boolean"]),
+    ('[support]\nschedule = [{date = 2021-05-01, lever = "outreach", value = true}]\n', "support.schedule.0.value",
+     ["valid number", "not a boolean"]),
+])
+def test_toml_types_are_strict(toml, field, words, tmp_path):
+    """Pydantic's lax mode read true as 1 day, "no" and 0 as a switch turned off, a number as a date."""
+    path = tmp_path / "loose.toml"
+    path.write_text(toml)
+    with pytest.raises(ScenarioError) as exc:
+        scenarios.load(str(path))
+    for word in [field, *words]:
+        assert word in str(exc.value), (word, str(exc.value))
+
+
+@pytest.mark.parametrize("override, key, value", [
+    ("switches.army=false", "switches.army", False), ("run.days=30", "run.days", 30),
+    ("support.outreach=1", "support.outreach", 1.0), ("run.start=2021-03-01", "run.start", dt.date(2021, 3, 1)),
+    ("name=my-policy", "name", "my-policy"), ("livelihood.salary_kyat=[1, 2, 3, 4, 5, 6, 7, 8, 9]",
+                                              "livelihood.salary_kyat", [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]),
+])
+def test_legitimate_command_line_values_still_validate(override, key, value):
+    """``--set`` values are read as TOML: these are the types their fields hold (an integer is a number)."""
+    got = scenarios.load("myanmar-2021", [override])
+    for part in key.split("."):
+        got = getattr(got, part)
+    assert got == value and type(got) is type(value)
+
+
+def test_python_values_keep_their_types_through_dict_overrides_and_json():
+    """Experiments and the dashboard pass Python values (booleans, numpy numbers) and JSON dumps (dates as text)."""
+    import numpy as np
+
+    sc = scenarios.from_dict({}, {"switches.army": False, "run.days": np.int64(20), "support.outreach": np.float64(0.4)})
+    assert sc.switches.army is False and sc.run.days == 20 and sc.support.outreach == 0.4
+    assert scenarios.from_dict(sc.model_dump(mode="json")) == sc

@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from defection.errors import DefectionError, shorten
+from defection.terminal import printable, shown
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate how a security force splits under repression.")
@@ -215,7 +216,7 @@ def run(
     # --out is locked and checked before the run; the results appear there whole, or not at all (Ctrl-C, error)
     with results_dir(out, force) as where:
         with _run_progress_bar() as bar:
-            task = bar.add_task(f"{sc.name} seed {sc.run.seed}, {agents:,} agents", total=sc.run.days, rate="")
+            task = bar.add_task(f"{shown(sc.name)} seed {sc.run.seed}, {agents:,} agents", total=sc.run.days, rate="")
             with _CompileNotice(bar, task) as notice:
                 result = api.run(sc, progress=_rate_updater(bar, task, agents, notice), record_regions=regions)
         extra: dict[str, Any] = {"record": ["regions"]} if regions else {}
@@ -261,7 +262,7 @@ def _print_summary(result, out: Path) -> None:
     """The run's last day: defections, quiet resisters and coercive capacity (percent of day 0) for each force
     the series record and in total, then the other outcomes."""
     f = result.summary["final"]
-    table = Table(title=f"{result.scenario.name}, seed {result.seed}, to {result.summary['end_date']}")
+    table = Table(title=f"{shown(result.scenario.name)}, seed {result.seed}, to {result.summary['end_date']}")
     forces = _forces(result.timeseries.column_names)
     table.add_column("outcome")
     for col in (*forces, "total"):
@@ -276,7 +277,7 @@ def _print_summary(result, out: Path) -> None:
             table.add_row(key.replace("_", " "), *per_force, _number(f[key], ",.0f")
                           if isinstance(f[key], (int, float)) else str(f[key]))
     Console().print(table)
-    Console().print(f"results in {out}")
+    Console().print(f"results in {shown(out)}")
 
 
 def _forces(columns: list[str]) -> tuple[str, ...]:
@@ -401,7 +402,7 @@ def _print_classic_summary(summary: dict, out: Path) -> None:
             shown = f"{value:,.4g}"
         table.add_row(key.replace("_", " "), shown)
     Console().print(table)
-    Console().print(f"results in {out} (timeseries.parquet, summary.json, overview.png, manifest.json)")
+    Console().print(f"results in {shown(out)} (timeseries.parquet, summary.json, overview.png, manifest.json)")
 
 
 # --- calibration and forecasts (experiments/calibration.py) ---------------------------------
@@ -441,7 +442,7 @@ def calibrate(
         table.add_row(key, f"{s['median']:.4g}", f"{s['q05']:.4g}", f"{s['q95']:.4g}",
                       f"{s['prior_lo']:.4g} to {s['prior_hi']:.4g}")
     Console().print(table)
-    Console().print(f"results in {out}")
+    Console().print(f"results in {shown(out)}")
     _print_design_warnings(summary.get("design_warnings"))
 
 
@@ -468,7 +469,7 @@ def forecast(
         task = bar.add_task("forecast", total=draws)
         table = run_forecast(calibration, last, draws, where.staging, seed=seed,
                              progress=lambda k: bar.update(task, completed=k))
-    Console().print(f"{table.num_rows:,} rows (date x series) in {where.target / 'forecast.parquet'}")
+    Console().print(f"{table.num_rows:,} rows (date x series) in {shown(where.target / 'forecast.parquet')}")
 
 
 def _stamp() -> str:
@@ -497,8 +498,8 @@ def serve(
         from defection.dashboard.saved import SavedRuns
 
         SavedRuns(runs)  # a --runs that is not a directory: a paragraph and exit 2, before anything is printed
-    shown = f"[{host}]" if ":" in host else host
-    console.print(f"dashboard on http://{shown}:{port}/ (Ctrl-C to stop)", highlight=False)
+    address = f"[{host}]" if ":" in host else host
+    console.print(f"dashboard on http://{address}:{port}/ (Ctrl-C to stop)", highlight=False)
     try:
         _serve(host=host, port=port, runs=runs)
     except OSError as exc:
@@ -523,7 +524,7 @@ def report(
         raise DefectionError(f"--out {out} already exists. Choose a new file name, or pass --force to replace it "
                              "(as `defection run` does for a results directory).")
     path = write(directory, out, lang)
-    Console().print(f"report in {path}")
+    Console().print(f"report in {shown(path)}")
 
 # --- experiments at scale (experiments/sweep.py, sensitivity.py, compare.py, discover.py, ema.py) ---------
 
@@ -563,7 +564,7 @@ def _print_design_warnings(warnings) -> None:
 def _print_outcome(outcome, what: str) -> None:
     msg = f"{outcome.ok:,} of {outcome.runs:,} runs succeeded"
     if outcome.failed:
-        msg += f", [bold red]{outcome.failed:,} failed[/] (see {outcome.out / 'failures.parquet'})"
+        msg += f", [bold red]{outcome.failed:,} failed[/] (see {shown(outcome.out / 'failures.parquet')})"
     if outcome.resumed:
         msg += f"; {outcome.resumed:,} were already done and were not re-run"
     console.print(f"{what}: {msg}; {outcome.seconds:,.1f} s.")
@@ -600,7 +601,7 @@ def sweep(
                             timeseries=timeseries, model=model, scheduler=scheduler, workers=workers, force=force,
                             progress=_runs_progress(bar, "sweep"))
     _print_outcome(outcome, "sweep")
-    Console().print(f"results in {outcome.out}")
+    Console().print(f"results in {shown(outcome.out)}")
     outcome.raise_for_failures()  # exit code 3 and a paragraph: how many failed, where the tracebacks are
 
 
@@ -625,9 +626,9 @@ def sensitivity(
             table.add_column(c.replace("_conf", " ±"), justify="right")
         order = sorted(range(len(r["names"])), key=lambda j: -r[cols[-2] if res["method"] == "sobol" else cols[0]][j])
         for j in order:
-            table.add_row(r["names"][j], *(f"{r[c][j]:.3g}" for c in cols))
+            table.add_row(shown(r["names"][j]), *(f"{r[c][j]:.3g}" for c in cols))
         Console().print(table)
-    Console().print(f"figure in {Path(directory) / 'sensitivity.png'}")
+    Console().print(f"figure in {shown(Path(directory) / 'sensitivity.png')}")
     _print_design_warnings(res["design_warnings"])
 
 
@@ -670,7 +671,7 @@ def compare(
         table.add_column(col, justify="left" if col.startswith("policy") else "right", no_wrap=True)
     names = {p["policy"] for p in res["policies"]}
     for row in rows:  # a policy's name is data: rich markup in it is escaped, not interpreted
-        table.add_row(f"[bold]{escape(row[0])}[/]" if row[0] in names else escape(row[0]), *row[1:])
+        table.add_row(f"[bold]{shown(row[0])}[/]" if row[0] in names else shown(row[0]), *row[1:])
     Console().print(table)
     if censored:
         Console().print("day capacity <50%: a run whose capacity never fell below half counts as its last day, so "
@@ -680,9 +681,9 @@ def compare(
     for col in headers:
         costs.add_column(col, justify="left" if col == "policy" else "right", no_wrap=True)
     for row in rows:
-        costs.add_row(escape(row[0]), *row[1:])
+        costs.add_row(shown(row[0]), *row[1:])
     Console().print(costs)
-    Console().print(f"results in {res['outcome'].out} (compare.parquet, compare.png)")
+    Console().print(f"results in {shown(res['outcome'].out)} (compare.parquet, compare.png)")
     _print_design_warnings(res["design_warnings"])
     res["outcome"].raise_for_failures()
 
@@ -740,7 +741,8 @@ def optimize(
         summary = opt.optimize(problem, out, scheduler=scheduler, workers=workers, force=force,
                                progress=lambda done, total: bar.update(task, completed=done, total=total))
     if summary.get("already_complete"):
-        console.print(f"optimize: already complete in {out}; nothing was run (pass --force to run it again).")
+        console.print(f"optimize: already complete in {shown(out)}; nothing was run (pass --force to run it "
+                      "again).")
     table = Table(title=f"Pareto front: {summary['pareto']} of {summary['evaluated']} candidates "
                         f"({summary['draws']} draws each, statistic {summary['statistic']}); budget and planned "
                         "spend in M kyat a month, spent in M kyat over the horizon, capacity drop [10-90%]")
@@ -755,7 +757,7 @@ def optimize(
     Console().print(table)
     if summary.get("not_met"):
         Console().print(f"[bold]{summary['not_met']}[/]: see pareto.png for how close the candidates came.")
-    Console().print(f"results in {out} (trials.parquet, pareto.parquet, summary.json, "
+    Console().print(f"results in {shown(out)} (trials.parquet, pareto.parquet, summary.json, "
                     f"{', '.join(summary.get('figures', []))}, study.db)")
     if summary.get("failed"):
         from defection.experiments.executor import RunsFailedError
@@ -783,11 +785,12 @@ def discover(
     for col in ("parameter", "box", "swept range"):
         table.add_column(col, justify="left" if col == "parameter" else "right")
     for b in res["box"]:
-        table.add_row(b["parameter"], f"{b['lo']:.4g} to {b['hi']:.4g}", f"{b['swept_lo']:.4g} to {b['swept_hi']:.4g}")
+        table.add_row(shown(b["parameter"]), f"{b['lo']:.4g} to {b['hi']:.4g}",
+                      f"{b['swept_lo']:.4g} to {b['swept_hi']:.4g}")
     Console().print(table)
     if not res["met_threshold"]:
         console.print(f"no box reached density {threshold:.0%}; shown is the densest box on the trajectory.")
-    Console().print(f"details in {Path(directory) / 'discover.json'}, trade-off in discover.png")
+    Console().print(f"details in {shown(Path(directory) / 'discover.json')}, trade-off in discover.png")
 
 
 @app.command("export-ema")
@@ -807,7 +810,7 @@ def export_ema(
 
     path = export_script(scenario, out, vary=list(vary or []), levers=list(lever) if lever else None, days=days,
                          overrides=list(sets or []), force=force)
-    Console().print(f"EMA workbench model in {path}: `from {path.stem} import get_model`, then "
+    Console().print(f"EMA workbench model in {shown(path)}: `from {shown(path.stem)} import get_model`, then "
                     f"perform_experiments(get_model(), scenarios=100)")
 
 
@@ -837,8 +840,9 @@ def main() -> None:
 
 
 def _print_error(message: str) -> None:
-    console.print(f"[bold red]error:[/] {shorten(message)}", soft_wrap=True, highlight=False, emoji=False,
-                  markup=True)
+    # the message quotes user text (names, paths, overrides): shown, never obeyed as markup or control codes
+    console.print(f"[bold red]error:[/] {escape(shorten(printable(message)))}", soft_wrap=True, highlight=False,
+                  emoji=False, markup=True)
 
 
 def _interrupted(exc: BaseException | None) -> bool:

@@ -108,6 +108,17 @@ def parse_policy(spec: str) -> tuple[str, dict[str, str]]:
     return name, settings
 
 
+def _refuse_run_settings(entries: list[tuple[str, dict[str, str], str]]) -> None:
+    """A policy changes the programmes, not the run: every policy runs the same days on the same paired seeds,
+    or its "effect" would compare different things (a policy's run.seed was ignored, its run.days meaningless)."""
+    for name, settings, _ in entries:
+        run_keys = [key for key in settings if key == "run" or key.startswith("run.")]
+        if run_keys:
+            raise DefectionError(f"--policy {name} sets {run_keys[0]}, but every policy of a comparison runs the "
+                                 "same days on the same paired seeds; set run.* for all of them with --days, --seed "
+                                 "or --set instead.")
+
+
 def plan_compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str, ...] = (), *,
                  preset: str | None = None, replicates: int = 20, seed: int = 0, days: int | None = None,
                  overrides: list[str] | dict[str, Any] | None = None, chunk: int | None = None,
@@ -131,6 +142,7 @@ def plan_compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str
     for spec in policies:
         name, settings = parse_policy(spec)
         entries.append((name, settings, ""))
+    _refuse_run_settings(entries)
     if not entries or entries[0][0] != BASELINE:
         if any(n == BASELINE for n, _, _ in entries):
             raise DefectionError(f"--policy {BASELINE} must come first: it is the reference of the differences.")

@@ -21,6 +21,7 @@ def plan_sweep(scenario: Any = "myanmar-2021", vary: list[str] | tuple[str, ...]
     if design not in designs.DESIGNS:  # check the cheap things first, so the error names the real problem
         designs.check_design(design, samples, 1, replicates)
     varies = designs.parse_varies(list(vary), sim)
+    _refuse_contradictions(varies, days)
     designs.check_design(design, samples, len(varies), replicates)
     if chunk is not None and chunk < 1:
         raise designs.DesignError(f"--chunk {chunk}: a chunk needs at least 1 run.")
@@ -34,6 +35,16 @@ def plan_sweep(scenario: Any = "myanmar-2021", vary: list[str] | tuple[str, ...]
                 seed=seed, seed_by="run", chunk=chunk or sim.default_chunk, timeseries=timeseries and sim.has_timeseries,
                 spec={"vary": [v.to_dict() for v in varies], "design": design, "samples": int(samples),
                       "problem": designs.problem(varies)})
+
+
+def _refuse_contradictions(varies: list[designs.Vary], days: int | None) -> None:
+    """Refuse a varied parameter that another option also sets, rather than let one silently win."""
+    keys = {v.key for v in varies}
+    if "run.days" in keys and days is not None:
+        raise designs.DesignError(f"--vary run.days and --days {days} both set the days simulated; give one of them.")
+    if "run.seed" in keys:
+        raise designs.DesignError("--vary run.seed would be ignored, since every run's seed derives from the sweep's "
+                                  "--seed; to see other seeds, raise --replicates or change --seed.")
 
 
 def sweep(scenario: Any = "myanmar-2021", vary: list[str] | tuple[str, ...] = (), *, out: str | Path | None,

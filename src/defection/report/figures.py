@@ -59,10 +59,13 @@ def pyplot():
 
 
 def plain_text(fig) -> None:
-    """Draw every text of ``fig`` literally: no mathtext, no TeX. Tick labels and axis offsets, which
-    hold numbers formatted by matplotlib itself, keep their formatting."""
+    """Draw every text of ``fig`` literally: no mathtext, no TeX, control characters written as escapes
+    (``\\x1b``; matplotlib would otherwise echo them raw to the terminal in a missing-glyph warning). Tick labels
+    and axis offsets, which hold numbers formatted by matplotlib itself, keep their formatting."""
     from matplotlib.axis import Axis, Tick
     from matplotlib.text import Text
+
+    from defection.terminal import printable
 
     numbers = {axis.offsetText for axis in fig.findobj(Axis)}
     for tick in fig.findobj(Tick):
@@ -71,6 +74,7 @@ def plain_text(fig) -> None:
         if text not in numbers:
             text.set_parse_math(False)
             text.set_usetex(False)
+            text.set_text(printable(text.get_text(), keep="\n"))  # line breaks are the figure's own
 
 
 def png_bytes(fig, dpi: int = 100, tight: bool = False) -> bytes:

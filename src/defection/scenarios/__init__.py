@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from defection.errors import LISTED, ScenarioError, did_you_mean, listing, shorten
@@ -107,7 +108,7 @@ def from_dict(data: dict[str, Any], overrides: list[str] | dict[str, Any] | None
     except RecursionError:
         raise ScenarioError(f"{origin} {TOO_DEEP}") from None
     if isinstance(overrides, dict):
-        overrides = [f"{k}={v}" for k, v in overrides.items()]
+        overrides = [f"{k}={_as_toml(v)}" for k, v in overrides.items()]
     given = dict(sources or {})
     for item in overrides or []:
         key, value = parse_override(item)
@@ -119,6 +120,14 @@ def from_dict(data: dict[str, Any], overrides: list[str] | dict[str, Any] | None
         raise ScenarioError(describe(exc, origin, given)) from None
     except RecursionError:
         raise ScenarioError(f"{origin} {TOO_DEEP}") from None
+
+
+def _as_toml(value: Any) -> str:
+    """A Python value as the text of an override: booleans as TOML writes them (str(True) is 'True', which TOML
+    reads as a string, and a string is not a boolean)."""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _section_model(annotation: Any) -> type[BaseModel] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 RANKS = (
@@ -36,8 +37,42 @@ def param(default: Any, lo: float | None = None, hi: float | None = None, *, ge=
     return Field(default, ge=ge, le=le, description=doc, json_schema_extra=extra)
 
 
+def _kind(value: Any) -> str:
+    """What TOML calls the type of ``value``, for messages."""
+    if isinstance(value, (bool, np.bool_)):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (int, float, np.number)):
+        return "a number"
+    return f"a {type(value).__name__}"
+
+
+def _strict(annotation: Any, value: Any) -> Any:
+    """``value`` if its TOML type is the field's, else ValueError. Pydantic's lax mode would read true as 1, "no"
+    and 0 as false, and a number as a date (seconds since 1970); pydantic's strict mode would also refuse numpy
+    integers and ISO date strings, which experiments and JSON manifests hand over legitimately."""
+    flag = isinstance(value, (bool, np.bool_))
+    if annotation is bool and not flag:
+        raise ValueError(f"should be true or false (a TOML boolean), not {_kind(value)}")
+    if annotation in (int, float) and (flag or isinstance(value, str)):
+        raise ValueError(f"should be a valid {'integer' if annotation is int else 'number'}, not {_kind(value)}")
+    if annotation is dt.date and (flag or isinstance(value, (int, float, np.number))):
+        raise ValueError(f"should be a date such as 2021-02-01, not {_kind(value)}")
+    if annotation == list[float] and isinstance(value, list):
+        for k, item in enumerate(value):
+            if isinstance(item, (bool, np.bool_, str)):
+                raise ValueError(f"should hold numbers only; item {k} is {_kind(item)}")
+    return value
+
+
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _types_are_strict(cls, value: Any, info) -> Any:
+        return _strict(cls.model_fields[info.field_name].annotation, value)
 
 
 class Run(Section):
@@ -548,6 +583,9 @@ SCHEDULED_LEVERS = ("outreach", "protection_capacity", "livelihood_capacity", "s
                     "allocation_protection", "allocation_livelihood", "allocation_outreach")
 
 
+ALLOCATIONS = ("allocation_protection", "allocation_livelihood", "allocation_outreach")
+
+
 class LeverChange(Section):
     date: dt.date
     lever: str = param("livelihood_capacity", doc="one of " + ", ".join(SCHEDULED_LEVERS))
@@ -559,6 +597,26 @@ class LeverChange(Section):
         if v not in SCHEDULED_LEVERS:
             raise ValueError(f"'{v}' is not a lever that takes a schedule; use one of {', '.join(SCHEDULED_LEVERS)}")
         return v
+
+    @model_validator(mode="after")
+    def _within_the_lever_bounds(self) -> "LeverChange":
+        # a dated value replaces the lever's own, so it must obey the same bounds: an allocation of 5 would buy
+        # five times the budget, and outreach of 2 would pay for twice the force and reach no one more
+        lo, hi = bounds(Support, self.lever)
+        if (lo is not None and self.value < lo) or (hi is not None and self.value > hi):
+            raise ValueError(f"{self.lever} = {self.value:g} from {self.date} is outside the bounds of "
+                             f"support.{self.lever}, {lo:g} to {hi:g}; a scheduled value must be one the lever "
+                             "itself may take")
+        return self
+
+
+def bounds(model: type[BaseModel], name: str) -> tuple[float | None, float | None]:
+    """The hard bounds (``ge``, ``le``) of the field ``name`` of ``model``; None where it has none."""
+    lo = hi = None
+    for constraint in model.model_fields[name].metadata:
+        lo = getattr(constraint, "ge", lo)
+        hi = getattr(constraint, "le", hi)
+    return lo, hi
 
 
 class Support(Section):
@@ -604,11 +662,30 @@ class Support(Section):
 
     @model_validator(mode="after")
     def _allocation_fits_the_budget(self) -> "Support":
-        total = self.allocation_protection + self.allocation_livelihood + self.allocation_outreach
-        if total > 1.0 + 1e-9:
-            raise ValueError(f"allocation_protection + allocation_livelihood + allocation_outreach is {total:g}; "
-                             "the shares of the budget must add up to at most 1")
+        for date, shares in self.allocations_over_time():
+            total = sum(shares.values())
+            if total > 1.0 + 1e-9:  # the tolerance lets 0.3 + 0.6 + 0.1 (1.0000000000000002 in floats) pass
+                when = "" if date is None else f" from {date} on (support.schedule)"
+                raise ValueError(f"allocation_protection + allocation_livelihood + allocation_outreach is "
+                                 f"{total:g}{when}; the shares of the budget must add up to at most 1 in every "
+                                 "month")
         return self
+
+    def allocations_over_time(self) -> list[tuple[dt.date | None, dict[str, float]]]:
+        """The budget shares in force: (None, the scenario's own), then (date, shares) at each date the schedule
+        changes one. All the changes of one date apply together, in list order (as model/support.py reads them),
+        so a schedule may move money from one programme to another on the same day."""
+        shares = {name: getattr(self, name) for name in ALLOCATIONS}
+        out: list[tuple[dt.date | None, dict[str, float]]] = [(None, dict(shares))]
+        by_date: dict[dt.date, list[LeverChange]] = {}
+        for change in self.schedule:
+            by_date.setdefault(change.date, []).append(change)
+        for date in sorted(by_date):
+            changed = [c for c in by_date[date] if c.lever in shares]
+            shares.update({c.lever: c.value for c in changed})
+            if changed:
+                out.append((date, dict(shares)))
+        return out
 
 
 class Switches(Section):
