@@ -151,6 +151,21 @@ def next_visit(quiet_members, due, start, hi, every_from):
 
 
 @njit(cache=True, inline="always")
+def any_bit(bits, lo, hi):
+    """Whether any bit of the indices [lo, hi) is set (``hi`` > ``lo``)."""
+    first, last = lo >> 6, (hi - 1) >> 6
+    for w in range(first, last + 1):
+        word = bits[w]
+        if w == first:
+            word &= ALL_BITS << np.uint64(lo & 63)
+        if w == last:
+            word &= ALL_BITS >> np.uint64(63 - ((hi - 1) & 63))
+        if word != 0:
+            return True
+    return False
+
+
+@njit(cache=True, inline="always")
 def hold(held, held_reason, t, i, reason):
     """Officer i, quietly resisting in township t, stays for ``reason`` (NOT_HELD: no longer quietly resisting)."""
     old = held_reason[i]
@@ -270,6 +285,8 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
             hearing = unit_supported[u] > 0  # word of mouth may reach quiet members who do not know of support
             all_quiet = everyone or returning > 0 or recount or led_out
             every_from = lo if (all_quiet or hearing) else hi
+            if every_from == hi and not any_bit(due, lo, hi):
+                continue  # no clock rings in the unit today: nothing happens to its quiet members
             # per-unit terms of the leaving decision, hoisted out of the members' loop
             chance = hazard[f] * (township_opportunity[t] if f == 0 else (front_chance[t] if combat else 1.0))
             ring = ceiling[b]
