@@ -26,7 +26,8 @@ LAST_LINES = {
     "ensemble.py": rf"^efficiency={NUMBER} cpu_efficiency={NUMBER} ratio_to_baseline={NUMBER}$",
     "calibrate.py": rf"^ratio_to_baseline={NUMBER} minutes={NUMBER} sims_per_s={NUMBER}$",
     "epstein_vs_mesa.py": rf"^ratio_40={NUMBER} ratio_100={NUMBER}$",
-    "optimize.py": rf"^evaluations_per_s={NUMBER} ratio_to_baseline={NUMBER} minutes={NUMBER}$",
+    "optimize.py": (rf"^evaluations_per_s={NUMBER} ratio_to_baseline={NUMBER} minutes={NUMBER} "
+                    rf"hypervolume_ratio={NUMBER} evaluations_saved={NUMBER}$"),
     "scale.py": (rf"^k100_wall_s={NUMBER} k100_cpu_s={NUMBER} k100_bytes_per_agent={NUMBER} "
                  rf"cost_ratio_k100_k1000_wall={NUMBER} cost_ratio_k100_k1000_cpu={NUMBER} "
                  rf"ks_p_defected={NUMBER} ks_p_civilians_killed={NUMBER}$"),

@@ -1,6 +1,7 @@
 """``defection optimize``: the optimiser finds a known optimum, never plans beyond the budget, resumes after
 kill -9 without losing or duplicating an evaluation, gives the same front with 1 or 2 workers, and writes
-every output on the real model (a tiny scenario) through the CLI.
+every output on the real model (a tiny scenario) through the CLI. Successive halving over draws finds what
+full fidelity finds for fewer runs, and ``--target`` answers with the least budget the toy model needs.
 
 The optimiser's tests use :class:`~defection.experiments.optimize.ToyEvaluator` (a known optimum, nothing
 simulated); only the smoke test runs the model.
@@ -285,9 +286,9 @@ class Logged(opt.ToyEvaluator):
             fh.write("x\\n")
         return super().__call__(base, overrides, seed)
 
-delay = float(sys.argv[3])
-problem = opt.plan_optimize(Scenario(), "5e7", objectives=["capacity_drop", "cost"], draws=2, candidates=16,
-                            population=4, seed=3, evaluator=Logged(delay=delay))
+delay, draws, min_draws = float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+problem = opt.plan_optimize(Scenario(), "5e7", objectives=["capacity_drop", "cost"], draws=draws, candidates=16,
+                            population=4, seed=3, evaluator=Logged(delay=delay), min_draws=min_draws)
 opt.optimize(problem, Path(sys.argv[1]), workers=0)
 """
 
@@ -297,15 +298,16 @@ def told(db: Path) -> int:
         return 0
     try:
         with sqlite3.connect(db, timeout=5) as con:
-            return con.execute("select count(*) from trials where state = 'COMPLETE'").fetchone()[0]
+            return con.execute("select count(*) from trials where state in ('COMPLETE', 'PRUNED')").fetchone()[0]
     except sqlite3.Error:
         return 0
 
 
-def run_script(tmp_path, out, log, delay, kill_after=None):
+def run_script(tmp_path, out, log, delay, kill_after=None, rungs=(2, 4)):
     script = tmp_path / "run_optimize.py"
     script.write_text(SCRIPT)
-    proc = subprocess.Popen([sys.executable, str(script), str(out), str(log), str(delay)],
+    draws, min_draws = rungs[-1], rungs[0]
+    proc = subprocess.Popen([sys.executable, str(script), str(out), str(log), str(delay), str(draws), str(min_draws)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if kill_after is None:
         _, err = proc.communicate(timeout=300)
@@ -320,29 +322,34 @@ def run_script(tmp_path, out, log, delay, kill_after=None):
     proc.wait()
 
 
-def test_kill_9_and_resume_loses_nothing_and_duplicates_nothing(tmp_path):
+@pytest.mark.parametrize("rungs", [(2, 4), (2, 2)], ids=["halving", "full-fidelity"])
+def test_kill_9_and_resume_loses_nothing_and_duplicates_nothing(tmp_path, rungs):
+    """rungs: (--min-draws, --draws). Halving: 4 candidates a generation run 2 draws, 2 of them 2 more."""
     out, log = tmp_path / "out", tmp_path / "calls.log"
-    run_script(tmp_path, out, log, 0.05, kill_after=3)   # mid-batch, inside the first generation
+    draws = rungs[-1]
+    run_script(tmp_path, out, log, 0.05, kill_after=3, rungs=rungs)   # mid-batch, inside the first generation
     assert not out.exists() and told(opt.work_dir(out) / "study.db") >= 3
-    run_script(tmp_path, out, log, 0.05, kill_after=9)   # again, two generations later
-    run_script(tmp_path, out, log, 0.0)                  # the same command finishes it
+    run_script(tmp_path, out, log, 0.05, kill_after=9, rungs=rungs)   # again, two generations later
+    run_script(tmp_path, out, log, 0.0, rungs=rungs)                  # the same command finishes it
     table = pq.read_table(out / "trials.parquet")
     assert sorted(table.column("trial").to_pylist()) == list(range(16))  # nothing lost, nothing twice
-    assert set(table.column("state").to_pylist()) == {"COMPLETE"}
+    states = table.column("state").to_pylist()
+    assert states.count("COMPLETE") == (8 if rungs[0] < draws else 16) and set(states) <= {"COMPLETE", "PRUNED"}
     with sqlite3.connect(out / "study.db") as con:
         assert con.execute("select count(*) from trials").fetchone()[0] == 16
-    # at most the candidates in flight at each kill were evaluated again (a batch of 4, 2 draws each)
-    calls = len(log.read_text().splitlines())
-    assert 16 * 2 + 2 <= calls <= 16 * 2 + 2 + 2 * (4 * 2 + 2)
-    assert not opt.work_dir(out).exists()
     # and the result is that of an uninterrupted run
-    run_script(tmp_path, tmp_path / "ref", tmp_path / "ref.log", 0.0)
+    run_script(tmp_path, tmp_path / "ref", tmp_path / "ref.log", 0.0, rungs=rungs)
     ref = pq.read_table(tmp_path / "ref" / "trials.parquet")
     keep = [c for c in ref.column_names if c != "error"]
     assert table.select(keep).equals(ref.select(keep))
+    # at most the candidates in flight at each kill were evaluated again (a batch of 4 on every draw, at most)
+    calls, uninterrupted = len(log.read_text().splitlines()), len((tmp_path / "ref.log").read_text().splitlines())
+    assert uninterrupted == 16 * draws + draws if rungs[0] == draws else uninterrupted < 16 * draws + draws
+    assert uninterrupted <= calls <= uninterrupted + 2 * (4 * draws + draws)
+    assert not opt.work_dir(out).exists()
     # re-running a finished optimisation evaluates nothing
     before = len(log.read_text().splitlines())
-    run_script(tmp_path, out, log, 0.0)
+    run_script(tmp_path, out, log, 0.0, rungs=rungs)
     assert len(log.read_text().splitlines()) == before
 
 
@@ -351,7 +358,8 @@ def test_kill_9_and_resume_loses_nothing_and_duplicates_nothing(tmp_path):
 def test_the_same_seed_gives_the_same_pareto_set_with_1_or_2_workers(tmp_path):
     fronts = []
     for workers in (1, 2):
-        problem = toy_problem(objectives=["capacity_drop", "cost"], candidates=16, population=8, draws=2)
+        problem = toy_problem(objectives=["capacity_drop", "cost"], candidates=16, population=8, draws=4,
+                              min_draws=2)  # halving: 8 candidates on 2 draws, the better 4 on all 4
         opt.optimize(problem, tmp_path / f"w{workers}", workers=workers)
         front = pq.read_table(tmp_path / f"w{workers}" / "pareto.parquet")
         fronts.append(front.select([c for c in front.column_names if c.startswith(("trial", "share_", "objective_"))]))
@@ -363,15 +371,20 @@ def test_the_same_seed_gives_the_same_pareto_set_with_1_or_2_workers(tmp_path):
 def test_a_tiny_real_optimisation_writes_every_output(monkeypatch, capsys, tmp_path):
     out = tmp_path / "opt"
     args = ["optimize", "--budget-kyat-month", "2e7:6e7", "--out", str(out), "--draws", "2", "--candidates", "4",
-            "--population", "4", "--workers", "0", "--constraint", "capacity_drop>=0.0",
+            "--population", "4", "--workers", "0", "--constraint", "capacity_drop>=0.0", "--min-draws", "1",
+            "--target", "capacity_drop=-1",
             "--set", "run.days=30", "--set", "run.scale=5000", "--set", "force.n_officers=1500"]
     code, text = run_cli(args, monkeypatch, capsys)
     assert code == 0, text
     for name in ("trials.parquet", "pareto.parquet", "manifest.json", "summary.json", "study.db", "pareto.png",
-                 "dose_response.png"):
+                 "dose_response.png", "answer.json"):
         assert (out / name).is_file(), name
     trials = pq.read_table(out / "trials.parquet").to_pylist()
-    assert len(trials) == 4 and all(t["state"] == "COMPLETE" for t in trials)
+    # halving: all 4 candidates on the first draw, the better 2 on both
+    assert len(trials) == 4 and sorted(t["state"] for t in trials) == ["COMPLETE"] * 2 + ["PRUNED"] * 2
+    assert sorted(t["draws"] for t in trials) == [1, 1, 2, 2]
+    [answer] = json.loads((out / "answer.json").read_text())["answers"]
+    assert answer["met"] and "capacity_drop>=-1 (p10): least monthly budget" in text, text
     months = opt.horizon_months(json.loads((out / "manifest.json").read_text())["scenario"])
     for t in trials:  # money actually spent stays within the budget over the months the programmes ran
         assert t["planned_kyat_month"] <= t["budget_kyat_month"] * (1 + 1e-9)
@@ -509,3 +522,162 @@ def test_candidates_started_from_the_status_quo_get_the_outcomes_of_whole_runs(m
     late = [r["outcome"] for r in evaluator.batch(problem.base, status_quo, candidates, seed)]
     assert late[0] == whole[0] and late[-1] == whole[-1]
     assert late[1] != whole[1] and late[2] != whole[2]
+
+
+# -- successive halving over draws -------------------------------------------------------------------
+
+def test_the_rungs_double_the_draws_up_to_all_of_them():
+    assert opt.rungs(16, 4) == [4, 8, 16]
+    assert opt.rungs(10, 4) == [4, 8, 10]
+    assert opt.rungs(2, 4) == [2] and opt.rungs(16, 16) == [16]  # one rung: every candidate on every draw
+    assert [opt.promoted_count(n) for n in (20, 10, 5, 1)] == [10, 5, 3, 1]
+    assert toy_problem(draws=16, population=20).survivors == 5  # 20 -> 10 -> 5 reach all 16 draws
+
+
+class Misleading(opt.ToyEvaluator):
+    """The toy model, except that on the draws whose seeds are in ``misleading`` a programme's drop is reversed
+    (0.3 minus it; the status quo's stays 0), so that candidates judged on those draws alone are ranked upside
+    down, while their p10 over all 16 draws is still set by the other draws, where drops are lower."""
+
+    def __init__(self, misleading=(), **kw):
+        super().__init__(**kw)
+        self.misleading = set(misleading)
+
+    def __call__(self, base, overrides, seed):
+        out = super().__call__(base, overrides, seed)
+        if seed in self.misleading and out["programme_cost"] > 0:
+            drop = 0.3 - (1 - out["capacity_end"] / 1000.0)
+            out |= {"capacity_end": 1000.0 * (1 - drop), "capacity_min": 1000.0 * (1 - drop)}
+        return out
+
+
+class Counting(Misleading):
+    calls = 0
+
+    def __call__(self, base, overrides, seed):
+        type(self).calls += 1
+        return super().__call__(base, overrides, seed)
+
+
+def one_generation(tmp_path, name, min_draws, misleading_draws=0):
+    """The trials of one generation of 32 candidates on 16 draws, and the runs spent on them."""
+    problem = toy_problem(draws=16, min_draws=min_draws, candidates=32, population=32, max_ramp_months=0,
+                          max_delay_months=0, evaluator=Counting(noise=0.3))
+    problem.evaluator.misleading = set(problem.seeds[:misleading_draws])
+    Counting.calls = 0
+    opt.optimize(problem, tmp_path / name, workers=0)
+    return pq.read_table(tmp_path / name / "trials.parquet").to_pylist(), Counting.calls
+
+
+def best_trial(rows):
+    complete = [r for r in rows if r["state"] == "COMPLETE"]
+    return max(complete, key=lambda r: (r["objective_capacity_drop"], -r["trial"]))
+
+
+@pytest.mark.parametrize("misleading", [0, 4], ids=["toy", "control-first-4-draws-misleading"])
+def test_halving_finds_the_full_fidelity_best_candidate_for_fewer_runs(tmp_path, misleading):
+    """The same 32 candidates (one generation: the sampler draws them at random, seeded by trial number),
+    judged on all 16 draws, or halved 32 -> 16 -> 8 -> 4 over 2, 4, 8, 16 draws. Control: when the first 4 draws
+    rank candidates upside down, the check fails, so it can."""
+    full, full_runs = one_generation(tmp_path, "full", 16, misleading)
+    halved, halved_runs = one_generation(tmp_path, "halved", 2, misleading)
+    assert [r["share_outreach"] for r in full] == [r["share_outreach"] for r in halved]  # the same candidates
+    assert full_runs == 33 * 16  # and the status quo
+    assert halved_runs == (32 * 2 + 16 * 2 + 8 * 4 + 4 * 8) + 16  # 160 + 16 runs instead of 528
+    assert sum(r["state"] == "PRUNED" for r in halved) == 28
+    same = best_trial(full)["trial"] == best_trial(halved)["trial"]
+    assert same == (not misleading), (best_trial(full), best_trial(halved))
+    if same:  # judged on the same draws: the same values
+        assert best_trial(full)["objective_capacity_drop"] == best_trial(halved)["objective_capacity_drop"]
+
+
+def test_a_halving_search_finds_the_known_optimum_for_half_the_runs(tmp_path):
+    problem = toy_problem(draws=16, min_draws=4, max_ramp_months=0, max_delay_months=0)
+    summary = opt.optimize(problem, tmp_path / "out", workers=0)
+    best, optimum = summary["best_capacity_drop"], problem.evaluator.optimal_shares()
+    for lever, share in optimum.items():
+        assert abs(best[f"share_{lever}"] - share) <= TOLERANCE, (lever, best, optimum)
+    assert best["draws"] == 16
+    # 16 -> 8 -> 4 over 4, 8, 16 draws: 16*4 + 8*4 + 4*8 = 128 runs a generation instead of 256
+    assert summary["evaluations"] == 128 * problem.generations == summary["evaluations_full_fidelity"] // 2
+    assert summary["pruned"] == 12 * problem.generations and summary["failed"] == 0
+
+
+def test_nsga_ii_picks_parents_among_candidates_evaluated_on_every_draw_only(tmp_path):
+    """Checks the pinned optuna: a PRUNED trial (dropped at a low rung) is never a parent."""
+    import optuna
+
+    problem = toy_problem(draws=8, min_draws=2, candidates=64, population=16)
+    opt.optimize(problem, tmp_path / "out", workers=0)
+    study = optuna.load_study(study_name="optimize", storage=f"sqlite:///{tmp_path / 'out' / 'study.db'}")
+    sampler = opt.make_sampler(problem, 0)
+    states = {t.number: t.state for t in study.get_trials(deepcopy=False)}
+    assert list(states.values()).count(optuna.trial.TrialState.PRUNED) == 48
+    generations = {t.system_attrs.get("NSGAIISampler:generation") for t in study.get_trials(deepcopy=False)}
+    assert max(g for g in generations if g is not None) >= 2  # parents were picked at least twice
+    for generation in sorted(g for g in generations if g):
+        parents = sampler.get_parent_population(study, generation)
+        assert len(parents) == problem.survivors == 4
+        assert all(states[p.number] == optuna.trial.TrialState.COMPLETE for p in parents)
+
+
+def test_no_candidate_opens_a_lever_after_the_horizon_ends():
+    for days in (730, 200, 40):
+        problem = toy_problem(days=days)
+        base, last = problem.base, opt.horizon_months(problem.base) - 1
+        end = opt.horizon_end(base)
+        dists = problem.distributions()
+        assert dists["start.support.start"].high == last
+        for start in range(last + 1):
+            params = {"start.support.start": start} | {f"delay.{n}": dists[f"delay.{n}"].high
+                                                        for n in problem.ramped_levers()}
+            overrides = problem.overrides(params)
+            for lever in opt.levers():
+                opens = opt.own_start(base, overrides, lever, problem.delays(params)[lever.name])
+                assert opens <= end, (days, start, lever.name, opens)
+        # sharp: the latest start with the longest delay would open after the end, uncut
+        assert opt.month_openings(opt.start_date(base, last), 13)[-1] > end
+
+
+# -- --target: the least budget that meets it ----------------------------------------------------------
+
+@pytest.mark.parametrize("spec, words", [
+    ("capacity_drop>=0.05", "needs the form OUTCOME=VALUE"), ("capacity_drop", "needs the form OUTCOME=VALUE"),
+    ("capcity_drop=0.05", "Did you mean 'capacity_drop'"), ("capacity_drop=five", "is not a number"),
+    ("capacity_drop=inf", "finite"),
+])
+def test_a_bad_target_exits_2_with_one_clear_paragraph(spec, words, monkeypatch, capsys, tmp_path):
+    code, text = run_cli(["optimize", "--budget-kyat-month", "0:1e8", "--out", str(tmp_path / "o"), "--workers", "0",
+                          "--target", spec], monkeypatch, capsys)
+    assert code == 2 and words in text and "Traceback" not in text, text
+    assert not (tmp_path / "o").exists()
+    assert opt.parse_target("capacity_drop=5%") == opt.Target("capacity_drop", 0.05)
+
+
+def test_the_target_answer_is_the_least_budget_the_toy_model_needs(tmp_path):
+    """The toy's drop with shares s and budget B, opened at once: 0.1 sqrt(B / scale) sum_i w_i sqrt(s_i) (1 + noise
+    z_d), largest at s_i proportional to w_i^2, where the sum is |w|. Draw d's z is the same for every candidate
+    (common random numbers), so the p10 over the draws is that of z, and the least budget for a drop t is
+    B* = scale (t / (0.1 |w| (1 + noise z_p10)))^2: the answer cannot be below it, and a search of 160
+    candidates gets near it (1.04-1.32 B* seen over 5 seeds with equal weights, noise 0)."""
+    toy = opt.ToyEvaluator(noise=0.3)
+    target = 0.05
+    problem = toy_problem(f"0:{4e7:g}", objectives=["capacity_drop", "cost"], evaluator=toy, max_ramp_months=0,
+                          max_delay_months=0, targets=[f"capacity_drop={target}"])
+    z = [np.random.default_rng(s % 2**63).standard_normal() for s in problem.seeds]
+    p10 = 1 + toy.noise * np.percentile(z, 10)
+    least = toy.budget_scale * (target / (0.1 * np.linalg.norm(toy.weights) * p10)) ** 2
+    mean_least = toy.budget_scale * (target / (0.1 * np.linalg.norm(toy.weights) * (1 + toy.noise * np.mean(z)))) ** 2
+    assert least > 1.4 * mean_least  # the statistic matters: judged on the mean, the answer would be far lower
+    summary = opt.optimize(problem, tmp_path / "out", workers=0)
+    found = json.loads((tmp_path / "out" / "answer.json").read_text())
+    assert found == json.loads(json.dumps(summary["answer"])) and found["statistic"] == "p10"
+    [a] = found["answers"]
+    assert a["met"] and a["target"] == "capacity_drop>=0.05" and a["capacity_drop"]["statistic"] >= target
+    assert least * (1 - 1e-9) <= a["planned_kyat_month"] <= 1.4 * least, (a["planned_kyat_month"] / least, a)
+    assert sum(a["allocation"].values()) == pytest.approx(1.0)
+    # the least among the candidates evaluated: none that reaches the target plans to spend less
+    rows = [r for r in pq.read_table(tmp_path / "out" / "trials.parquet").to_pylist() if r["state"] == "COMPLETE"]
+    reaching = [r for r in rows if r["capacity_drop_p10"] >= target]
+    assert a["meeting"] == len(reaching) and a["planned_kyat_month"] == min(r["planned_kyat_month"] for r in reaching)
+    assert a["planned_kyat_month"] > min(r["planned_kyat_month"] for r in rows)  # cheaper ones miss it

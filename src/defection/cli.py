@@ -395,12 +395,12 @@ def _print_classic_summary(summary: dict, out: Path) -> None:
         if key in ("model", "steps"):
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            shown = str(value).lower() if isinstance(value, bool) else str(value)
+            text = str(value).lower() if isinstance(value, bool) else str(value)
         elif isinstance(value, int):
-            shown = f"{value:,}"
+            text = f"{value:,}"
         else:
-            shown = f"{value:,.4g}"
-        table.add_row(key.replace("_", " "), shown)
+            text = f"{value:,.4g}"
+        table.add_row(key.replace("_", " "), text)
     Console().print(table)
     Console().print(f"results in {shown(out)} (timeseries.parquet, summary.json, overview.png, manifest.json)")
 
@@ -704,7 +704,14 @@ def optimize(
                                               "--constraint)."),
     probability: float = typer.Option(0.9, help="With --statistic probability: the share of draws in which each "
                                                 "constraint must hold."),
-    draws: int = typer.Option(16, help="Draws of what is uncertain; every candidate runs on the same ones."),
+    draws: int = typer.Option(16, help="Draws of what is uncertain: the top rung, where candidates are judged and "
+                                       "compared; every candidate at a rung runs on the same ones."),
+    min_draws: int = typer.Option(4, help="Draws every candidate runs on first (successive halving: the better "
+                                          "half of a generation goes on to twice as many, up to --draws; "
+                                          "--min-draws equal to --draws evaluates every candidate on every draw)."),
+    target: Optional[list[str]] = typer.Option(None, help="OUTCOME=VALUE (repeatable), e.g. capacity_drop=0.05: "
+                                                          "print the least monthly budget whose --statistic reaches "
+                                                          "it, with its allocation, and write answer.json."),
     posterior: Optional[Path] = typer.Option(None, help="A `defection calibrate` directory to draw from."),
     uncertain: Optional[list[str]] = typer.Option(None, help="KEY or KEY=lo:hi spanned by the Latin hypercube "
                                                              "(repeatable; default: the parameters of the response "
@@ -732,7 +739,7 @@ def optimize(
                                 constraints=list(constraint or []), statistic=statistic, probability=probability,
                                 draws=draws, posterior=posterior, uncertain=list(uncertain) if uncertain else None,
                                 candidates=candidates, population=population, seed=seed, days=days,
-                                overrides=list(sets or []),
+                                overrides=list(sets or []), min_draws=min_draws, targets=list(target or []),
                                 max_ramp_months=opt.DEFAULT_MAX_RAMP_MONTHS if max_ramp_months is None else max_ramp_months,
                                 max_delay_months=(opt.DEFAULT_MAX_DELAY_MONTHS if max_delay_months is None
                                                   else max_delay_months))
@@ -757,14 +764,39 @@ def optimize(
     Console().print(table)
     if summary.get("not_met"):
         Console().print(f"[bold]{summary['not_met']}[/]: see pareto.png for how close the candidates came.")
+    if summary.get("answer"):
+        for line in _answer_lines(summary["answer"]):
+            Console().print(line, highlight=False, markup=False)
     Console().print(f"results in {shown(out)} (trials.parquet, pareto.parquet, summary.json, "
-                    f"{', '.join(summary.get('figures', []))}, study.db)")
+                    f"{', '.join(summary.get('figures', []))}, {'answer.json, ' if summary.get('answer') else ''}"
+                    "study.db)")
     if summary.get("failed"):
         from defection.experiments.executor import RunsFailedError
 
         raise RunsFailedError(f"{summary['failed']:,} of {summary['candidates']:,} candidates failed: their runs "
                               f"raised. Each is in {out / 'trials.parquet'} with state FAIL and its error; the "
                               "others were optimised as usual.")
+
+
+def _answer_lines(found: dict) -> list[str]:
+    """What ``--target`` asked, in words: the least monthly budget reaching each target, and how it is spent."""
+    lines = [f"Statistic: {found['statistic_meaning']}."]
+    for a in found["answers"]:
+        if not a["met"]:
+            close = a.get("closest")
+            lines.append(f"{a['target']} ({a['statistic']}): no candidate evaluated on every draw reaches it" + (
+                f"; the closest, trial {close['trial']}, reaches {close['statistic']:.4g} with "
+                f"{close['budget_kyat_month'] / 1e6:,.1f} M kyat a month." if close else "."))
+            continue
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in a["allocation"].items() if v and v > 0.005)
+        opens = ", ".join(f"{k} {v}" for k, v in a["opens"].items() if v)
+        spread = a[a["metric"]]
+        lines.append(f"{a['target']} ({a['statistic']}): least monthly budget {a['planned_kyat_month'] / 1e6:,.1f} M "
+                     f"kyat a month planned (budget {a['budget_kyat_month'] / 1e6:,.1f} M), trial {a['trial']}, "
+                     f"one of {a['meeting']} of {a['candidates']} candidates that reach it. Shares: {shares}. "
+                     f"Opens: {opens}. {a['metric']}: {spread['statistic']:.4g} ({a['statistic']}), mean "
+                     f"{spread['mean']:.4g}, 10-90% {spread['p10']:.4g} to {spread['p90']:.4g}.")
+    return lines
 
 
 @app.command()

@@ -11,7 +11,10 @@ Every candidate is evaluated on the same N *draws* of what is uncertain (posteri
 calibration, or a Latin hypercube over the plausible ranges of parameters the data cannot
 identify). Draw ``d`` runs with the same seed for the candidate and for the status quo (no
 programme), so each outcome is a paired difference (common random numbers). A robust statistic
-over the draws (``mean``, ``p10`` or ``probability``) is what the optimiser sees.
+over the draws (``mean``, ``p10`` or ``probability``) is what the optimiser sees. Candidates are judged in
+stages (:func:`successive_halving`): all of a generation on the first ``min_draws`` draws, the better half on
+twice as many, up to every draw; the study is told only values on every draw, the others as PRUNED. With
+``--target``, :func:`answer` reads off the least monthly budget whose statistic reaches it.
 
 The optimiser is Optuna's NSGA-II, with its SQLite storage as the record. The study lives in a
 work directory beside ``--out`` (``.<name>.optimize/study.db``) while it runs; the finished results
@@ -54,7 +57,13 @@ DEFAULT_STATISTIC = "p10"  # robust: the outcome a candidate reaches in 9 draws 
 DEFAULT_OBJECTIVES = ("capacity_drop:max", "cost:min")
 DEFAULT_PROBABILITY = 0.9  # --statistic probability: a constraint must hold in this share of draws
 RESERVE = "reserve"  # the share of the budget left unspent
-ALGORITHM_VERSION = 5  # bump when a change would give a resumed study different candidates
+ALGORITHM_VERSION = 6  # bump when a change would give a resumed study different candidates (6: halving)
+DEFAULT_DRAWS = 16
+# Successive halving over draws: every candidate of a generation runs on the first DEFAULT_MIN_DRAWS draws, the
+# better half on twice as many, and so on up to --draws. Four draws already tell a hopeless candidate from a
+# promising one on the models tried; fewer make p10 the minimum of too few values to rank by.
+DEFAULT_MIN_DRAWS = 4
+PROMOTION_FACTOR = 2  # each rung keeps the better 1/PROMOTION_FACTOR and gives them PROMOTION_FACTOR x the draws
 # A lever's ramp: the months over which it rises linearly, in monthly steps, to its chosen amount (0: all at
 # once). Half a year lets a programme grow with its staff and credibility; --max-ramp-months changes it.
 DEFAULT_MAX_RAMP_MONTHS = 6
@@ -80,6 +89,21 @@ FORCE_SUFFIXES = ("_police", "_army")  # per-force breakdowns of a total (the mo
 
 class OptimizeError(DefectionError):
     """An --objective, --constraint, --budget-kyat-month or other optimize option that cannot be used."""
+
+
+def rungs(draws: int, min_draws: int) -> list[int]:
+    """Draws a candidate has run on at each rung of successive halving: ``min_draws``, then
+    ``PROMOTION_FACTOR`` times as many at each rung, and ``draws`` at the top (one rung when ``min_draws >= draws``).
+    The draws are nested (rung r runs the first ``rungs[r]``), so a promoted candidate only adds draws."""
+    counts = [max(1, min(int(min_draws), int(draws)))]
+    while counts[-1] < draws:
+        counts.append(min(int(draws), counts[-1] * PROMOTION_FACTOR))
+    return counts
+
+
+def promoted_count(entered: int) -> int:
+    """How many of the ``entered`` candidates of a rung go on to the next one (the better half, rounded up)."""
+    return -(-int(entered) // PROMOTION_FACTOR)
 
 
 # -- levers and candidates ---------------------------------------------------------------------
@@ -382,6 +406,22 @@ class Constraint:
         return f"{self.metric}{'>=' if self.at_least else '<='}{self.bound:g}"
 
 
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """``--target metric=value``: the answer is the least monthly budget whose statistic reaches ``value``
+    (at least it for an outcome to maximise, at most for one to minimise)."""
+
+    metric: str
+    value: float
+
+    @property
+    def at_least(self) -> bool:
+        return higher_is_better(self.metric)
+
+    def label(self) -> str:
+        return f"{self.metric}{'>=' if self.at_least else '<='}{self.value:g}"
+
+
 def _known(metric: str, what: str, spec: str) -> None:
     if metric in METRICS or re.fullmatch(r"defections_(police|army)", metric):
         return
@@ -421,6 +461,27 @@ def parse_constraint(spec: str) -> Constraint:
     if not math.isfinite(bound):
         raise OptimizeError(f"--constraint '{text}': the bound must be finite.")
     return Constraint(metric, op == ">=", bound / 100 if percent else bound)
+
+
+_TARGET = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*([^=<>]+?)\s*(%?)\s*$")
+
+
+def parse_target(spec: str) -> Target:
+    """``metric=value`` (a value may end with %: ``capacity_drop=5%``)."""
+    text = str(spec)
+    match = _TARGET.match(text)
+    if not match:
+        raise OptimizeError(f"--target '{text}' needs the form OUTCOME=VALUE, e.g. capacity_drop=0.05 (or 5%): "
+                            "the answer is the least monthly budget whose robust statistic reaches VALUE.")
+    metric, number, percent = match.groups()
+    _known(metric, "--target", text)
+    try:
+        value = float(number.replace("_", ""))
+    except ValueError:
+        raise OptimizeError(f"--target '{text}': '{number}' is not a number; write e.g. {metric}=0.05.") from None
+    if not math.isfinite(value):
+        raise OptimizeError(f"--target '{text}': the value must be finite.")
+    return Target(metric, value / 100 if percent else value)
 
 
 def parse_budget(text: str | float) -> tuple[float, float]:
@@ -727,10 +788,26 @@ class Problem:
     evaluator: Any
     max_ramp_months: int = DEFAULT_MAX_RAMP_MONTHS
     max_delay_months: int = 0
+    min_draws: int = DEFAULT_MIN_DRAWS
+    targets: list[Target] = dataclasses.field(default_factory=list)
 
     @property
     def n_candidates(self) -> int:
         return self.population * self.generations
+
+    @property
+    def rungs(self) -> list[int]:
+        """Draws at each rung of successive halving; the last is every draw (full fidelity)."""
+        return rungs(len(self.draws), self.min_draws)
+
+    @property
+    def survivors(self) -> int:
+        """Candidates of a whole generation that reach full fidelity: the study is told only their values, so
+        they are NSGA-II's population (one generation of the driver is one of the sampler's)."""
+        n = self.population
+        for _ in self.rungs[1:]:
+            n = promoted_count(n)
+        return max(2, n)  # NSGA-II needs 2 parents; a generation of 2 that keeps 1 still moves on
 
     @property
     def seeds(self) -> list[int]:
@@ -788,8 +865,15 @@ class Problem:
         return {n: int(params.get(f"ramp.{n}", 0)) for n in self.lever_names()}
 
     def delays(self, params: dict[str, Any]) -> dict[str, int]:
-        """Months each lever opens after the programmes do (0 when it is not a decision)."""
-        return {n: int(params.get(f"delay.{n}", 0)) for n in self.lever_names()}
+        """Months each lever opens after the programmes do (0 when it is not a decision), cut so that it opens
+        at the latest at the horizon's last month opening: a lever that would open after the run ends would
+        spend nothing and do nothing, so it is not a candidate, and such points of the space are this one."""
+        last = horizon_months(self.base) - 1
+        out = {}
+        for lever in levers():
+            room = max(0, last - int(params.get(f"start.{lever.start_key}", 0)))
+            out[lever.name] = min(int(params.get(f"delay.{lever.name}", 0)), room)
+        return out
 
     def overrides(self, params: dict[str, Any]) -> dict[str, Any]:
         return candidate_overrides(self.base, *self.candidate(params), ramps=self.ramps(params),
@@ -802,6 +886,7 @@ class Problem:
                 "probability": self.probability, "draws": self.draws, "draws_how": self.draws_how,
                 "seed": int(self.seed), "population": int(self.population), "generations": int(self.generations),
                 "max_ramp_months": int(self.max_ramp_months), "max_delay_months": int(self.max_delay_months),
+                "min_draws": int(self.rungs[0]), "rungs": self.rungs, "targets": [t.label() for t in self.targets],
                 "evaluator": getattr(self.evaluator, "name", type(self.evaluator).__name__),
                 "levers": [dataclasses.asdict(lever) for lever in levers()]}
 
@@ -853,7 +938,7 @@ def make_sampler(problem: Problem, trial_index: int):
     seed = run_seed(problem.seed, 10**9 + trial_index) % 2**32  # the legacy RandomState takes 32 bits
     with warnings.catch_warnings():  # constraints_func has been "experimental" since optuna 2.5
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        return optuna.samplers.NSGAIISampler(population_size=problem.population, seed=seed,
+        return optuna.samplers.NSGAIISampler(population_size=problem.survivors, seed=seed,
                                              constraints_func=_constraints_of if problem.constraints else None)
 
 
@@ -914,12 +999,13 @@ def status_quo(study, problem: Problem, run: Callable) -> list[dict[str, float]]
     """The status quo's outcome on each draw: run once, kept in the study."""
     if "status_quo" in study.user_attrs:
         return study.user_attrs["status_quo"]
-    result = run([(-1, status_quo_overrides(problem.base))])[-1]
+    result = run([(-1, status_quo_overrides(problem.base))], range(len(problem.draws)))[-1]
     if "error" in result:
         raise OptimizeError(f"the status quo (no programme) failed on a draw: {result['error']}. Fix the scenario "
                             "or the --uncertain ranges; nothing was optimised yet.")
     reported = metric_values(result["outcomes"][0], result["outcomes"][0])
-    for metric in [o.metric for o in problem.objectives] + [c.metric for c in problem.constraints]:
+    for metric in [o.metric for o in problem.objectives] + [c.metric for c in problem.constraints] + [
+            t.metric for t in problem.targets]:
         if metric not in reported:
             raise OptimizeError(f"'{metric}': this model does not report it (it reports {', '.join(reported)}).")
     study.set_user_attr("status_quo", result["outcomes"])
@@ -927,7 +1013,8 @@ def status_quo(study, problem: Problem, run: Callable) -> list[dict[str, float]]
 
 
 def drive(study, problem: Problem, run: Callable, progress: Callable[[int, int], None] | None = None) -> None:
-    """Ask, evaluate and tell, batch by batch, until every candidate is told (resuming what is there)."""
+    """Ask, evaluate by successive halving and tell, generation by generation, until every candidate is told
+    (resuming what is there)."""
     import optuna
 
     _discard_half_created(study, problem)
@@ -940,14 +1027,116 @@ def drive(study, problem: Problem, run: Callable, progress: Callable[[int, int],
                             | ({"budget": problem.budget[1]} if problem.budget[1] > problem.budget[0] else {}))
     sq = status_quo(study, problem, run)
     while _ask_batch(study, problem):
-        todo = [t for t in _live(study) if t.state == optuna.trial.TrialState.RUNNING]
-        jobs = [(t.number, problem.overrides(t.params)) for t in todo]
-        results = dict(zip([t.number for t in todo], run(jobs)))
-        for t in todo:  # told in trial order, each written before the next
-            _tell(study, problem, t, results[t.number], sq)
+        generation = current_generation(study, problem)
+        results = successive_halving(study, problem, generation, run, sq)
+        for t in generation:  # told in trial order, each written before the next
+            if t.state == optuna.trial.TrialState.RUNNING:
+                _tell(study, problem, t, results[t.number], sq)
         if progress:
             done = sum(1 for t in _live(study) if t.state.is_finished())
             progress(done, problem.n_candidates)
+
+
+def current_generation(study, problem: Problem) -> list:
+    """The last ``population`` trials asked, told or not (:func:`_ask_batch` asks whole generations): after a
+    kill, some may be told already, and their stored draws still decide who else is promoted."""
+    import optuna
+
+    asked = [t for t in _live(study) if t.state != optuna.trial.TrialState.WAITING]
+    return asked[-problem.population:]
+
+
+def successive_halving(study, problem: Problem, generation: list, run: Callable,
+                       sq: list[dict[str, float]]) -> dict[int, dict[str, Any]]:
+    """Each trial's result at the rung it reached: ``{"outcomes": [one per draw run]}`` or its error.
+
+    Every candidate runs on the first ``rungs[0]`` draws; at each further rung the better half of those that
+    entered the previous one (:func:`promotion_order`) add the draws up to ``rungs[r]``. All candidates of a rung
+    run the same draws with the same seeds (common random numbers). Each trial's draws are written to the study
+    as they come (``user_attrs["outcomes"]``), so a resumed driver runs only what is missing and, the runs being
+    deterministic, promotes the same candidates."""
+    results = {t.number: stored_result(t) for t in generation}
+    entered = list(generation)
+    for r, n in enumerate(problem.rungs):
+        if r:
+            order = promotion_order(problem, [results[t.number] for t in entered], sq, problem.rungs[r - 1])
+            ok = [entered[i] for i in order if "error" not in results[entered[i].number]]
+            entered = sorted(ok[:promoted_count(len(entered))], key=lambda t: t.number)
+        first = problem.rungs[r - 1] if r else 0
+        todo = [t for t in entered if "error" not in results[t.number] and len(results[t.number]["outcomes"]) < n]
+        if not todo:
+            continue
+        fresh = run([(t.number, problem.overrides(t.params)) for t in todo], range(first, n))
+        for t, result in zip(todo, fresh):
+            results[t.number] = _store_draws(study, t, results[t.number], result)
+    return results
+
+
+def stored_result(trial) -> dict[str, Any]:
+    """What the study holds of a trial's runs: its error, or its outcomes on the draws run so far."""
+    if "error" in trial.user_attrs:
+        return {"error": trial.user_attrs["error"], "traceback": trial.user_attrs.get("traceback", "")}
+    return {"outcomes": list(trial.user_attrs.get("outcomes", []))}
+
+
+def _store_draws(study, trial, have: dict[str, Any], fresh: dict[str, Any]) -> dict[str, Any]:
+    storage, tid = study._storage, trial._trial_id
+    if "error" in fresh:
+        storage.set_trial_user_attr(tid, "error", fresh["error"])
+        storage.set_trial_user_attr(tid, "traceback", fresh["traceback"])
+        return fresh
+    merged = {"outcomes": have["outcomes"] + fresh["outcomes"]}
+    storage.set_trial_user_attr(tid, "outcomes", merged["outcomes"])
+    return merged
+
+
+def promotion_order(problem: Problem, results: list[dict[str, Any]], sq: list[dict[str, float]],
+                    draws: int) -> list[int]:
+    """Indices of ``results`` from the most to the least promising on their first ``draws`` draws, as NSGA-II
+    ranks: those meeting the constraints first, the others by their total shortfall; then by non-dominated rank
+    and crowding distance (the ends and sparse parts of a front first); then by trial order. Failed last."""
+    ok = [i for i, res in enumerate(results) if "error" not in res]
+    if not ok:
+        return list(range(len(results)))
+    scored = [score(problem, results[i]["outcomes"][:draws], sq[:draws]) for i in ok]
+    values = np.array([v for v, _, _ in scored], dtype=float).reshape(len(ok), -1)
+    shortfall = np.array([sum(max(0.0, c) for c in limits) for _, limits, _ in scored])
+    maximize = [d == "maximize" for d in directions(problem)]
+    rank, crowd = np.zeros(len(ok)), np.zeros(len(ok))
+    feasible = np.flatnonzero(shortfall <= 0)
+    if feasible.size:
+        rank[feasible], crowd[feasible] = ranks_and_crowding(values[feasible], maximize)
+    key = sorted(range(len(ok)), key=lambda j: (shortfall[j] > 0, shortfall[j], rank[j], -crowd[j], j))
+    return [ok[j] for j in key] + [i for i in range(len(results)) if i not in ok]
+
+
+def ranks_and_crowding(points: np.ndarray, maximize: list[bool]) -> tuple[np.ndarray, np.ndarray]:
+    """Each point's non-dominated rank (0: the front) and its crowding distance within its rank."""
+    rank = np.full(len(points), -1)
+    crowd = np.zeros(len(points))
+    level = 0
+    while (rank < 0).any():
+        left = np.flatnonzero(rank < 0)
+        front = left[non_dominated(points[left], maximize)]
+        rank[front] = level
+        crowd[front] = crowding(points[front])
+        level += 1
+    return rank, crowd
+
+
+def crowding(points: np.ndarray) -> np.ndarray:
+    """NSGA-II's crowding distance: per objective, the gap between a point's neighbours over the range (the
+    two ends infinite), summed."""
+    n, distance = len(points), np.zeros(len(points))
+    if n <= 2:
+        return np.full(n, np.inf)
+    for k in range(points.shape[1]):
+        order = np.argsort(points[:, k], kind="stable")
+        span = points[order[-1], k] - points[order[0], k]
+        distance[order[[0, -1]]] = np.inf
+        if span > 0:
+            distance[order[1:-1]] += (points[order[2:], k] - points[order[:-2], k]) / span
+    return distance
 
 
 def _work_left(study, problem: Problem) -> bool:
@@ -956,19 +1145,21 @@ def _work_left(study, problem: Problem) -> bool:
 
 
 def _tell(study, problem: Problem, trial, result: dict[str, Any], sq: list[dict[str, float]]) -> None:
+    """FAIL for a candidate whose runs raised; PRUNED, with its metrics on its draws, for one dropped before the
+    top rung (NSGA-II in optuna 4 picks parents among COMPLETE trials only); else its values on every draw."""
     import optuna
 
     storage, tid = study._storage, trial._trial_id
     if "error" in result:
-        storage.set_trial_user_attr(tid, "error", result["error"])
-        storage.set_trial_user_attr(tid, "traceback", result["traceback"])
         study.tell(trial.number, state=optuna.trial.TrialState.FAIL)
         return
-    values, limits, metrics = score(problem, result["outcomes"], sq)
-    storage.set_trial_user_attr(tid, "outcomes", result["outcomes"])
+    values, limits, metrics = score(problem, result["outcomes"], sq[:len(result["outcomes"])])
     storage.set_trial_user_attr(tid, "metrics", metrics)
     storage.set_trial_user_attr(tid, "constraint_values", limits)
-    study.tell(trial.number, values)
+    if len(result["outcomes"]) < len(problem.draws):
+        study.tell(trial.number, state=optuna.trial.TrialState.PRUNED)
+    else:
+        study.tell(trial.number, values)
 
 
 # -- running evaluations -----------------------------------------------------------------------
@@ -976,16 +1167,20 @@ def _tell(study, problem: Problem, trial, result: dict[str, Any], sq: list[dict[
 Job = tuple[int, dict[str, Any]]  # (trial number, the candidate's overrides; each draw's own are added)
 
 
-def runner_for(problem: Problem, client: Any) -> Callable[[list[Job]], list[dict[str, Any]]]:
-    """A function evaluating jobs (in-process when ``client`` is None, else on Dask), results in job order.
+Runner = Callable[[list[Job], range], list[dict[str, Any]]]
+
+
+def runner_for(problem: Problem, client: Any) -> Runner:
+    """A function evaluating jobs on a range of draws (in-process when ``client`` is None, else on Dask), results
+    in job order, each with its outcomes on those draws in order.
 
     Each draw is one task running every job of the batch (:func:`evaluate_draw`), so that candidates can
     start from their draw's status quo."""
     seeds, base, evaluator, draws = problem.seeds, problem.base, problem.evaluator, problem.draws
     sq = status_quo_overrides(base)
     if client is None:
-        return lambda jobs: gather([evaluate_draw(evaluator, base, d, sq, [o for _, o in jobs], s)
-                                    for d, s in zip(draws, seeds)])
+        return lambda jobs, which: gather([evaluate_draw(evaluator, base, draws[d], sq, [o for _, o in jobs],
+                                                         seeds[d]) for d in which])
     if getattr(evaluator, "warm_model", None):
         from defection.experiments._dask import WarmUpPlugin
 
@@ -993,15 +1188,16 @@ def runner_for(problem: Problem, client: Any) -> Callable[[list[Job]], list[dict
     tag = problem.spec_hash()[:12]
     [base_future] = client.scatter([base], broadcast=True)
 
-    def run_on_dask(jobs: list[Job]) -> list[dict[str, Any]]:
+    def run_on_dask(jobs: list[Job], which: range) -> list[dict[str, Any]]:
         from distributed import wait
 
         from defection.experiments.runner import is_lost_worker
 
-        candidates, batch = [o for _, o in jobs], "-".join(str(n) for n, _ in jobs[:1] + jobs[-1:])
+        candidates = [o for _, o in jobs]
+        batch = "-".join(str(n) for n, _ in jobs[:1] + jobs[-1:]) + f"-n{len(jobs)}"
         results: dict[int, list[dict[str, Any]]] = {}
         for attempt in range(1, LOST_WORKER_ATTEMPTS + 1):
-            todo = [d for d in range(len(draws)) if d not in results]
+            todo = [d for d in which if d not in results]
             if not todo:
                 break
             futures = {d: client.submit(evaluate_draw, evaluator, base_future, draws[d], sq, candidates, seeds[d],
@@ -1016,11 +1212,11 @@ def runner_for(problem: Problem, client: Any) -> Callable[[list[Job]], list[dict
                     if not is_lost_worker(exc):
                         raise
                 fut.release()
-        if len(results) < len(draws):
-            raise OptimizeError(f"{len(draws) - len(results)} draws of a batch were lost with their Dask worker "
+        if len(results) < len(which):
+            raise OptimizeError(f"{len(which) - len(results)} draws of a batch were lost with their Dask worker "
                                 f"{LOST_WORKER_ATTEMPTS} times. Every finished evaluation is saved; re-run the same "
                                 "command to finish the rest.")
-        return gather([results[d] for d in range(len(draws))])
+        return gather([results[d] for d in which])
 
     return run_on_dask
 
@@ -1050,7 +1246,9 @@ def trials_table(study, problem: Problem) -> pa.Table:
         total = sum(allocation.values())
         overrides = problem.overrides(t.params)
         spend = planned_spend(problem.base, overrides)
-        row: dict[str, Any] = {"trial": t.number, "state": t.state.name, "budget_kyat_month": budget,
+        row: dict[str, Any] = {"trial": t.number, "state": t.state.name,
+                               "draws": len(t.user_attrs.get("outcomes", [])),  # fewer than all: PRUNED
+                               "budget_kyat_month": budget,
                                **{f"share_{k}": (v / total if total else (1.0 if k == RESERVE else 0.0))
                                   for k, v in allocation.items()},
                                **{f"start_{k.split('.')[-1]}": start_date(problem.base, m).isoformat()
@@ -1108,14 +1306,16 @@ def _add_regret_and_front(table: pa.Table, trials: list, problem: Problem) -> pa
     if feasible.any():
         points = np.array([t.values for t, f in zip(trials, feasible) if f], dtype=float)
         front[feasible] = non_dominated(points, [d == "maximize" for d in directions(problem)])
-    table = table.append_column(f"regret_{first.metric}_mean", pa.array(regret_mean, pa.float64()))
-    table = table.append_column(f"regret_{first.metric}_max", pa.array(regret_max, pa.float64()))
+    # null, not NaN, where there is no regret (a candidate not run on every draw): NaN never equals itself
+    table = table.append_column(f"regret_{first.metric}_mean", pa.array(regret_mean, pa.float64(), mask=~ok))
+    table = table.append_column(f"regret_{first.metric}_max", pa.array(regret_max, pa.float64(), mask=~ok))
     return table.append_column("pareto", pa.array(front, pa.bool_()))
 
 
 def summarize(table: pa.Table, problem: Problem, seconds: float) -> dict[str, Any]:
     rows = table.to_pylist()
     ok = [r for r in rows if r["state"] == "COMPLETE"]
+    failed = sum(1 for r in rows if r["state"] == "FAIL")
     feasible = [r for r in ok if r["feasible"]]
     first = problem.objectives[0]
     pick = (max if first.maximize else min)
@@ -1126,12 +1326,81 @@ def summarize(table: pa.Table, problem: Problem, seconds: float) -> dict[str, An
                 f"with a budget up to {problem.budget[1]:,.0f} kyat a month")
     else:
         note = None
-    return {"candidates": len(rows), "evaluated": len(ok), "failed": len(rows) - len(ok), "not_met": note,
+    return {"candidates": len(rows), "evaluated": len(ok), "failed": failed, "not_met": note,
+            "pruned": len(rows) - len(ok) - failed, "rungs": problem.rungs,
             "feasible": len(feasible), "pareto": sum(1 for r in rows if r["pareto"]), "draws": len(problem.draws),
             "statistic": problem.statistic, "objectives": [o.label() for o in problem.objectives],
             "constraints": [c.label() for c in problem.constraints], "budget_kyat_month": list(problem.budget),
             f"best_{first.metric}": best, "least_planned_spend_feasible": cheapest,
-            "evaluations": len(ok) * len(problem.draws), "seconds": seconds}
+            # candidate runs (one candidate on one draw), and what evaluating every one on every draw would take
+            "evaluations": sum(r["draws"] for r in rows), "evaluations_full_fidelity": len(rows) * len(problem.draws),
+            "seconds": seconds}
+
+
+def statistic_meaning(problem: Problem) -> str:
+    """The robust statistic in words, for the answer to a target."""
+    n = len(problem.draws)
+    if problem.statistic == "p10":
+        return (f"p10: the 10th percentile over the {n} draws of an outcome to maximise (the 90th of one to "
+                "minimise), the value reached in 9 draws out of 10")
+    if problem.statistic == "probability":
+        return f"probability: the target holds in at least {problem.probability:.0%} of the {n} draws"
+    return f"mean over the {n} draws"
+
+
+def target_statistic(values: list[float], target: Target, problem: Problem) -> float:
+    """A candidate's statistic for ``target``: its robust statistic, or the share of draws reaching it."""
+    v = np.asarray(values, dtype=float)
+    if problem.statistic == "probability":
+        return float(((v >= target.value) if target.at_least else (v <= target.value)).mean())
+    return robust(v, target.at_least, problem.statistic)
+
+
+def reaches(statistic: float, target: Target, problem: Problem) -> bool:
+    if problem.statistic == "probability":
+        return statistic >= problem.probability
+    return statistic >= target.value if target.at_least else statistic <= target.value
+
+
+def answer(problem: Problem, target: Target, rows: list[dict[str, Any]], metrics: dict[int, dict]) -> dict[str, Any]:
+    """The least monthly budget (planned spend, then budget) among the candidates evaluated on every draw that
+    meet the constraints and whose statistic reaches ``target``, with its allocation; or, when none does, the
+    closest one."""
+    judged = [r for r in rows if r["feasible"] and target.metric in metrics.get(r["trial"], {})]
+    stat = {r["trial"]: target_statistic(metrics[r["trial"]][target.metric], target, problem) for r in judged}
+    meeting = [r for r in judged if reaches(stat[r["trial"]], target, problem)]
+    out: dict[str, Any] = {"target": target.label(), "metric": target.metric, "value": target.value,
+                           "statistic": problem.statistic, "met": bool(meeting), "meeting": len(meeting),
+                           "candidates": len(judged)}
+    if not meeting:
+        if judged:
+            best = (max if target.at_least or problem.statistic == "probability" else min)(
+                judged, key=lambda r: stat[r["trial"]])
+            out["closest"] = {"trial": best["trial"], "statistic": stat[best["trial"]],
+                              "budget_kyat_month": best["budget_kyat_month"]}
+        return out
+    pick = min(meeting, key=lambda r: (r["planned_kyat_month"], r["budget_kyat_month"], r["trial"]))
+    names = [lever.name for lever in levers()]
+    return out | {
+        "trial": pick["trial"], "budget_kyat_month": pick["budget_kyat_month"],
+        "planned_kyat_month": pick["planned_kyat_month"], "target_statistic": stat[pick["trial"]],
+        "allocation": {k.removeprefix("share_"): v for k, v in pick.items() if k.startswith("share_")},
+        "programmes_open": {k.removeprefix("start_"): v for k, v in pick.items() if k.startswith("start_")},
+        "opens": {n: pick.get(f"opens_{n}") for n in names}, "ramp_months": {n: pick.get(f"ramp_{n}") for n in names},
+        "amounts": {lever.amount_key: pick.get(lever.amount_key.split(".")[-1]) for lever in levers()},
+        target.metric: {k: pick.get(f"{target.metric}{s}") for k, s in
+                        (("statistic", ""), ("mean", "_mean"), ("p10", "_p10"), ("p90", "_p90"))},
+        "cost_mean": pick.get("cost_mean")}
+
+
+def answers(study, problem: Problem, table: pa.Table) -> dict[str, Any] | None:
+    """answer.json: for each ``--target``, :func:`answer`; None without targets."""
+    if not problem.targets:
+        return None
+    metrics = {t.number: t.user_attrs.get("metrics", {}) for t in _live(study) if t.state.name == "COMPLETE"}
+    rows = [r for r in table.to_pylist() if r["state"] == "COMPLETE"]
+    return {"statistic": problem.statistic, "statistic_meaning": statistic_meaning(problem),
+            "draws": len(problem.draws), "answers": [answer(problem, t, rows, metrics) for t in problem.targets]}
 
 
 def figures(table: pa.Table, problem: Problem, out: Path) -> list[str]:
@@ -1143,7 +1412,8 @@ def figures(table: pa.Table, problem: Problem, out: Path) -> list[str]:
     from defection.report.figures import dose_response_png, pareto_png
 
     rows = [r for r in table.to_pylist() if r["state"] == "COMPLETE"]
-    targets = [c.bound for c in problem.constraints if c.metric == "capacity_drop" and c.at_least]
+    targets = sorted({c.bound for c in problem.constraints if c.metric == "capacity_drop" and c.at_least}
+                     | {t.value for t in problem.targets if t.metric == "capacity_drop"})
     atomic_write_bytes(out / "pareto.png", pareto_png(rows, len(problem.draws), problem.statistic, targets))
     written = ["pareto.png"]
     if problem.budget[1] > problem.budget[0] and rows:
@@ -1166,6 +1436,10 @@ def write_outputs(study, problem: Problem, staging: Path, db: Path, seconds: flo
     write_parquet(staging / "pareto.parquet", table.filter(table.column("pareto")))
     summary = summarize(table, problem, seconds)
     summary["figures"] = figures(table, problem, staging)
+    found = answers(study, problem, table)
+    if found is not None:
+        write_json(staging / "answer.json", found)
+        summary["answer"] = found
     write_json(staging / "summary.json", summary)
     copy_database(db, staging / "study.db")
     spec = {k: v for k, v in problem.spec().items() if k != "scenario"}
@@ -1179,7 +1453,8 @@ def write_outputs(study, problem: Problem, staging: Path, db: Path, seconds: flo
                                                   spec=spec, status="complete", command=" ".join(sys.argv),
                                                   library_versions=versions,
                                                   files=["trials.parquet", "pareto.parquet", "summary.json",
-                                                         "study.db", *summary["figures"]]))
+                                                         "study.db", *summary["figures"],
+                                                         *(["answer.json"] if found is not None else [])]))
     return summary
 
 
@@ -1187,12 +1462,14 @@ def write_outputs(study, problem: Problem, staging: Path, db: Path, seconds: flo
 
 def plan_optimize(scenario: Any = "myanmar-2021", budget_kyat_month: str | float = "50000000", *,
                   objectives: list[str] | None = None, constraints: list[str] | None = None,
-                  statistic: str = DEFAULT_STATISTIC, probability: float = DEFAULT_PROBABILITY, draws: int = 16,
+                  statistic: str = DEFAULT_STATISTIC, probability: float = DEFAULT_PROBABILITY,
+                  draws: int = DEFAULT_DRAWS,
                   posterior: Path | None = None, uncertain: list[str] | None = None, candidates: int = 200,
                   population: int = 20, seed: int = 0, days: int | None = None,
                   overrides: list[str] | None = None, evaluator: Any = None,
                   max_ramp_months: int = DEFAULT_MAX_RAMP_MONTHS,
-                  max_delay_months: int = DEFAULT_MAX_DELAY_MONTHS) -> Problem:
+                  max_delay_months: int = DEFAULT_MAX_DELAY_MONTHS, min_draws: int = DEFAULT_MIN_DRAWS,
+                  targets: list[str] | None = None) -> Problem:
     """Validate an optimisation's options and return its :class:`Problem` (nothing is run)."""
     from defection import api
 
@@ -1221,6 +1498,11 @@ def plan_optimize(scenario: Any = "myanmar-2021", budget_kyat_month: str | float
     if not 0 <= max_delay_months <= RAMP_MONTHS_CEILING:
         raise OptimizeError(f"--max-delay-months {max_delay_months}: give whole months from 0 (every lever opens "
                             f"with the programmes) to {RAMP_MONTHS_CEILING}.")
+    if min_draws < 1:
+        raise OptimizeError(f"--min-draws {min_draws}: give the draws every candidate runs on first, 1 or more "
+                            f"(e.g. {DEFAULT_MIN_DRAWS}; --draws {draws} or more evaluates every candidate on every "
+                            "draw).")
+    goals = [parse_target(t) for t in (targets or [])]
     budget = parse_budget(budget_kyat_month)
     base = api.resolve(scenario, overrides, days=days).model_dump(mode="json")
     if not levers():
@@ -1231,7 +1513,8 @@ def plan_optimize(scenario: Any = "myanmar-2021", budget_kyat_month: str | float
                    probability=float(probability), draws=draw_list, draws_how=how, seed=int(seed),
                    population=int(population), generations=-(-int(candidates) // int(population)),
                    evaluator=evaluator if evaluator is not None else ModelEvaluator(),
-                   max_ramp_months=int(max_ramp_months), max_delay_months=int(max_delay_months))
+                   max_ramp_months=int(max_ramp_months), max_delay_months=int(max_delay_months),
+                   min_draws=int(min_draws), targets=goals)
 
 
 def work_dir(out: Path) -> Path:
