@@ -114,7 +114,9 @@ class Result:
 
         The directory is complete or absent: the files are written into a staging sibling that then
         replaces ``out`` in one rename (``engine.outputs.results_dir``). A non-empty ``out`` is refused
-        unless ``force``, which replaces it whole, so no file of an earlier run is left beside these.
+        unless it is a run directory (its manifest, and only a run's files) and ``force`` is given, which
+        replaces it whole, so no file of an earlier run is left beside these; any other directory, or a
+        link, is refused whatever ``force`` says.
         """
         from defection.engine.outputs import manifest, results_dir, write_json, write_parquet
 
