@@ -185,15 +185,15 @@ def test_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path: Path)
     """In one process too (a library user, the dashboard): the second gets a clear error at once."""
     out = tmp_path / "D"
     with results_dir(out) as first:
-        (first.staging / "a.txt").write_text("first")
+        (first.staging / "manifest.json").write_text(json.dumps({"package": "defection", "kind": "run"}))
         with pytest.raises(OutputError, match="being written by another"):
             with results_dir(out, force=True):
                 pass
-    assert [p.name for p in out.iterdir()] == ["a.txt"] and _leftovers(out) == []
+    assert [p.name for p in out.iterdir()] == ["manifest.json"] and _leftovers(out) == []
     with pytest.raises(OutputError, match="not empty"), results_dir(out):
         pass
     with pytest.raises(ZeroDivisionError), results_dir(out, force=True) as second:
-        (second.staging / "b.txt").write_text("second")
+        (second.staging / "summary.json").write_text("second")
         1 / 0
-    assert [p.name for p in out.iterdir()] == ["a.txt"] and _leftovers(out) == []
+    assert [p.name for p in out.iterdir()] == ["manifest.json"] and _leftovers(out) == []
     assert os.path.exists(tmp_path / ".D.lock")  # kept on purpose: see outputs._claim

@@ -15,6 +15,7 @@ import pytest
 
 from defection import api
 from defection.engine.outputs import write_parquet
+from defection.errors import OutputError
 from defection.report.html import ResultFiles, build, write
 
 EXE = Path(sys.executable).with_name("defection")
@@ -129,14 +130,14 @@ def test_cli_report_with_a_planted_key(run_dir: Path, outside: Path, tmp_path: P
     _assert_not_embedded(out.read_text(encoding="utf-8"))
 
 
-def test_report_out_replaces_a_link_instead_of_writing_through_it(run_dir: Path, outside: Path, tmp_path: Path):
+def test_report_out_that_is_a_link_is_refused_not_written_through(run_dir: Path, outside: Path, tmp_path: Path):
     victim = outside / "victim.txt"
     victim.write_text("keep me")
     link = tmp_path / "report.html"
     link.symlink_to(victim)
-    write(run_dir, link, "en")
-    assert victim.read_text() == "keep me"
-    assert not link.is_symlink() and link.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    with pytest.raises(OutputError, match=f"symbolic link to {re.escape(str(victim.resolve()))}"):
+        write(run_dir, link, "en")
+    assert victim.read_text() == "keep me" and link.is_symlink()
     assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
 
 

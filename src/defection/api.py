@@ -148,7 +148,9 @@ class Result:
 
         The directory is complete or absent: the files are written into a staging sibling that then
         replaces ``out`` in one rename (``engine.outputs.results_dir``). A non-empty ``out`` is refused
-        unless ``force``, which replaces it whole, so no file of an earlier run is left beside these.
+        unless it is a run directory (its manifest, and only a run's files) and ``force`` is given, which
+        replaces it whole, so no file of an earlier run is left beside these; any other directory, or a
+        link, is refused whatever ``force`` says.
 
         Parameters
         ----------
@@ -157,7 +159,7 @@ class Result:
         plot : bool, optional
             Draw overview.png (default True).
         force : bool, optional
-            Replace a non-empty ``out`` whole instead of refusing it (default False).
+            Replace ``out`` whole if it is a run directory of ours (default False).
         **manifest_extra
             Further entries of manifest.json (the CLI records ``record=["regions"]``).
 

@@ -183,7 +183,8 @@ def run(
     out: Optional[Path] = typer.Option(None, help="Output directory (default: runs/<timestamp>)."),
     sets: Optional[list[str]] = SetOption,
     from_manifest: Optional[Path] = typer.Option(None, "--from", help="Re-run exactly the job in this manifest.json."),
-    force: bool = typer.Option(False, help="Replace the results in a non-empty output directory."),
+    force: bool = typer.Option(False, help="Replace the results this command wrote earlier in --out (never a "
+                                            "directory it did not write)."),
     profile: bool = typer.Option(False, help="Print the day's schedule with the time spent in each mechanism."),
     record_outputs: Optional[list[str]] = typer.Option(None, "--record", help="Extra output (repeatable): regions "
                                                        "writes per-region daily series to regions.parquet."),
@@ -453,19 +454,21 @@ def forecast(
     draws: int = typer.Option(100, help="Posterior draws, one simulation each."),
     out: Optional[Path] = typer.Option(None, help="Output directory (default: runs/forecast-<timestamp>)."),
     seed: int = typer.Option(0, help="Seed for drawing particles and runs."),
-    force: bool = typer.Option(False, help="Replace the results in a non-empty output directory."),
+    force: bool = typer.Option(False, help="Replace the results this command wrote earlier in --out (never a "
+                                            "directory it did not write)."),
 ) -> None:
     """Simulate from posterior draws; write forecast.parquet (quantiles by date and series) and forecast.png."""
     import datetime as dt
 
     from defection.engine.outputs import results_dir
-    from defection.experiments.calibration import forecast as run_forecast
+    from defection.experiments.calibration import FORECAST_LAYOUT, forecast as run_forecast
 
     try:
         last = dt.date.fromisoformat(until)
     except ValueError:
         raise DefectionError(f"--until {until!r} is not a date; use YYYY-MM-DD, e.g. 2023-12-31.") from None
-    with results_dir(out or Path("runs") / f"forecast-{_stamp()}", force) as where, progress_bar("draws") as bar:
+    with results_dir(out or Path("runs") / f"forecast-{_stamp()}", force, layout=FORECAST_LAYOUT) as where, \
+            progress_bar("draws") as bar:
         task = bar.add_task("forecast", total=draws)
         table = run_forecast(calibration, last, draws, where.staging, seed=seed,
                              progress=lambda k: bar.update(task, completed=k))
@@ -512,17 +515,18 @@ def report(
     directory: Path = typer.Argument(..., help="A run, sweep, compare, calibration, forecast or optimize directory."),
     out: Path = typer.Option(Path("report.html"), help="The HTML file to write."),
     lang: str = typer.Option("en", help="Language of the report: en or my (Burmese)."),
-    force: bool = typer.Option(False, help="Replace an existing file at --out."),
+    force: bool = typer.Option(False, help="Replace an existing regular file at --out (never a link, directory, "
+                                            "FIFO or device)."),
 ) -> None:
     """Write a self-contained HTML report (figures embedded, no network needed) for a results directory."""
+    from defection.engine.outputs import check_output_file
     from defection.i18n import LANGS
     from defection.report.html import write
 
-    # a bad directory or --lang is reported first, by write(); a directory at --out is refused there too
-    inputs_ok = directory.is_dir() and lang in LANGS
-    if inputs_ok and os.path.lexists(out) and not out.is_dir() and not force:
-        raise DefectionError(f"--out {out} already exists. Choose a new file name, or pass --force to replace it "
-                             "(as `defection run` does for a results directory).")
+    # a bad directory or --lang is reported first, by write(); a link, a directory or a FIFO at --out is
+    # refused there too, --force or not
+    if directory.is_dir() and lang in LANGS:
+        check_output_file(out, force)
     path = write(directory, out, lang)
     Console().print(f"report in {shown(path)}")
 
@@ -589,7 +593,8 @@ def sweep(
     timeseries: bool = typer.Option(True, help="Keep every run's daily series in timeseries/."),
     model: str = typer.Option("defection", help="defection, or the ishigami test function."),
     sets: Optional[list[str]] = SetOption,
-    force: bool = typer.Option(False, help="Discard a different experiment already in --out."),
+    force: bool = typer.Option(False, help="Discard a different experiment of ours already in --out (never a "
+                                            "directory it did not write)."),
 ) -> None:
     """Run a design over parameter ranges, R seeds per point; write summary.parquet, timeseries/, manifest.json."""
     _check_workers(workers, minimum=0)
@@ -648,7 +653,8 @@ def compare(
     workers: Optional[int] = WorkersOption,
     chunk: Optional[int] = typer.Option(None, help="Runs per Dask task (default 4)."),
     sets: Optional[list[str]] = SetOption,
-    force: bool = typer.Option(False, help="Discard a different experiment already in --out."),
+    force: bool = typer.Option(False, help="Discard a different experiment of ours already in --out (never a "
+                                            "directory it did not write)."),
 ) -> None:
     """Run each policy as an ensemble; table of means, 90% intervals, paired effects, cost per extra defection."""
     _check_workers(workers, minimum=0)
@@ -729,7 +735,8 @@ def optimize(
     scheduler: Optional[str] = SchedulerOption,
     workers: Optional[int] = WorkersOption,
     sets: Optional[list[str]] = SetOption,
-    force: bool = typer.Option(False, help="Replace results in --out and discard an interrupted different study."),
+    force: bool = typer.Option(False, help="Replace results in --out (only a directory it wrote) and discard an "
+                                            "interrupted different study."),
 ) -> None:
     """Find the allocations of a monthly budget across the support levers that best cut coercive capacity."""
     _check_workers(workers, minimum=0)

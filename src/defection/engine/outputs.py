@@ -10,6 +10,7 @@ import platform
 import re
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from defection.errors import OutputError
+from defection.errors import OutputError, listing, shorten
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -32,6 +33,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     replaced, not written through.
     """
     path = Path(path)
+    _refuse_special_file(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(tmp, flags, 0o666)
@@ -45,6 +47,49 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _refuse_special_file(path: Path) -> None:
+    """Refuse to rename over a FIFO, a device, a socket or a directory: the rename would replace the node
+    itself (as root, ``/dev/null``). A link is fine here: it is replaced, not written through."""
+    mode = _lstat_mode(path)
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise OutputError(f"{path} is {_kind_of(mode)}, not a regular file; it was left as it is. Write to a new "
+                          "file name.")
+
+
+def _lstat_mode(path: Path) -> int | None:
+    """The mode of ``path`` itself (a link is not followed), or None if nothing is there."""
+    try:
+        return os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _kind_of(mode: int) -> str:
+    """What a file system node is, in words for a message."""
+    kinds = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+             (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+    return next((words for test, words in kinds if test(mode)), "a file")
+
+
+def check_output_file(path: Path, force: bool) -> None:
+    """An output file (``report --out FILE``) must be absent, or a regular file that ``force`` replaces.
+
+    A link, a directory, a FIFO or a device is refused, ``force`` or not: the file is written under a
+    temporary name and renamed over the path, which would replace the link or the node itself.
+    """
+    mode = _lstat_mode(Path(path))
+    if mode is None:
+        return
+    if stat.S_ISLNK(mode):
+        raise OutputError(f"--out {path} is a symbolic link to {os.path.realpath(path)}. A file is never written "
+                          "through or over a link, so nothing was changed. Give a new file name.")
+    if not stat.S_ISREG(mode):
+        raise OutputError(f"--out {path} is {_kind_of(mode)}, not a regular file; it was left as it is. Give a new "
+                          "file name, such as report.html.")
+    if not force:
+        raise OutputError(f"--out {path} already exists. Choose a new file name, or pass --force to replace it.")
 
 
 def write_json(path: Path, obj: Any) -> None:
@@ -100,17 +145,51 @@ class ResultsDir:
     staging: Path
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What one command writes in its results directory, which is the only kind of directory it replaces.
+
+    ``files`` and ``folders`` are regular expressions over paths relative to the directory, with ``/``
+    between parts. The ``manifest`` file says which command wrote the directory: its ``package`` is
+    ``defection`` and its ``kind`` one of ``kinds`` (with no ``kinds``, only its presence is checked,
+    and the command checks its content).
+    """
+
+    command: str  # as the user types it, for messages: "defection run"
+    kinds: tuple[str, ...]
+    files: str
+    folders: str = "(?!)"  # matches nothing: no sub-directories
+    manifest: str = "manifest.json"
+
+    def holds_file(self, relative: str) -> bool:
+        """Whether the command writes the regular file ``relative``, or a temporary of it (``.NAME.tmp-…``)."""
+        folder, _, name = relative.rpartition("/")
+        temporary = re.fullmatch(r"\.(.+)" + _SIBLING, name)
+        if temporary:
+            relative = f"{folder}/{temporary.group(1)}" if folder else temporary.group(1)
+        return re.fullmatch(self.files, relative) is not None
+
+    def holds_folder(self, relative: str) -> bool:
+        return re.fullmatch(self.folders, relative) is not None
+
+
+RUN_LAYOUT = Layout("defection run", ("run", "classic"),
+                    r"manifest\.json|summary\.json|timeseries\.parquet|regions\.parquet|overview\.png")
+
 _STAGING: set[Path] = set()  # staging directories open in this process (a nested results_dir writes into them)
 _SIBLING = r"\.(?:tmp|old)-\d+-[0-9a-f]{8}"  # suffix of a staging or set-aside sibling: .<name>.tmp-<pid>-<hex>
 
 
 @contextlib.contextmanager
-def results_dir(out: Path | None, force: bool = False, prefix: str = "runs") -> Iterator[ResultsDir]:
+def results_dir(out: Path | None, force: bool = False, prefix: str = "runs",
+                layout: Layout = RUN_LAYOUT) -> Iterator[ResultsDir]:
     """A results directory that is complete or absent: write into a staging sibling, then swap it in.
 
     Takes a lock beside the target (``<parent>/.<name>.lock``, held until the end) so that a second
-    command on the same ``out`` fails at once with a clear message; refuses a non-empty target
-    unless ``force``; yields a fresh empty staging directory ``<parent>/.<name>.tmp-<pid>-<hex>``.
+    command on the same ``out`` fails at once with a clear message; refuses a target that is a
+    link, and a non-empty one unless it is a results directory of ``layout``'s command and ``force``
+    is given (see :func:`existing_results`); yields a fresh empty staging directory
+    ``<parent>/.<name>.tmp-<pid>-<hex>``.
     On success the staging directory replaces the target in one rename (with ``force``, an atomic
     exchange where the system has one), so readers and a killed process leave the old complete
     directory or the new complete one, never a mix. On any exception, KeyboardInterrupt included,
@@ -126,17 +205,19 @@ def results_dir(out: Path | None, force: bool = False, prefix: str = "runs") -> 
     out : Path or None
         The results directory to create or replace.
     force : bool
-        Replace a non-empty target.
+        Replace a non-empty target that holds results of ``layout``'s command.
     prefix : str
         Parent of the default target.
+    layout : Layout
+        What the command writes: a non-empty target holding anything else is refused, ``force`` or not.
     """
     if out is not None and Path(os.path.abspath(out)) in _STAGING:
         yield ResultsDir(Path(out), Path(out))
         return
-    target, lock = _claim_default(prefix) if out is None else _claim(_real_target(Path(out)))
+    target, lock = _claim_default(prefix) if out is None else _claim(absolute_target(Path(out)))
     try:
         _remove_stale_siblings(target)
-        _refuse_existing(target, force)
+        _refuse_existing(target, force, layout)
         staging = _make_staging(target)
         _STAGING.add(staging)
         try:
@@ -163,10 +244,15 @@ def _shown(target: Path) -> str:
         return str(target)
 
 
-def _real_target(out: Path) -> Path:
-    """The absolute target; a symbolic link is followed so that the link goes on pointing at the results."""
+def absolute_target(out: Path) -> Path:
+    """The absolute path of ``--out``, refused if it is a symbolic link: replacing what a link points to
+    once emptied a directory the user never named (``shared/latest -> ../home``)."""
     target = Path(os.path.abspath(out))
-    return target.resolve() if target.is_symlink() else target
+    if target.is_symlink():
+        raise OutputError(f"--out {_shown(target)} is a symbolic link to {os.path.realpath(target)}. Results are "
+                          "never written through a link, so nothing was changed. Give the directory itself, or a "
+                          "new one.")
+    return target
 
 
 def _claim_default(prefix: str):
@@ -235,12 +321,79 @@ def _remove_stale_siblings(target: Path) -> None:
             shutil.rmtree(sibling, ignore_errors=True)
 
 
-def _refuse_existing(target: Path, force: bool) -> None:
-    if os.path.lexists(target) and not target.is_dir():
-        raise OutputError(f"--out {_shown(target)} is a file, not a directory. Choose a directory path.")
-    if target.is_dir() and any(target.iterdir()) and not force:
-        raise OutputError(f"--out {_shown(target)} is not empty. Choose a new directory, or pass --force to replace "
-                          "its results.")
+def _refuse_existing(target: Path, force: bool, layout: Layout) -> None:
+    if existing_results(target, layout) and not force:
+        raise OutputError(f"--out {_shown(target)} is not empty: it holds the results of an earlier "
+                          f"`{layout.command}`. Choose a new directory, or pass --force to replace them.")
+
+
+def existing_results(target: Path, layout: Layout) -> bool:
+    """Whether ``target`` holds results that ``layout``'s command wrote (which --force may replace); False
+    if it is absent, or empty but for the command's own hidden leftovers (a lock, a temporary file).
+
+    Anything else is refused with an :class:`OutputError`, ``force`` or not: a link, a file, a FIFO or a
+    device, and a directory that holds a name the command does not write, a link or a special file, or
+    that lacks the command's manifest. Only such a directory is ever replaced, so no user's file is.
+    """
+    mode = _lstat_mode(target)
+    if mode is None:
+        return False
+    if stat.S_ISLNK(mode):
+        absolute_target(target)  # raises, naming where the link points
+    if not stat.S_ISDIR(mode):
+        raise OutputError(f"--out {_shown(target)} is {_kind_of(mode)}, not a directory; it was left as it is. "
+                          "Choose a directory path.")
+    if all(name.startswith(".") and layout.holds_file(name) for name in os.listdir(target)):
+        return False
+    foreign = _foreign_entries(target, layout)
+    why = f"it holds {listing(foreign)}" if foreign else _manifest_problem(target, layout)
+    if why:
+        raise OutputError(f"--out {_shown(target)} is not empty and is not a results directory of "
+                          f"`{layout.command}` ({why}). Only a directory that `{layout.command}` wrote is ever "
+                          "written into again, --force or not, so nothing was changed. Choose a new directory, "
+                          "or an empty one.")
+    return True
+
+
+def _foreign_entries(root: Path, layout: Layout, enough: int = 6) -> list[str]:
+    """Up to ``enough`` paths under ``root`` that ``layout``'s command does not write: other names, links
+    and special files (one is enough to refuse; a few name the problem). Links are never followed."""
+    found: list[str] = []
+    folders = [""]
+    while folders and len(found) < enough:
+        folder = folders.pop()
+        with os.scandir(root / folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                relative = folder + entry.name
+                if entry.is_dir(follow_symlinks=False) and layout.holds_folder(relative):
+                    folders.append(relative + "/")
+                elif not (entry.is_file(follow_symlinks=False) and layout.holds_file(relative)):
+                    found.append(relative + ("/" if entry.is_dir(follow_symlinks=False) else ""))
+    return found[:enough]
+
+
+MAX_MANIFEST_BYTES = 10_000_000  # a run's manifest is about 20 kB; an experiment's, with its spec, a few times that
+
+
+def _manifest_problem(root: Path, layout: Layout) -> str | None:
+    """Why ``root``'s manifest does not show that ``layout``'s command wrote it, or None if it does.
+    The caller has checked that the manifest, if present, is a regular file (not a FIFO that would hang)."""
+    path = root / layout.manifest
+    if not path.is_file():
+        return f"it has no {layout.manifest}"
+    if not layout.kinds:
+        return None
+    try:
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            return f"its {layout.manifest} is far too large to be one"
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return f"its {layout.manifest} cannot be read as JSON"
+    kind = record.get("kind") if isinstance(record, dict) else None
+    if not isinstance(record, dict) or record.get("package") != "defection" or kind not in layout.kinds:
+        named = f" (its kind is {shorten(str(kind), 40, '...')!r})" if isinstance(kind, str) else ""
+        return f"its {layout.manifest} was not written by `{layout.command}`{named}"
+    return None
 
 
 def _make_staging(target: Path) -> Path:

@@ -40,7 +40,7 @@ import numpy as np
 import pyarrow as pa
 
 from defection import api, data, scenarios
-from defection.engine.outputs import manifest, write_json, write_parquet
+from defection.engine.outputs import Layout, absolute_target, existing_results, manifest, write_json, write_parquet
 from defection.errors import DefectionError, did_you_mean
 from defection.experiments.design import DesignError, Vary, parse_varies
 from defection.experiments.models import DefectionModel
@@ -257,6 +257,12 @@ def sampler(workers: int, scheduler: str | None) -> Iterator[Any]:
 
 
 LOCK_NAME = ".calibrate.lock"  # held while a calibration writes its directory
+# What a calibration's directory holds; its job.json (checked against the command by _check_job) says
+# which calibration it is. pyabc's SQLite may leave a journal beside history.db.
+CALIBRATION_LAYOUT = Layout("defection calibrate", (), r"job\.json|history\.db(?:-journal|-wal|-shm)?|"
+                            r"posterior\.parquet|posterior_summary\.json|fit\.png|pairs\.png|manifest\.json|"
+                            r"\.calibrate\.lock", manifest="job.json")
+FORECAST_LAYOUT = Layout("defection forecast", ("forecast",), r"forecast\.parquet|forecast\.png|manifest\.json")
 PYABC_TABLES = {"version", "abc_smc", "populations", "models", "particles", "parameters", "samples",
                 "summary_statistics"}
 
@@ -315,8 +321,7 @@ def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list
     obs = load_observations(data_source, sc.run.start)
     job = Job(sc.model_dump(mode="json"), data_source, [asdict(f) for f in fits], population, generations, seed)
     out = Path(out)
-    if out.is_dir() and any(p.name != LOCK_NAME for p in out.iterdir()) and not (out / "job.json").exists():
-        raise DefectionError(f"--out {out} is not empty and holds no calibration to resume. Choose a new directory.")
+    existing_results(absolute_target(out), CALIBRATION_LAYOUT)  # a link, a file or another directory is refused
     out.mkdir(parents=True, exist_ok=True)
     try:
         with FileLock(out / LOCK_NAME, timeout=0):

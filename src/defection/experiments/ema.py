@@ -198,13 +198,13 @@ def export_script(scenario: Any = "myanmar-2021", out: str | Path = "ema_model.p
         The file written.
     """
     from defection import __version__, api
+    from defection.engine.outputs import check_output_file
     from defection.errors import OutputError
 
     out = Path(out)
     if out.suffix != ".py":
         raise OutputError(f"--out {out}: give a .py file name, e.g. ema_model.py.")
-    if out.exists() and not force:
-        raise OutputError(f"--out {out} exists. Choose another name, or pass --force to overwrite it.")
+    check_output_file(out, force)  # a link, a directory or a FIFO is refused, --force or not
     sim = models.get("defection")
     unc = [parse_vary(s, sim) for s in (vary or default_uncertainties())]
     lev = [parse_vary(s, sim) for s in (DEFAULT_LEVERS if levers is None else levers)]

@@ -1517,6 +1517,14 @@ def plan_optimize(scenario: Any = "myanmar-2021", budget_kyat_month: str | float
                    min_draws=int(min_draws), targets=goals)
 
 
+def _layout():
+    """What an optimisation writes in ``--out``: the only directory its --force replaces."""
+    from defection.engine.outputs import Layout
+
+    return Layout("defection optimize", ("optimize",), r"trials\.parquet|pareto\.parquet|summary\.json|study\.db|"
+                  r"manifest\.json|pareto\.png|dose_response\.png")
+
+
 def work_dir(out: Path) -> Path:
     """Where the study lives while it runs: beside ``out``, so that ``out`` stays complete or absent."""
     out = Path(os.path.abspath(out))
@@ -1541,15 +1549,15 @@ def optimize(problem: Problem, out: str | Path, *, scheduler: Any = None, worker
     ``out`` is written through :func:`~defection.engine.outputs.results_dir` (complete or absent);
     the study is kept in :func:`work_dir` until then, so a killed run resumes with the same call.
     """
-    from defection.engine.outputs import results_dir
+    from defection.engine.outputs import absolute_target, results_dir
     from defection.experiments.runner import check_connection, connect
 
     out = Path(out)
     check_connection(scheduler, workers)
-    if not force and (done := finished(out, problem)) is not None:
+    if not force and (done := finished(absolute_target(out), problem)) is not None:  # a link is refused first
         return {**done, "already_complete": True}
     t0 = time.perf_counter()
-    with results_dir(out, force) as where:  # holds the lock on out for the whole optimisation
+    with results_dir(out, force, layout=_layout()) as where:  # holds the lock on out for the whole optimisation
         work = work_dir(where.target)
         if force and work.exists():
             shutil.rmtree(work)

@@ -15,6 +15,7 @@ is tried again after its cause is fixed, and nothing is run twice into the resul
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import shutil
 import sys
@@ -24,13 +25,20 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from defection.engine.outputs import Layout, absolute_target, existing_results
 from defection.engine.outputs import manifest as make_manifest
 from defection.engine.outputs import write_json, write_parquet
 from defection.errors import DefectionError, OutputError
 from defection.experiments import models
 from defection.experiments.plan import Plan
 
-OWN_FILES = ("manifest.json", "design.parquet", "summary.parquet", "failures.parquet", "parts", "timeseries")
+# What a sweep or a comparison writes in its directory, with what `sensitivity` and `discover` add to a
+# sweep's: --force discards such a directory whole, and refuses any other.
+EXPERIMENT_LAYOUT = Layout(
+    "defection sweep", ("sweep", "compare"),
+    r"manifest\.json|design\.parquet|summary\.parquet|failures\.parquet|compare\.(?:parquet|json|png)|"
+    r"sensitivity\.(?:parquet|json|png)|discover\.(?:json|png)|parts/chunk-\d{6}\.parquet|"
+    r"timeseries/chunk=\d{6}/part-0\.parquet", folders=r"parts|timeseries|timeseries/chunk=\d{6}")
 
 
 def part_path(out: Path, c: int) -> Path:
@@ -101,45 +109,49 @@ def write_chunk(plan: Plan, out: Path, c: int, rows: list[dict[str, Any]], ts: p
 
 
 def prepare(plan: Plan, out: Path, force: bool) -> tuple[bool, pa.Table]:
-    """Create or reopen ``out`` for ``plan``. Returns (resumed, design table)."""
+    """Create or reopen ``out`` for ``plan``. Returns (resumed, design table).
+
+    A directory that is not an experiment of ours (a link, a file, or one holding anything a sweep or
+    a comparison does not write) is refused, ``force`` or not; ``force`` discards an experiment of ours.
+    """
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} is a file, not a directory. Choose a directory path.")
-    digest = plan.spec_hash()
-    mpath = out / "manifest.json"
-    if out.exists() and any(out.iterdir()):
-        previous = None
-        if mpath.exists():
-            with contextlib.suppress(OSError, ValueError):
-                previous = json.loads(mpath.read_text(encoding="utf-8"))
-        same = isinstance(previous, dict) and previous.get("spec_hash") == digest
-        if same and not force:
+    layout = dataclasses.replace(EXPERIMENT_LAYOUT, command=f"defection {plan.kind}")
+    if existing_results(absolute_target(out), layout):
+        previous = _read_previous(out / "manifest.json")
+        if previous.get("spec_hash") == plan.spec_hash() and not force:
+            fresh = plan.design_table()
             design = None
             with contextlib.suppress(Exception):
                 design = pq.read_table(out / "design.parquet")
-            fresh = plan.design_table()
             if design is None or not design.equals(fresh):
                 write_parquet(out / "design.parquet", fresh)
             return True, fresh
         if not force:
-            if isinstance(previous, dict) and "spec_hash" in previous:
-                diff = _spec_difference(previous.get("spec", {}), plan.full_spec())
-                raise OutputError(f"--out {out} holds a different {previous.get('kind', 'experiment')} "
-                                  f"({diff}). Re-run the exact same command to resume it, choose a new --out, "
-                                  f"or pass --force to discard it and start over.")
-            raise OutputError(f"--out {out} is not empty and holds no experiment of ours. Choose a new "
-                              f"directory, or pass --force to overwrite it.")
-        for name in OWN_FILES:
-            target = out / name
-            if target.is_dir():
-                shutil.rmtree(target)
-            else:
-                _remove(target)
+            diff = _spec_difference(previous.get("spec", {}), plan.full_spec())
+            raise OutputError(f"--out {out} holds a different {previous.get('kind', 'experiment')} "
+                              f"({diff}). Re-run the exact same command to resume it, choose a new --out, "
+                              f"or pass --force to discard it and start over.")
+        _discard_contents(out)
     out.mkdir(parents=True, exist_ok=True)
     design = plan.design_table()
+    write_manifest(plan, out, status="running")  # first: a directory killed now is still ours, and resumes
     write_parquet(out / "design.parquet", design)
-    write_manifest(plan, out, status="running")
     return False, design
+
+
+def _read_previous(path: Path) -> dict[str, Any]:
+    """The manifest of the experiment in a directory (checked as ours by ``existing_results``)."""
+    previous = json.loads(path.read_text(encoding="utf-8"))
+    return previous if isinstance(previous.get("spec"), dict) else {**previous, "spec": {}}
+
+
+def _discard_contents(out: Path) -> None:
+    """Delete everything in ``out``: the caller checked that all of it is an experiment's own files."""
+    for entry in out.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            _remove(entry)
 
 
 def _spec_difference(old: dict[str, Any], new: dict[str, Any]) -> str:

@@ -220,13 +220,13 @@ def _build(files: ResultFiles, lang: str, max_figures: int) -> str:
 def write(directory: Path, out: Path, lang: str = "en") -> Path:
     """Write the report atomically (a temporary file renamed over ``out``); return its path.
 
-    A symbolic link at ``out`` is replaced by the report, never written through.
+    ``out`` must be absent or a regular file: a symbolic link, a directory, a FIFO or a device there is
+    refused (see :func:`~defection.engine.outputs.check_output_file`), never written through or replaced.
     """
-    from defection.engine.outputs import atomic_write_bytes
+    from defection.engine.outputs import atomic_write_bytes, check_output_file
 
     out = Path(out)
-    if out.is_dir():
-        raise DefectionError(f"--out {out} is a directory. Give a file name such as report.html.")
+    check_output_file(out, force=True)
     if not out.parent.is_dir():
         raise DefectionError(f"--out {out}: the folder '{out.parent}' does not exist. Create it first.")
     text = build(directory, lang)
