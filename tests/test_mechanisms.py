@@ -450,3 +450,15 @@ def test_the_calendar_draws_opportunities_as_a_daily_draw_would():
     assert 2_000 < expected  # members did come and go, and enough opportunities were drawn to tell
     too_slow, expected_slow, variance_slow = _opportunities(1500, swing=1.5, ceiling_factor=0.5)
     assert expected_slow - too_slow > 4.0 * math.sqrt(variance_slow)
+
+
+def test_a_chance_above_the_calendars_ceiling_is_refused():
+    """The clocks ring at the ceiling found when the run was built; parameters that raise the chance above it
+    mid-run (a copy continued with another scenario) would thin wrongly, so the step refuses them."""
+    from defection import model
+
+    sc = scenarios.load("myanmar-2021")
+    sim = model.build(scenarios.from_dict({}, ["run.days=3"])).run(1)
+    sim.params = scenarios.from_dict({}, ["run.days=3", f"decision.opportunity_hazard={2 * sc.decision.opportunity_hazard}"])
+    with pytest.raises(ValueError, match="ceiling"):
+        sim.run(1)

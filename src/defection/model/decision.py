@@ -440,8 +440,10 @@ def decision(sim, day: int) -> None:
     if un.seen_with != terms:  # the margins were found with other weights: every unit is scanned again
         un.margin[:, 0], un.margin[:, 1] = -np.inf, np.inf
         un.seen_with = terms
-    if np.any(cal.ceiling < opportunity_ceiling(p, tw.opportunity)):
-        raise ValueError("the daily chance of an opportunity rose above the calendar's ceiling during the run")
+    if cal.checked_for is not p:  # a run continued with other parameters (the optimiser's candidates)
+        if np.any(cal.ceiling < opportunity_ceiling(p, tw.opportunity)):
+            raise ValueError("the daily chance of an opportunity is above the calendar's ceiling")
+        cal.checked_for = p
     decide(
         tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_static, un.max_sensitivity,
         un.quiet, un.quiet_members, un.defected, un.attempts, un.caught, un.supported, un.seen, un.margin, o.ident,

@@ -130,6 +130,7 @@ class Calendar:
     link: np.ndarray  # (N,) int32
     due: np.ndarray  # (N // 64 + 1,) uint64 bit set (engine.bits): today's rings, while the day's decision runs
     ceiling: np.ndarray  # (4,) float64 per branch: the daily rate of the clocks, the largest chance there can be
+    checked_for: object = None  # the parameters last checked against the ceiling
 
 
 @dataclass
