@@ -368,11 +368,12 @@ class Decision(Section):
     w_livelihood: float = param(1.0, 0.5, 1.5, ge=0, le=20, doc="fear weight of lost livelihood", src=DIIS_REPORT)
     w_predation: float = param(0.3, 0.0, 0.6, ge=0, le=10, doc="pull of extortion income to stay",
                                src="VOA: extortion income among reasons defections fell")
-    reason_recount_days: int = param(7, 1, 28, ge=1, le=365,
+    reason_recount_days: int = param(7, ge=1, le=365,
                                      doc="how often, in days, why every quiet resister stays is found again for "
                                          "the record (held_by_*); between recounts a reason is updated whenever "
                                          "something happens to the officer. Record-keeping only: no one acts on it",
-                                     src="assumed: a bookkeeping interval (1 recounts daily, as version 2 did)")
+                                     src="design choice: a bookkeeping interval (1 recounts daily, as version 2 "
+                                         "did); no plausible range, so that no design varies it")
 
 
 class Event(Section):
