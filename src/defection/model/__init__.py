@@ -30,7 +30,7 @@ SCHEDULE = (
 STREAMS = ("population", "crackdown", "decision", "regime", "support")
 
 
-def build(scenario: Scenario, seed: int | None = None) -> Simulation:
+def build(scenario: Scenario, seed: int | None = None) -> Simulation[Scenario]:
     """A ready-to-run simulation of ``scenario`` with its own seed (or ``seed``)."""
     seed = scenario.run.seed if seed is None else seed
     sim = Simulation(state=None, steps=SCHEDULE, seed=seed, streams=STREAMS, params=scenario)
