@@ -97,14 +97,16 @@ def test_deployment_tally_by_hand():
     counts, hardness = _tallies([(COMPLIANT, 0, 0, 0.0), (QUIET, 1, 1, 0.0), (DEFECTED, 0, 0, 0.0),
                                  (COMPLIANT, 2, 1, 0.0)])
     dep, eff, leth = np.array([0.5, 1.0, 0.1, 0.0]), np.array([1.0, 1.5, 2.0, 0.5]), np.array([1.0, 2.0, 4.0, 0.0])
-    strength, lethality, share = crackdown.tally_deployment(counts, hardness, dep, eff, leth, 0.5, 0.5, 0.0)
+    terms = crackdown.Deployment(deploy=dep, effectiveness=eff, lethality=leth, quiet_turnout=0.5, quiet_warning=0.5,
+                                 warning_cut=0.0)
+    strength, lethality, share = crackdown.tally_deployment(counts, hardness, terms)
     # weights: civ 0.5, quiet para 1.0*0.5 = 0.5, soldier 0.1; strength 0.5*1 + 0.5*1.5 + 0.1*2 = 1.45
     assert strength[0] == pytest.approx(1.45)
     assert share[0] == pytest.approx(0.2 / 1.45)
     # lethality: civ 0.5 * 0.5 + quiet para 0.5 * (2*0.5) * (1 - 0.5) + soldier 0.1 * 4 * 0.5, over strength
     assert lethality[0] == pytest.approx((0.25 + 0.25 + 0.2) / 1.45)
     # soldiers watching cut the quiet resisters' warning: with a full cut, w (1 - a) = 0.5 (1 - 0.2/1.45)
-    _, watched, _ = crackdown.tally_deployment(counts, hardness, dep, eff, leth, 0.5, 0.5, 1.0)
+    _, watched, _ = crackdown.tally_deployment(counts, hardness, terms._replace(warning_cut=1.0))
     warning = 0.5 * (1 - 0.2 / 1.45)
     assert watched[0] == pytest.approx((0.25 + 0.5 * (1 - warning) + 0.2) / 1.45)
 
@@ -333,8 +335,9 @@ def test_support_slots_are_never_exceeded():
     by_township = np.zeros(1, np.int32), np.zeros(1, np.int32)
     protected, enrolled, refused = support.allocate(np.arange(n), intent, np.arange(n, dtype=np.int32), np.zeros(n, np.int16),
                                            np.full(n, 5.0, np.float32), np.full(n, 6.0, np.float32),
-                                           np.zeros(n, np.float32), supported, 0.0, 0.8, 0.0, 0.1, slots, KEY, 0,
-                                           *by_township)
+                                           np.zeros(n, np.float32), supported,
+                                           support.Offer(fear_livelihood=0.0, efficacy=0.8, stipend=0.0,
+                                                         logit_scale=0.1), slots, KEY, 0, *by_township)
     assert (protected, enrolled) == (2, 1) and by_township[0][0] == 2 and by_township[1][0] == 1
     assert refused == 4  # the other four found no slot open
     assert (intent == decision.WILL_GO).sum() == 2 and (intent == decision.NO_INTENT).sum() == 4

@@ -50,15 +50,28 @@ from defection.model.protest import SEGMENT, segments
 from defection.model.state import ARMY_COMBAT, KILLED, PROTESTING
 
 
+class Deployment(NamedTuple):
+    """Who turns out for crackdowns and with what weight, by name (module docstring)."""
+
+    deploy: np.ndarray  # (4,) per branch: the share of compliant officers deployed
+    effectiveness: np.ndarray  # (4,) per branch: coercive weight
+    lethality: np.ndarray  # (4,) per branch: lethality of the hardest officer
+    quiet_turnout: float  # quiet resisters turn out at this times ``deploy``
+    quiet_warning: float  # w: how much quiet resisters warn protesters and avoid the violence
+    warning_cut: float  # c: the cut of the warning per unit of the soldiers' share of the strength
+
+
 @njit(cache=True)
-def tally_deployment(counts, hardness, deploy, effectiveness, lethality, deploy_quiet, quiet_warning, warning_cut):
+def tally_deployment(counts, hardness, terms):
     """Per township: (effectiveness-weighted deployed strength, mean lethality, soldiers' share of strength), each (T,).
 
     ``counts`` (T, 4, 4, 2) and ``hardness`` (T, 2, 4) are the township tallies of the officers (decision.py);
-    ``deploy``, ``effectiveness`` and ``lethality`` are (4,) arrays indexed by branch. Compliant officers turn
-    out at ``deploy``, quiet resisters at ``deploy_quiet`` times it; the quiet warn protesters (``quiet_warning``)
-    less where soldiers are a larger share of the strength (``warning_cut``).
+    ``terms`` (:class:`Deployment`) the parameters. Compliant officers turn out at ``deploy``, quiet resisters at
+    ``quiet_turnout`` times it; the quiet warn protesters (``quiet_warning``) less where soldiers are a larger
+    share of the strength (``warning_cut``).
     """
+    deploy, effectiveness, lethality = terms.deploy, terms.effectiveness, terms.lethality
+    deploy_quiet, quiet_warning, warning_cut = terms.quiet_turnout, terms.quiet_warning, terms.warning_cut
     nt = counts.shape[0]
     strength = np.zeros(nt)
     mean_lethality = np.zeros(nt)
@@ -175,9 +188,10 @@ def deploy(sim) -> None:
     s, p = sim.state, sim.params
     tw = s.townships
     dep, eff, leth = deployment_arrays(p)
-    cut = p.army.warning_cut * p.switches.army_limits_warning
-    tw.deployed[:], tw.lethality[:], tw.army_share[:] = tally_deployment(
-        tw.counts, tw.hardness, dep, eff, leth, p.crackdown.deploy_quiet, p.crackdown.quiet_warning, cut)
+    terms = Deployment(deploy=dep, effectiveness=eff, lethality=leth, quiet_turnout=p.crackdown.deploy_quiet,
+                       quiet_warning=p.crackdown.quiet_warning,
+                       warning_cut=p.army.warning_cut * p.switches.army_limits_warning)
+    tw.deployed[:], tw.lethality[:], tw.army_share[:] = tally_deployment(tw.counts, tw.hardness, terms)
 
 
 @njit(cache=True)
