@@ -55,6 +55,7 @@ from numba import njit
 
 from defection.engine.bits import clear_bit, ctz, set_bit
 from defection.engine.rng import uniform
+from defection.model.front import FRONT_LINE
 from defection.model.state import ARMY_COMBAT, COMPLIANT, DEFECTED, QUIET
 
 NO_INTENT, WILL_GO, NEEDS_SUPPORT = 0, 1, 2
@@ -443,7 +444,8 @@ def opportunity_ceiling(p, opportunity: np.ndarray) -> np.ndarray:
     combat soldier's the army's hazard times 1 + front_opportunity * front, with the front below 1."""
     police = p.decision.opportunity_hazard * float(opportunity.max(initial=1.0))
     army = p.army.opportunity_hazard
-    return np.minimum(1.0, np.array([police, police, army * (1.0 + p.army.front_opportunity), army]))
+    at_front = 1.0 + FRONT_LINE.params(p).front_opportunity
+    return np.minimum(1.0, np.array([police, police, army * at_front, army]))
 
 
 def stipend_value(sp, stipend_kyat: float) -> float:
@@ -542,8 +544,8 @@ def decision(sim, day: int) -> None:
         tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_static, un.max_sensitivity,
         un.quiet, un.quiet_members, un.defected, un.attempts, un.caught, un.supported, un.seen, un.margin, o.ident,
         o.state, o.static, o.sensitivity, o.barracks, o.alignment, o.left_day, o.family_exposure, o.livelihood_kyat,
-        o.knows_support, tw.injury, tw.social, township_pull, tw.opportunity, p.army.front_pull * tw.front,
-        1.0 + p.army.front_opportunity * tw.front, tw.counts, tw.hardness, tw.held, o.held_reason, o.next_chance,
+        o.knows_support, tw.injury, tw.social, township_pull, tw.opportunity, FRONT_LINE.pull(sim),
+        FRONT_LINE.chance(sim), tw.counts, tw.hardness, tw.held, o.held_reason, o.next_chance,
         cal.link, cal.head, cal.due, cal.ceiling, day % p.decision.reason_recount_days == 0, weights, contact,
         thresholds, forces_today(p, nat, float(s.allowance_kyat[day])), cascade_today(p),
         perceived_support(p.support, nat), sim.keys["decision"], day, o.pull, o.risk, o.loss, o.intent)

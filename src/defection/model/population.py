@@ -328,7 +328,6 @@ def build_state(sc: Scenario, keys: dict) -> State:
         injury=np.zeros((t, N_BRANCHES)), social=np.zeros(t), deployed=np.zeros(t), deployed_initial=np.zeros(t),
         lethality=np.zeros(t), deaths_today=np.zeros(t, np.int64), operations_deaths_today=np.zeros(t, np.int64),
         arrests_today=np.zeros(t, np.int64), violence=np.zeros(t), opportunity=np.ones(t), detection=np.ones(t),
-        front=np.zeros(t),
         unit_start=np.searchsorted(units.township, np.arange(t + 1)).astype(np.int64),
         counts=initial_counts(officers, t), hardness=initial_hardness(officers, t),
         held=np.zeros((t, 4), np.int64), protected=np.zeros(t, np.int32), enrolled=np.zeros(t, np.int32),

@@ -49,6 +49,7 @@ from numba import njit
 
 from defection.engine.bits import clear_bit, indices_of
 from defection.engine.rng import uniform
+from defection.model.front import FRONT_LINE
 from defection.model.decision import NO_INTENT, NOT_HELD, PROTECTED, STIPEND, WILL_GO, hold, transfer
 from defection.model.state import ARMY_COMBAT, CAUGHT, DEFECTED, QUIET
 
@@ -125,7 +126,7 @@ def detection(sim, day: int) -> None:
     nat.stipend_cohorts[0] += detect(
         indices_of(o.intent, WILL_GO), o.intent, o.ident, o.state, o.supported, o.branch, o.township, o.unit,
         o.barracks, o.alignment, un.quiet, un.quiet_members, un.defected, un.attempts, un.caught, un.supported,
-        tw.defected, tw.army_share, tw.detection, p.army.front_safety * tw.front, tw.counts, tw.hardness, tw.held,
+        tw.defected, tw.army_share, tw.detection, FRONT_LINE.safety(sim), tw.counts, tw.hardness, tw.held,
         o.held_reason, o.left_day, detection_terms(p), sim.keys["regime"], day, nat.attempts, nat.caught,
         nat.left_by_branch)
     today = int(nat.attempts.sum() - nat.caught.sum() - before)
