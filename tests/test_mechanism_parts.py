@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from defection import model, scenarios
+from defection.model.crackdown import deployment_arrays
+from defection.model.exposure import EXPOSURE, injury_dose
 from defection.model.front import FRONT_LINE, FrontLine, intensity
 from defection.model.mechanism import Mechanism, Record, StateField, allocate_states, schedule
 from defection.scenarios.schema import Scenario, Switches
@@ -19,7 +21,7 @@ def section_fields(section: str) -> set[str]:
 
 def test_every_declared_parameter_and_switch_exists_in_the_schema():
     declared = [m for m in model.MECHANISMS if m.section or m.switch]
-    assert FRONT_LINE in declared
+    assert FRONT_LINE in declared and EXPOSURE in declared
     for m in declared:
         if m.section:
             assert set(m.Params._fields) <= section_fields(m.section), m.name
@@ -57,6 +59,21 @@ def test_the_front_line_switched_off_holds_no_front():
         sim.state.townships.front[:] = 0.5  # the switched-off day clears it
         sim.run(1)
         assert not sim.state.townships.front.any()
+
+
+def test_moral_injury_owns_its_state_per_township_and_branch():
+    sc = scenarios.load("myanmar-2021", ["run.days=5"])
+    sim = model.build(sc)
+    tw = sim.state.townships
+    assert tw.injury.shape == (len(tw.region), 4) and not tw.injury.any()
+    tw.deaths_today[:3] = 2
+    EXPOSURE(sim, 0)
+    dose = injury_dose(tw.deaths_today, tw.operations_deaths_today, deployment_arrays(sc)[0], sc.exposure, 0.0)
+    np.testing.assert_array_equal(tw.injury, dose)
+    off = model.build(scenarios.load("myanmar-2021", ["run.days=5", "switches.moral_shock=false"]))
+    off.state.townships.deaths_today[:3] = 2
+    EXPOSURE(off, 0)
+    assert not off.state.townships.injury.any()
 
 
 class ArmedShare(Mechanism):

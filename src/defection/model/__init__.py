@@ -21,7 +21,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
     front.FRONT_LINE,
     Function("crackdown", crackdown.crackdown),
     Function("community", community.community),
-    Function("exposure", exposure.exposure),
+    exposure.EXPOSURE,
     Function("budget", support.budget),
     Function("decision", decision.decision),
     Function("support", support.support),

@@ -325,7 +325,7 @@ def build_state(sc: Scenario, keys: dict) -> State:
         civ_start=np.concatenate([[0], np.cumsum(agents)]).astype(np.int64),
         active_agents=np.zeros(t, np.int32), armed_agents=np.zeros(t, np.int32),
         officers=per_town.astype(np.int32), defected=np.zeros(t, np.int32), army_share=np.zeros(t),
-        injury=np.zeros((t, N_BRANCHES)), social=np.zeros(t), deployed=np.zeros(t), deployed_initial=np.zeros(t),
+        social=np.zeros(t), deployed=np.zeros(t), deployed_initial=np.zeros(t),
         lethality=np.zeros(t), deaths_today=np.zeros(t, np.int64), operations_deaths_today=np.zeros(t, np.int64),
         arrests_today=np.zeros(t, np.int64), violence=np.zeros(t), opportunity=np.ones(t), detection=np.ones(t),
         unit_start=np.searchsorted(units.township, np.arange(t + 1)).astype(np.int64),
