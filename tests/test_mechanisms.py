@@ -34,7 +34,7 @@ def test_apportion_is_exact_and_proportional():
     assert apportion(80_000, np.arange(1, 331)).sum() == 80_000
 
 
-NO_ARMS = (0.0, 1e9, 0.0)  # (push, threshold, risk) of armed action before any call to arms
+NO_ARMS = protest.ArmedAction(push=0.0, threshold=1e9, risk=0.0)  # before any call to arms
 
 
 def test_epstein_activation_by_hand():
@@ -48,16 +48,18 @@ def test_epstein_activation_by_hand():
     p = 1 - math.exp(-2.3 * 1.0 / 1.0)  # C/(A+1) = 1
     # G = H (1 - 0.2); active iff G - R (P + F) > 0.1, F = 0.05
     expected = [0.9 * 0.8 - 0.1 * (p + 0.05) > 0.1, 0.9 * 0.8 - 0.9 * (p + 0.05) > 0.1, 0.2 * 0.8 - 0.1 * (p + 0.05) > 0.1]
-    args = (civ_start, hardship, risk, jailed, active, np.array([1.0]), active_agents, armed_agents, 0.2, 0.05, 1.0,
-            0.1, 2.3, 1.0)
-    protest.activate(*args, NO_ARMS, 0)
+    args = (civ_start, hardship, risk, jailed, active, np.array([1.0]), active_agents, armed_agents)
+    terms = protest.Activation(legitimacy=0.2, fear=0.05, scale=1.0, threshold=0.1, arrest_constant=2.3, reach=1.0,
+                               armed=NO_ARMS)
+    protest.activate(*args, terms, 0)
     assert active.tolist() == [int(e) for e in expected] == [1, 0, 0]
     assert active_agents[0] == 1 and armed_agents[0] == 0
     # armed action: G + push - R w rho E > T_a; agent 0: 0.72 + 0.3 - 0.1 * 0.5 = 0.97 > 0.9, agent 1: 0.57 < 0.9
-    protest.activate(*args, (0.3, 0.9, 0.5), 0)
+    armed = terms._replace(armed=protest.ArmedAction(push=0.3, threshold=0.9, risk=0.5))
+    protest.activate(*args, armed, 0)
     assert active.tolist() == [protest.ARMED, 0, 0] and active_agents[0] == 0 and armed_agents[0] == 1
     jailed[0] = 5  # jailed agents are never active
-    protest.activate(*args, (0.3, 0.9, 0.5), 0)
+    protest.activate(*args, armed, 0)
     assert active.tolist() == [0, 0, 0]
 
 
@@ -95,14 +97,16 @@ def test_deployment_tally_by_hand():
     counts, hardness = _tallies([(COMPLIANT, 0, 0, 0.0), (QUIET, 1, 1, 0.0), (DEFECTED, 0, 0, 0.0),
                                  (COMPLIANT, 2, 1, 0.0)])
     dep, eff, leth = np.array([0.5, 1.0, 0.1, 0.0]), np.array([1.0, 1.5, 2.0, 0.5]), np.array([1.0, 2.0, 4.0, 0.0])
-    strength, lethality, share = crackdown.tally_deployment(counts, hardness, dep, eff, leth, 0.5, 0.5, 0.0)
+    terms = crackdown.Deployment(deploy=dep, effectiveness=eff, lethality=leth, quiet_turnout=0.5, quiet_warning=0.5,
+                                 warning_cut=0.0)
+    strength, lethality, share = crackdown.tally_deployment(counts, hardness, terms)
     # weights: civ 0.5, quiet para 1.0*0.5 = 0.5, soldier 0.1; strength 0.5*1 + 0.5*1.5 + 0.1*2 = 1.45
     assert strength[0] == pytest.approx(1.45)
     assert share[0] == pytest.approx(0.2 / 1.45)
     # lethality: civ 0.5 * 0.5 + quiet para 0.5 * (2*0.5) * (1 - 0.5) + soldier 0.1 * 4 * 0.5, over strength
     assert lethality[0] == pytest.approx((0.25 + 0.25 + 0.2) / 1.45)
     # soldiers watching cut the quiet resisters' warning: with a full cut, w (1 - a) = 0.5 (1 - 0.2/1.45)
-    _, watched, _ = crackdown.tally_deployment(counts, hardness, dep, eff, leth, 0.5, 0.5, 1.0)
+    _, watched, _ = crackdown.tally_deployment(counts, hardness, terms._replace(warning_cut=1.0))
     warning = 0.5 * (1 - 0.2 / 1.45)
     assert watched[0] == pytest.approx((0.25 + 0.5 * (1 - warning) + 0.2) / 1.45)
 
@@ -112,8 +116,10 @@ def test_encounters_respect_crowd_size_and_jail_agents():
     active = np.array([1, 1, 1, 0, protest.ARMED], np.uint8)
     jailed = np.zeros(5, np.int16)
     arrests, deaths = np.zeros(1, np.int64), np.zeros(1, np.int64)
+    terms = crackdown.Encounters(scale=1.0, arrest_rate=1e6, death_rate=0.0, capacity_half=0.5,
+                                 lethality_reference=1.0, jail_days_mean=10.0)
     crackdown.encounters(civ_start, active, jailed, np.array([3]), np.array([1.0]), np.array([1.0]), np.array([1.0]),
-                         np.array([1.0]), 1.0, 1e6, 0.0, 0.5, 1.0, 10.0, KEY, 0, arrests, deaths)
+                         np.array([1.0]), terms, KEY, 0, arrests, deaths)
     assert arrests[0] == 3 and deaths[0] == 0  # capped at the 3 protesting people
     assert (jailed[:3] > 0).all() and jailed[3] == 0 and jailed[4] == 0  # the armed are not arrested in crackdowns
     assert active.tolist() == [0, 0, 0, 0, protest.ARMED]
@@ -211,10 +217,21 @@ class Unit:
             np.zeros(1), np.zeros(1),
             np.ones(1), np.array([front[0]]), np.array([front[1]]), self.counts, self.hardness, self.held,
             self.held_reason, self.next_chance, self.link, self.head, self.due, np.full(4, rate), recount,
-            (1.0, 1.0, 0.0, 1.0, 0.0), (0.3, 0.0, 1.0),
-            (oppose, gap, 0.0, 0.1, 0.0), np.array([hazard, hazard]), np.zeros((2, 4)), np.array([[1.0, 10.0]] * 2),
-            (0.0, 0.0, brings, 0.0), (0.8, 0.0), KEY, day, zeros.copy(), zeros.copy(), zeros.copy(), self.intent)
+            decision.Weights(shock=1.0, social=1.0, peer=0.0, commander=1.0, township=0.0),
+            decision.Contact(barracks=0.3, extortion_boost=0.0, open_share=1.0),
+            decision.Thresholds(oppose=oppose, return_gap=gap, defect=0.0, logit_scale=0.1, predation=0.0),
+            self.forces(hazard), decision.Cascade(unit_news=0.0, word_of_mouth=0.0, commander_brings_unit=brings,
+                                                  promotion=0.0),
+            decision.Support(efficacy=0.8, stipend=0.0), KEY, day, zeros.copy(), zeros.copy(), zeros.copy(),
+            self.intent)
         return self
+
+    @staticmethod
+    def forces(hazard):
+        """Both forces with the daily ``hazard``, nothing to fear and a belief of being caught of 1/10."""
+        none = np.zeros(2)
+        return decision.Forces(hazard=np.array([hazard, hazard]), prosecution=none, family=none, livelihood=none,
+                               allowance=none, caught=np.ones(2), attempts=np.full(2, 10.0))
 
     def outcome(self):
         assert np.array_equal(in_bitset(self.quiet_members, self.n), self.state == QUIET)  # it follows the states
@@ -318,8 +335,9 @@ def test_support_slots_are_never_exceeded():
     by_township = np.zeros(1, np.int32), np.zeros(1, np.int32)
     protected, enrolled, refused = support.allocate(np.arange(n), intent, np.arange(n, dtype=np.int32), np.zeros(n, np.int16),
                                            np.full(n, 5.0, np.float32), np.full(n, 6.0, np.float32),
-                                           np.zeros(n, np.float32), supported, 0.0, 0.8, 0.0, 0.1, slots, KEY, 0,
-                                           *by_township)
+                                           np.zeros(n, np.float32), supported,
+                                           support.Offer(fear_livelihood=0.0, efficacy=0.8, stipend=0.0,
+                                                         logit_scale=0.1), slots, KEY, 0, *by_township)
     assert (protected, enrolled) == (2, 1) and by_township[0][0] == 2 and by_township[1][0] == 1
     assert refused == 4  # the other four found no slot open
     assert (intent == decision.WILL_GO).sum() == 2 and (intent == decision.NO_INTENT).sum() == 4
@@ -356,9 +374,9 @@ def _detect(state, supported, p_detect, efficacy=0.8, unit_defected=0, branch=0,
                   np.zeros(n, np.float32), np.array([n], np.int32), bitset(n), out["unit_defected"],
                   np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int32),
                   np.zeros(1), np.ones(1), np.array([front_safety]),
-                  counts, hardness, out["held"], out["held_reason"], out["left"], np.array([p_detect, p_detect]), 1.0,
-                  0.0, efficacy, KEY, 7,
-                  out["attempts"], out["caught"], np.zeros(4, np.int64))
+                  counts, hardness, out["held"], out["held_reason"], out["left"],
+                  regime.Detection(p_detect=np.array([p_detect, p_detect]), oversight=1.0, police_oversight=0.0,
+                                   efficacy=efficacy), KEY, 7, out["attempts"], out["caught"], np.zeros(4, np.int64))
     return out
 
 

@@ -280,7 +280,7 @@ def run(scenario: str | Path | Scenario = "myanmar-2021", *, seed: int | None = 
     return result_of(sc, sim)
 
 
-def result_of(sc: Scenario, sim: Simulation) -> Result:
+def result_of(sc: Scenario, sim: Simulation[Scenario]) -> Result:
     """The `Result` of ``sim``, a simulation of ``sc`` that has run its days (regions if it recorded them)."""
     dates = sim.state.dates[: sim.recorder.filled].astype("datetime64[D]")
     table = sim.recorder.table({"date": pa.array(dates, pa.date32()),

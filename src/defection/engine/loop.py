@@ -9,11 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from defection.engine.rng import stream_keys
 
-StepFn = Callable[["Simulation", int], None]
+ParamsT = TypeVar("ParamsT")
+StepFn = Callable[["Simulation[Any]", int], None]
 
 
 @dataclass(frozen=True)
@@ -25,19 +26,21 @@ class Step:
 
 
 @dataclass
-class Simulation:
+class Simulation(Generic[ParamsT]):
     """A model's state, its daily schedule and its random streams.
 
     ``state`` is any object holding the model's arrays (struct-of-arrays). ``streams``
     names the random streams; each gets an independent uint64 key spawned from ``seed``
     (see :func:`defection.engine.rng.stream_keys`), reachable as ``sim.keys[name]``.
+    ``params`` are the model's parameters, of the type the model names: ``Simulation[Scenario]``
+    for the security-force model (the engine sits below every model, so it names none).
     """
 
     state: Any
     steps: Sequence[Step]
     seed: int
     streams: Sequence[str]
-    params: Any = None
+    params: ParamsT = cast(Any, None)  # None for a model without parameters (the engine's own tests)
     recorder: Any = None
     keys: dict = field(init=False)
     timings: dict = field(init=False)

@@ -39,6 +39,7 @@ References
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit, prange
@@ -49,15 +50,28 @@ from defection.model.protest import SEGMENT, segments
 from defection.model.state import ARMY_COMBAT, KILLED, PROTESTING
 
 
+class Deployment(NamedTuple):
+    """Who turns out for crackdowns and with what weight, by name (module docstring)."""
+
+    deploy: np.ndarray  # (4,) per branch: the share of compliant officers deployed
+    effectiveness: np.ndarray  # (4,) per branch: coercive weight
+    lethality: np.ndarray  # (4,) per branch: lethality of the hardest officer
+    quiet_turnout: float  # quiet resisters turn out at this times ``deploy``
+    quiet_warning: float  # w: how much quiet resisters warn protesters and avoid the violence
+    warning_cut: float  # c: the cut of the warning per unit of the soldiers' share of the strength
+
+
 @njit(cache=True)
-def tally_deployment(counts, hardness, deploy, effectiveness, lethality, deploy_quiet, quiet_warning, warning_cut):
+def tally_deployment(counts, hardness, terms):
     """Per township: (effectiveness-weighted deployed strength, mean lethality, soldiers' share of strength), each (T,).
 
     ``counts`` (T, 4, 4, 2) and ``hardness`` (T, 2, 4) are the township tallies of the officers (decision.py);
-    ``deploy``, ``effectiveness`` and ``lethality`` are (4,) arrays indexed by branch. Compliant officers turn
-    out at ``deploy``, quiet resisters at ``deploy_quiet`` times it; the quiet warn protesters (``quiet_warning``)
-    less where soldiers are a larger share of the strength (``warning_cut``).
+    ``terms`` (:class:`Deployment`) the parameters. Compliant officers turn out at ``deploy``, quiet resisters at
+    ``quiet_turnout`` times it; the quiet warn protesters (``quiet_warning``) less where soldiers are a larger
+    share of the strength (``warning_cut``).
     """
+    deploy, effectiveness, lethality = terms.deploy, terms.effectiveness, terms.lethality
+    deploy_quiet, quiet_warning, warning_cut = terms.quiet_turnout, terms.quiet_warning, terms.warning_cut
     nt = counts.shape[0]
     strength = np.zeros(nt)
     mean_lethality = np.zeros(nt)
@@ -88,16 +102,30 @@ def tally_deployment(counts, hardness, deploy, effectiveness, lethality, deploy_
     return strength, mean_lethality, share
 
 
+class Encounters(NamedTuple):
+    """The parameters of arrests and killings in crackdowns on protest, by name (module docstring)."""
+
+    scale: float  # k: people per civilian agent
+    arrest_rate: float  # a: arrests per 1,000 protesting people at intensity 1
+    death_rate: float  # d: killings per 1,000 protesting people (0 once the regime stops killing)
+    capacity_half: float  # h: the saturation of output in strength
+    lethality_reference: float  # m_0: the mean lethality of the deployed on day 0
+    jail_days_mean: float  # the mean stay in jail, days
+
+
 @serial_or_parallel
 def encounters(civ_start, active, jailed_until, active_agents, deployed, deployed_initial, lethality,
-               escalation, scale, arrest_rate, death_rate, half, lethality_ref, jail_mean, key, day,
-               arrests_out, deaths_out):
+               escalation, terms, key, day, arrests_out, deaths_out):
     """Draw each township's arrests and killings; jail or remove the affected civilian agents.
+
+    ``terms`` (:class:`Encounters`) are the parameters; ``escalation`` (T,) is each township's intensity today.
 
     The township draws are cheap and serial; the loop over agents runs over balanced
     :func:`~defection.model.protest.segments` and skips townships with nobody to hit. Every
     draw is keyed by (township or agent, day), so the result is the same for any thread count.
     """
+    scale, arrest_rate, death_rate = terms.scale, terms.arrest_rate, terms.death_rate
+    half, lethality_ref, jail_mean = terms.capacity_half, terms.lethality_reference, terms.jail_days_mean
     nt = len(civ_start) - 1
     p_dead_t = np.zeros(nt)
     p_hit_t = np.zeros(nt)  # p_dead + p_jail
@@ -160,9 +188,10 @@ def deploy(sim) -> None:
     s, p = sim.state, sim.params
     tw = s.townships
     dep, eff, leth = deployment_arrays(p)
-    cut = p.army.warning_cut * p.switches.army_limits_warning
-    tw.deployed[:], tw.lethality[:], tw.army_share[:] = tally_deployment(
-        tw.counts, tw.hardness, dep, eff, leth, p.crackdown.deploy_quiet, p.crackdown.quiet_warning, cut)
+    terms = Deployment(deploy=dep, effectiveness=eff, lethality=leth, quiet_turnout=p.crackdown.deploy_quiet,
+                       quiet_warning=p.crackdown.quiet_warning,
+                       warning_cut=p.army.warning_cut * p.switches.army_limits_warning)
+    tw.deployed[:], tw.lethality[:], tw.army_share[:] = tally_deployment(tw.counts, tw.hardness, terms)
 
 
 @njit(cache=True)
@@ -171,6 +200,14 @@ def operations(armed_agents, escalation, scale, rate, strength, key, day, deaths
     for t in range(len(armed_agents)):
         mean = rate * escalation[t] * scale * armed_agents[t] / 1000.0 * strength
         deaths_out[t] = poisson(key, day, t, 6, mean) if mean > 0 else 0
+
+
+def encounter_terms(p, nat, killing) -> Encounters:
+    """The parameters of today's encounters; ``killing`` is whether the regime still kills protesters."""
+    c = p.crackdown
+    return Encounters(scale=float(p.run.scale), arrest_rate=c.arrests_per_1000_active,
+                      death_rate=c.deaths_per_1000_active * killing, capacity_half=c.capacity_half,
+                      lethality_reference=nat.lethality_reference, jail_days_mean=c.jail_days_mean)
 
 
 def crackdown(sim, day: int) -> None:
@@ -185,9 +222,8 @@ def crackdown(sim, day: int) -> None:
     else:
         encounters.for_items(len(s.civilians.active))(
             tw.civ_start, s.civilians.active, s.civilians.jailed_until, tw.active_agents, tw.deployed,
-            tw.deployed_initial, tw.lethality, escalation, float(p.run.scale), c.arrests_per_1000_active,
-            c.deaths_per_1000_active * killing, c.capacity_half, nat.lethality_reference, c.jail_days_mean,
-            sim.keys["crackdown"], day, tw.arrests_today, tw.deaths_today,
+            tw.deployed_initial, tw.lethality, escalation, encounter_terms(p, nat, killing), sim.keys["crackdown"], day,
+            tw.arrests_today, tw.deaths_today,
         )
     tw.operations_deaths_today[:] = 0
     if p.switches.army_operations and killing:

@@ -48,12 +48,14 @@ References
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 from defection.engine.bits import clear_bit, ctz, set_bit
 from defection.engine.rng import uniform
+from defection.model.front import FRONT_LINE
 from defection.model.state import ARMY_COMBAT, COMPLIANT, DEFECTED, QUIET
 
 NO_INTENT, WILL_GO, NEEDS_SUPPORT = 0, 1, 2
@@ -67,6 +69,63 @@ NEVER = 1 << 30  # a wait that never ends (a clock at rate 0)
 # A unit's margins must exceed the drift of its terms by this much before its scan is skipped, so that rounding
 # in the order the terms are added can never hide a member who starts or returns.
 MARGIN = 1e-9
+
+
+# The parameters of the decision reach the kernel by name, in bundles Numba compiles as structs.
+class Weights(NamedTuple):
+    """Weights of the terms of disaffection D_i, ablations applied."""
+
+    shock: float  # w_sh, moral injury
+    social: float  # w_so, social punishment
+    peer: float  # w_pe, defected unit-mates
+    commander: float  # w_cm, a commander gone
+    township: float  # w_tw, defected kin and colleagues in the township
+
+
+class Contact(NamedTuple):
+    """How much of the township's social punishment reaches an officer."""
+
+    barracks: float  # the contact of an officer living in barracks (1 among citizens)
+    extortion_boost: float  # extra contact of an extorting (compliant) officer
+    open_share: float  # 1 - confinement: the share of contact, ties and word of mouth left open
+
+
+class Thresholds(NamedTuple):
+    """Thresholds of opposing and leaving, and the pull that holds officers back."""
+
+    oppose: float  # theta_o
+    return_gap: float  # an opposed officer returns at theta_o - gap
+    defect: float  # theta_d
+    logit_scale: float  # s of the logit choice to leave
+    predation: float  # extortion income forgone, in units of disaffection
+
+
+class Cascade(NamedTuple):
+    """How leaving spreads through a unit."""
+
+    unit_news: float  # k: a unit-mate's exit or capture counts k times in the belief of being caught
+    word_of_mouth: float  # daily chance to hear of support from each unit-mate who left with it
+    commander_brings_unit: float  # 1: a unit follows its commander out the next day
+    promotion: float  # m: promotions that fill the ranks of those who left
+
+
+class Forces(NamedTuple):
+    """Per force (police, army), arrays of shape (2,): the chance to leave, what officers fear, what they believe."""
+
+    hazard: np.ndarray  # daily opportunity hazard h
+    prosecution: np.ndarray  # fear of prosecution and torture per unit of belief of being caught
+    family: np.ndarray  # fear for the family per unit of family exposure
+    livelihood: np.ndarray  # fear per kyat a month of lost livelihood
+    allowance: np.ndarray  # the risk allowance forgone by leaving, kyat a month
+    caught: np.ndarray  # n0 p + caught: the numerator of the belief of being caught
+    attempts: np.ndarray  # n0 + attempts: its denominator
+
+
+class Support(NamedTuple):
+    """Promised support as officers weigh it today."""
+
+    efficacy: float  # protection's cut of the risk
+    stipend: float  # the stipend's worth, kyat a month
 
 
 @njit(cache=True, inline="always")
@@ -206,19 +265,17 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
            unit_quiet, quiet_members, unit_defected, unit_attempts, unit_caught, unit_supported, unit_seen,
            unit_margin, ident, state, static, sensitivity, barracks, alignment, left_day, family, livelihood, knows,
            injury, social, township_pull, township_opportunity, front_pull, front_chance, counts, hardness, held,
-           held_reason, next_chance, link, head, due, ceiling, recount, weights, contact_terms, thresholds, hazard,
-           fears, beliefs, cascade, support, key, day, pull_out, risk_out, loss_out, intent_out):
+           held_reason, next_chance, link, head, due, ceiling, recount, weights, contact_terms, thresholds, forces,
+           cascade, support, key, day, pull_out, risk_out, loss_out, intent_out):
     """Set each staying officer's state (compliant/quiet) and intent to leave today; keep the township tallies.
 
     Per-officer arrays have shape (N,), per-unit arrays (U,); ``injury`` (T, 4), ``social``,
     ``township_pull``, ``township_opportunity`` (the police's regional multiplier of the hazard), ``front_pull``
     and ``front_chance`` (combat soldiers' disaffection added and multiplier of the hazard at the front, front.py)
     (T,).
-    weights: (w_sh, w_so, w_pe, w_cm, w_tw); contact_terms: (barracks contact, extortion boost, 1 - confinement);
-    thresholds: (oppose, return gap, defect, logit scale, predation); hazard (2,) per force;
-    fears (2, 4) per force: (prosecution per unit of belief, family, livelihood per kyat, allowance kyat);
-    beliefs (2, 2) per force: (n0 p + caught, n0 + attempts); cascade: (unit news weight, word-of-mouth rate,
-    commander brings unit, promotion gain); support: (efficacy, stipend kyat).
+    The parameters come by name: ``weights`` (:class:`Weights`), ``contact_terms`` (:class:`Contact`),
+    ``thresholds`` (:class:`Thresholds`), ``forces`` (:class:`Forces`, per force), ``cascade``
+    (:class:`Cascade`) and ``support`` (:class:`Support`).
 
     **Opportunities are a calendar.** Each quiet resister's chance to leave is a clock that rings after
     geometric waits at the branch's ``ceiling`` (the largest daily chance it can have), noted in ``next_chance``
@@ -243,11 +300,17 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
     would be enough but have not had it (lack of support), or else the larger of what they fear (prosecution,
     torture, the family) and the livelihood they would lose.
     """
-    w_sh, w_so, w_pe, w_cm, w_tw = weights
-    barracks_contact, extortion_boost, open_share = contact_terms
-    oppose, gap, defect, scale, predation = thresholds
-    news, word_of_mouth, brings, promotion = cascade
-    efficacy, stipend = support
+    w_sh, w_so, w_pe, w_cm, w_tw = weights.shock, weights.social, weights.peer, weights.commander, weights.township
+    barracks_contact, extortion_boost = contact_terms.barracks, contact_terms.extortion_boost
+    open_share = contact_terms.open_share
+    oppose, gap, defect = thresholds.oppose, thresholds.return_gap, thresholds.defect
+    scale, predation = thresholds.logit_scale, thresholds.predation
+    news, word_of_mouth = cascade.unit_news, cascade.word_of_mouth
+    brings, promotion = cascade.commander_brings_unit, cascade.promotion
+    efficacy, stipend = support.efficacy, support.stipend
+    hazard, prosecution, family_fear = forces.hazard, forces.prosecution, forces.family
+    livelihood_fear_f, allowance, caught_prior, attempts_prior = (forces.livelihood, forces.allowance, forces.caught,
+                                                                  forces.attempts)
     low = oppose - gap
     boosted = 1.0 + extortion_boost
     open_today(head, link, next_chance, state, due, day)
@@ -290,8 +353,8 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
             # per-unit terms of the leaving decision, hoisted out of the members' loop
             chance = hazard[f] * (township_opportunity[t] if f == 0 else (front_chance[t] if combat else 1.0))
             ring = ceiling[b]
-            belief = (beliefs[f, 0] + news * unit_caught[u]) / (beliefs[f, 1] + news * unit_attempts[u])
-            known_risk = belief * fears[f, 0]
+            belief = (caught_prior[f] + news * unit_caught[u]) / (attempts_prior[f] + news * unit_attempts[u])
+            known_risk = belief * prosecution[f]
             growth = 1.0 + promotion * unit_defected[u] / unit_size[u]
             heard = -1.0  # the chance of hearing of support from a unit-mate who left with it, once needed
             i = lo - 1
@@ -354,10 +417,10 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
                 if not (changed or rings):
                     continue
                 pull = d - defect - predation
-                risk = known_risk + fears[f, 1] * family[i]
-                loss = livelihood[i] * growth + fears[f, 3]
-                alone = net_pull(pull, risk, loss, fears[f, 2], efficacy, stipend, 0.0, 0.0)
-                helped = net_pull(pull, risk, loss, fears[f, 2], efficacy, stipend, 1.0, 1.0)
+                risk = known_risk + family_fear[f] * family[i]
+                loss = livelihood[i] * growth + allowance[f]
+                alone = net_pull(pull, risk, loss, livelihood_fear_f[f], efficacy, stipend, 0.0, 0.0)
+                helped = net_pull(pull, risk, loss, livelihood_fear_f[f], efficacy, stipend, 1.0, 1.0)
                 if (led_out and c != i) or chanced:
                     pull_out[i] = pull
                     risk_out[i] = risk
@@ -368,7 +431,7 @@ def decide(town_unit_start, unit_start, unit_size, unit_branch, unit_commander, 
                     elif knows[i] and takes_chance(draw, helped, scale):
                         intent_out[i] = NEEDS_SUPPORT
                 # selects rather than branches: the reason is hard to predict from one officer to the next
-                reason = FEAR if risk >= fears[f, 2] * loss else LIVELIHOOD
+                reason = FEAR if risk >= livelihood_fear_f[f] * loss else LIVELIHOOD
                 reason = LACK_OF_SUPPORT if (helped > 0.0) & (knows[i] != 0) else reason
                 reason = LACK_OF_OPPORTUNITY if alone > 0.0 else reason
                 hold(held, held_reason, t, i, reason)
@@ -381,7 +444,8 @@ def opportunity_ceiling(p, opportunity: np.ndarray) -> np.ndarray:
     combat soldier's the army's hazard times 1 + front_opportunity * front, with the front below 1."""
     police = p.decision.opportunity_hazard * float(opportunity.max(initial=1.0))
     army = p.army.opportunity_hazard
-    return np.minimum(1.0, np.array([police, police, army * (1.0 + p.army.front_opportunity), army]))
+    at_front = 1.0 + FRONT_LINE.params(p).front_opportunity
+    return np.minimum(1.0, np.array([police, police, army * at_front, army]))
 
 
 def stipend_value(sp, stipend_kyat: float) -> float:
@@ -389,9 +453,9 @@ def stipend_value(sp, stipend_kyat: float) -> float:
     return stipend_kyat * min(1.0, sp.stipend_months / sp.stipend_horizon_months)
 
 
-def perceived_support(sp, nat) -> tuple[float, float]:
-    """(protection efficacy, stipend kyat) as officers weigh promised support today: discounted by credibility."""
-    return sp.protection_efficacy * nat.credibility, stipend_value(sp, nat.stipend_kyat) * nat.credibility
+def perceived_support(sp, nat) -> Support:
+    """Protection efficacy and stipend kyat as officers weigh promised support today: discounted by credibility."""
+    return Support(sp.protection_efficacy * nat.credibility, stipend_value(sp, nat.stipend_kyat) * nat.credibility)
 
 
 def livelihood_fear(p) -> float:
@@ -422,34 +486,68 @@ def predation_pull(p, nat) -> float:
     return p.decision.w_predation * p.predation.income_share * (1.0 + growth) * p.switches.predation
 
 
+def forces_today(p, nat, allowance_kyat: float) -> Forces:
+    """Each force's opportunity hazard, fears and belief counts today (:func:`force_terms`), by name."""
+    fears, beliefs = force_terms(p, nat, allowance_kyat)
+    column = np.ascontiguousarray
+    return Forces(hazard=np.array([p.decision.opportunity_hazard, p.army.opportunity_hazard]),
+                  prosecution=column(fears[:, 0]), family=column(fears[:, 1]), livelihood=column(fears[:, 2]),
+                  allowance=column(fears[:, 3]), caught=column(beliefs[:, 0]), attempts=column(beliefs[:, 1]))
+
+
+def weights_today(p) -> Weights:
+    """The weights of disaffection, with the ablations of peer effects and township ties applied."""
+    d, sw = p.decision, p.switches
+    return Weights(shock=d.w_shock, social=d.w_social, peer=d.w_peer * sw.peer_effects,
+                   commander=d.w_commander * sw.peer_effects, township=d.w_township * sw.township_ties)
+
+
+def contact_today(p, nat) -> Contact:
+    """Contact with the township's punishment: barracks life, extortion, and what confinement leaves open."""
+    return Contact(barracks=p.community.barracks_contact, extortion_boost=p.predation.social_boost * p.switches.predation,
+                   open_share=1.0 - nat.confinement)
+
+
+def thresholds_today(p, nat) -> Thresholds:
+    """The thresholds of opposing and leaving, with the hysteresis ablation and today's predation pull."""
+    d = p.decision
+    return Thresholds(oppose=d.oppose_threshold, return_gap=d.return_gap * p.switches.hysteresis,
+                      defect=d.defect_threshold, logit_scale=d.logit_scale, predation=predation_pull(p, nat))
+
+
+def cascade_today(p) -> Cascade:
+    """The cascade through units, with its ablations applied."""
+    sw = p.switches
+    return Cascade(unit_news=p.decision.unit_news_weight * sw.unit_news,
+                   word_of_mouth=p.support.word_of_mouth_rate * sw.word_of_mouth,
+                   commander_brings_unit=float(sw.commander_brings_unit and sw.peer_effects),
+                   promotion=p.regime.promotion_gain * sw.promotions)
+
+
+def forget_margins_if_changed(units, weights: Weights, contact: Contact, thresholds: Thresholds) -> None:
+    """Have every unit scanned again when the terms its margins were found with have changed."""
+    terms = (weights, contact.barracks, contact.extortion_boost, thresholds.oppose, thresholds.return_gap)
+    if units.seen_with != terms:
+        units.margin[:, 0], units.margin[:, 1] = -np.inf, np.inf
+        units.seen_with = terms
+
+
 def decision(sim, day: int) -> None:
     s, p = sim.state, sim.params
-    o, tw, un, nat, d, sw = s.officers, s.townships, s.units, s.national, p.decision, p.switches
-    weights = (d.w_shock, d.w_social, d.w_peer * sw.peer_effects, d.w_commander * sw.peer_effects,
-               d.w_township * sw.township_ties)
-    contact = (p.community.barracks_contact, p.predation.social_boost * sw.predation, 1.0 - nat.confinement)
-    thresholds = (d.oppose_threshold, d.return_gap * sw.hysteresis, d.defect_threshold, d.logit_scale,
-                  predation_pull(p, nat))
-    hazard = np.array([d.opportunity_hazard, p.army.opportunity_hazard])
-    fears, beliefs = force_terms(p, nat, float(s.allowance_kyat[day]))
-    cascade = (d.unit_news_weight * sw.unit_news, p.support.word_of_mouth_rate * sw.word_of_mouth,
-               float(sw.commander_brings_unit and sw.peer_effects), p.regime.promotion_gain * sw.promotions)
-    township_pull = tw.defected / np.maximum(1, tw.officers)
-    cal = s.calendar
-    terms = (weights, contact[:2], thresholds[:2])
-    if un.seen_with != terms:  # the margins were found with other weights: every unit is scanned again
-        un.margin[:, 0], un.margin[:, 1] = -np.inf, np.inf
-        un.seen_with = terms
+    o, tw, un, nat, cal = s.officers, s.townships, s.units, s.national, s.calendar
+    weights, contact, thresholds = weights_today(p), contact_today(p, nat), thresholds_today(p, nat)
+    forget_margins_if_changed(un, weights, contact, thresholds)
     if cal.checked_for is not p:  # a run continued with other parameters (the optimiser's candidates)
         if np.any(cal.ceiling < opportunity_ceiling(p, tw.opportunity)):
             raise ValueError("the daily chance of an opportunity is above the calendar's ceiling")
         cal.checked_for = p
+    township_pull = tw.defected / np.maximum(1, tw.officers)
     decide(
         tw.unit_start, un.start, un.size, un.branch, un.commander, un.max_static, un.max_sensitivity,
         un.quiet, un.quiet_members, un.defected, un.attempts, un.caught, un.supported, un.seen, un.margin, o.ident,
         o.state, o.static, o.sensitivity, o.barracks, o.alignment, o.left_day, o.family_exposure, o.livelihood_kyat,
-        o.knows_support, tw.injury, tw.social, township_pull, tw.opportunity, p.army.front_pull * tw.front,
-        1.0 + p.army.front_opportunity * tw.front, tw.counts, tw.hardness, tw.held, o.held_reason, o.next_chance,
-        cal.link, cal.head, cal.due, cal.ceiling, day % d.reason_recount_days == 0, weights, contact, thresholds,
-        hazard, fears, beliefs, cascade, perceived_support(p.support, nat), sim.keys["decision"], day, o.pull, o.risk,
-        o.loss, o.intent)
+        o.knows_support, tw.injury, tw.social, township_pull, tw.opportunity, FRONT_LINE.pull(sim),
+        FRONT_LINE.chance(sim), tw.counts, tw.hardness, tw.held, o.held_reason, o.next_chance,
+        cal.link, cal.head, cal.due, cal.ceiling, day % p.decision.reason_recount_days == 0, weights, contact,
+        thresholds, forces_today(p, nat, float(s.allowance_kyat[day])), cascade_today(p),
+        perceived_support(p.support, nat), sim.keys["decision"], day, o.pull, o.risk, o.loss, o.intent)

@@ -27,14 +27,28 @@ References
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from defection.model.crackdown import deployment_arrays
+from defection.model.mechanism import Mechanism, Sim, StateField
 from defection.model.state import ARMY_COMBAT, N_BRANCHES
 
 
+class ExposureParams(NamedTuple):
+    """Moral injury's parameters, each named as in the scenario's ``exposure`` section."""
+
+    shock_per_local_death: float  # l
+    shock_per_national_death: float  # n
+    participation_multiplier: float  # q: the extra shock of taking part
+    decay: float  # delta: the daily fading of moral injury
+
+
 def injury_dose(deaths: np.ndarray, operations_deaths: np.ndarray, deploy: np.ndarray, e, confinement: float) -> np.ndarray:
-    """Today's dose of moral injury per township and branch, shape (T, 4), from killings of shape (T,)."""
+    """Today's dose of moral injury per township and branch, shape (T, 4), from killings of shape (T,).
+
+    ``e`` holds the parameters by name (:class:`ExposureParams`, or the scenario's ``exposure`` section)."""
     combat = (np.arange(N_BRANCHES) == ARMY_COMBAT).astype(float)
     local = (np.outer(deaths, 1.0 + e.participation_multiplier * deploy)
              + np.outer(operations_deaths, 1.0 + e.participation_multiplier * combat))
@@ -42,11 +56,22 @@ def injury_dose(deaths: np.ndarray, operations_deaths: np.ndarray, deploy: np.nd
     return e.shock_per_local_death * (1.0 - confinement) * local + e.shock_per_national_death * national
 
 
-def exposure(sim, day: int) -> None:
-    s, p = sim.state, sim.params
-    if not p.switches.moral_shock:
-        return
-    tw, e = s.townships, p.exposure
-    dep, _, _ = deployment_arrays(p)
-    tw.injury *= 1.0 - e.decay
-    tw.injury += injury_dose(tw.deaths_today, tw.operations_deaths_today, dep, e, s.national.confinement)
+class Exposure(Mechanism):
+    """Moral injury (module docstring): its parameters, state, switch and step; it records no column."""
+
+    name = "exposure"
+    section = "exposure"
+    Params = ExposureParams
+    switch = "moral_shock"  # off: nobody is injured, and the injury stays 0
+    states = (StateField("townships", "injury", np.float64, "accumulated moral injury per branch (times each "
+                         "officer's sensitivity)", trailing=(N_BRANCHES,)),)
+
+    def step(self, sim: Sim, day: int) -> None:
+        s, e = sim.state, self.params(sim.params)
+        tw = s.townships
+        dep, _, _ = deployment_arrays(sim.params)
+        tw.injury *= 1.0 - e.decay
+        tw.injury += injury_dose(tw.deaths_today, tw.operations_deaths_today, dep, e, s.national.confinement)
+
+
+EXPOSURE = Exposure()

@@ -29,7 +29,20 @@ References
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+
+from defection.model.mechanism import Mechanism, Sim, StateField
+
+
+class FrontParams(NamedTuple):
+    """The front line's parameters, each named as in the scenario's ``army`` section."""
+
+    front_reference_share: float  # a_ref: the armed share at which the intensity is one half
+    front_pull: float  # disaffection added to a combat soldier at full intensity
+    front_opportunity: float  # relative rise of a combat soldier's daily chance to leave at full intensity
+    front_safety: float  # share of a combat soldier's chance of being caught removed at full intensity
 
 
 def intensity(armed_agents: np.ndarray, population: np.ndarray, scale: int, reference_share: float) -> np.ndarray:
@@ -38,10 +51,36 @@ def intensity(armed_agents: np.ndarray, population: np.ndarray, scale: int, refe
     return z / (1.0 + z)
 
 
-def front_line(sim, day: int) -> None:
-    s, p = sim.state, sim.params
-    tw = s.townships
-    if not (p.switches.front_line and p.switches.army):
-        tw.front[:] = 0.0
-        return
-    tw.front[:] = intensity(tw.armed_agents, tw.population, p.run.scale, p.army.front_reference_share)
+class FrontLine(Mechanism):
+    """The front line (module docstring): its parameters, state, switch and step; it records no column."""
+
+    name = "front"
+    section = "army"
+    Params = FrontParams
+    switch = "front_line"
+    needs = ("army",)  # without the army there are no combat soldiers to pull
+    states = (StateField("townships", "front", np.float64, "today's front-line intensity in [0, 1)"),)
+
+    def step(self, sim: Sim, day: int) -> None:
+        tw = sim.state.townships
+        reference = self.params(sim.params).front_reference_share
+        tw.front[:] = intensity(tw.armed_agents, tw.population, sim.params.run.scale, reference)
+
+    def off(self, sim: Sim, day: int) -> None:
+        sim.state.townships.front[:] = 0.0
+
+    # What the front does to combat soldiers, read by the decision and detection steps, per township (T,).
+    def pull(self, sim: Sim) -> np.ndarray:
+        """Disaffection added to a combat soldier: ``front_pull`` f_t."""
+        return self.params(sim.params).front_pull * sim.state.townships.front
+
+    def chance(self, sim: Sim) -> np.ndarray:
+        """Multiplier of a combat soldier's daily chance to leave: 1 + ``front_opportunity`` f_t."""
+        return 1.0 + self.params(sim.params).front_opportunity * sim.state.townships.front
+
+    def safety(self, sim: Sim) -> np.ndarray:
+        """Share of a combat soldier's chance of being caught removed: ``front_safety`` f_t."""
+        return self.params(sim.params).front_safety * sim.state.townships.front
+
+
+FRONT_LINE = FrontLine()

@@ -34,6 +34,7 @@ References
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit, prange
@@ -90,25 +91,44 @@ def segments(starts, size):
     return lo, town
 
 
+class ArmedAction(NamedTuple):
+    """The terms of armed action today (module docstring)."""
+
+    push: float  # w_c X + call
+    threshold: float  # T_a; with no call in force, above any reachable value
+    risk: float  # w_r rho E
+
+
+class Activation(NamedTuple):
+    """The parameters of civilians' choice today, by name (module docstring)."""
+
+    legitimacy: float  # L
+    fear: float  # F
+    scale: float  # k: people per agent
+    threshold: float  # T: the threshold of open protest
+    arrest_constant: float  # kappa
+    reach: float  # Epstein cops per unit of effectiveness-weighted strength
+    armed: ArmedAction
+
+
 @serial_or_parallel
-def activate(civ_start, hardship, risk, jailed_until, active, deployed, active_agents, armed_agents, legitimacy, fear,
-             scale, threshold, kappa, reach, armed, day):
+def activate(civ_start, hardship, risk, jailed_until, active, deployed, active_agents, armed_agents, terms, day):
     """Update ``active`` (M,) in place (INACTIVE, PROTESTING or ARMED); write each township's protesting and armed
     agents into ``active_agents`` and ``armed_agents`` (T,).
 
-    ``armed`` is (push, threshold, risk) of armed action: push = w_c X + call (no call in force: threshold
-    above any reachable value), risk = w_r rho E.
+    ``terms`` (:class:`Activation`) are the parameters, the terms of armed action among them.
 
     The loop over agents is branch-free (so it vectorises) and runs over :func:`segments`, balanced
     across threads; each agent's outcome depends only on its own draws and its township's values,
     so the result is the same for any thread count.
     """
+    scale, threshold, kappa, reach = terms.scale, terms.threshold, terms.arrest_constant, terms.reach
+    push, armed_threshold, armed_risk = terms.armed.push, terms.armed.threshold, terms.armed.risk
     nt = len(civ_start) - 1
     risk_t = np.empty(nt)
     for t in range(nt):
-        risk_t[t] = arrest_probability(kappa, reach, deployed[t], scale * active_agents[t]) + fear
-    grievance = 1.0 - legitimacy
-    push, armed_threshold, armed_risk = armed
+        risk_t[t] = arrest_probability(kappa, reach, deployed[t], scale * active_agents[t]) + terms.fear
+    grievance = 1.0 - terms.legitimacy
     lo, town = segments(civ_start, SEGMENT)
     ns = len(town)
     counts = np.zeros(ns, np.int64)
@@ -141,15 +161,16 @@ def activate(civ_start, hardship, risk, jailed_until, active, deployed, active_a
 NO_CALL = 1e9  # an armed-action threshold no agent can reach: nobody has called for arms yet
 
 
-def armed_action(sim, day: int) -> tuple[float, float, float]:
-    """(push, threshold, risk) of armed action today; see :func:`activate`."""
+def armed_action(sim, day: int) -> ArmedAction:
+    """The terms of armed action today; see :func:`activate`."""
     s, p = sim.state, sim.params
     r, nat = p.resistance, s.national
     call = float(s.call_to_arms[day])
     if not (p.switches.armed_resistance and call > 0.0):
-        return 0.0, NO_CALL, 0.0
+        return ArmedAction(push=0.0, threshold=NO_CALL, risk=0.0)
     crushed = -math.expm1(-nat.killed / r.crushed_reference_deaths)
-    return r.crushed_weight * crushed + call, r.threshold, r.risk_weight * r.risk * nat.escalation
+    return ArmedAction(push=r.crushed_weight * crushed + call, threshold=r.threshold,
+                       risk=r.risk_weight * r.risk * nat.escalation)
 
 
 def protest(sim, day: int) -> None:
@@ -159,8 +180,10 @@ def protest(sim, day: int) -> None:
     nat.legitimacy, nat.fear_stock, nat.fear = update_mood(
         nat.legitimacy, nat.fear_stock, nat.deaths_yesterday, compliant_share, p, p.switches.predation
     )
+    terms = Activation(legitimacy=nat.legitimacy, fear=nat.fear, scale=float(p.run.scale),
+                       threshold=p.civilians.threshold, arrest_constant=p.civilians.arrest_constant,
+                       reach=p.civilians.reach, armed=armed_action(sim, day))
     activate.for_items(len(civ.hardship))(
         tw.civ_start, civ.hardship, civ.risk_aversion, civ.jailed_until, civ.active, tw.deployed, tw.active_agents,
-        tw.armed_agents, nat.legitimacy, nat.fear, float(p.run.scale), p.civilians.threshold,
-        p.civilians.arrest_constant, p.civilians.reach, armed_action(sim, day), day,
+        tw.armed_agents, terms, day,
     )

@@ -42,26 +42,42 @@ References
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 from defection.engine.bits import clear_bit, indices_of
 from defection.engine.rng import uniform
+from defection.model.front import FRONT_LINE
 from defection.model.decision import NO_INTENT, NOT_HELD, PROTECTED, STIPEND, WILL_GO, hold, transfer
 from defection.model.state import ARMY_COMBAT, CAUGHT, DEFECTED, QUIET
+
+
+class Detection(NamedTuple):
+    """The parameters of detection, by name (module docstring), with ablations applied."""
+
+    p_detect: np.ndarray  # (2,) per force: the base chance p_f that an attempt is caught
+    oversight: float  # o: the rise of detection in a unit that has leaked
+    police_oversight: float  # v: the rise of the police's detection per unit of the soldiers' share
+    efficacy: float  # e: protection's cut of the chance
 
 
 @njit(cache=True)
 def detect(leavers, intent, ident, state, supported, branch, township, unit, barracks, alignment, unit_quiet,
            quiet_members, unit_defected, unit_attempts, unit_caught, unit_supported, township_defected, army_share,
-           township_detection, front_safety, counts, hardness, held, held_reason, left_day, p_detect, oversight,
-           police_oversight, efficacy, key, day, attempts, caught, left_by_branch):
+           township_detection, front_safety, counts, hardness, held, held_reason, left_day, terms, key, day, attempts,
+           caught, left_by_branch):
     """Resolve today's attempts (officers ``leavers``, whose intent is WILL_GO): each is caught or gets away.
+
+    ``terms`` (:class:`Detection`) are the parameters; ``army_share``, ``township_detection`` and ``front_safety``
+    (T,) the township's soldiers' share, regional multiplier of police detection and combat soldiers' safe passage.
 
     Adds to ``attempts``/``caught`` (2,) per force and ``left_by_branch`` (4,); keeps the unit and
     township tallies, why the quiet resisters stay (``held``) included. Returns the stipends that start today.
     """
+    p_detect, oversight, police_oversight, efficacy = (terms.p_detect, terms.oversight, terms.police_oversight,
+                                                       terms.efficacy)
     stipends = 0
     for i in leavers:
         intent[i] = NO_INTENT
@@ -93,19 +109,26 @@ def detect(leavers, intent, ident, state, supported, branch, township, unit, bar
     return stipends
 
 
+def detection_terms(p) -> Detection:
+    """The parameters of detection today, with the ablations of oversight applied."""
+    sw = p.switches
+    return Detection(p_detect=np.array([p.regime.p_detect, p.army.p_detect]),
+                     oversight=p.regime.oversight_boost * sw.oversight,
+                     police_oversight=p.army.police_oversight * sw.army_oversight_of_police,
+                     efficacy=p.support.protection_efficacy)
+
+
 def detection(sim, day: int) -> None:
     s, p = sim.state, sim.params
-    o, un, nat, sw = s.officers, s.units, s.national, p.switches
+    o, un, nat = s.officers, s.units, s.national
     before = nat.attempts.sum() - nat.caught.sum()
     tw = s.townships
     nat.stipend_cohorts[0] += detect(
         indices_of(o.intent, WILL_GO), o.intent, o.ident, o.state, o.supported, o.branch, o.township, o.unit,
         o.barracks, o.alignment, un.quiet, un.quiet_members, un.defected, un.attempts, un.caught, un.supported,
-        tw.defected, tw.army_share, tw.detection, p.army.front_safety * tw.front, tw.counts, tw.hardness, tw.held,
-        o.held_reason, o.left_day,
-        np.array([p.regime.p_detect, p.army.p_detect]),
-        p.regime.oversight_boost * sw.oversight, p.army.police_oversight * sw.army_oversight_of_police,
-        p.support.protection_efficacy, sim.keys["regime"], day, nat.attempts, nat.caught, nat.left_by_branch)
+        tw.defected, tw.army_share, tw.detection, FRONT_LINE.safety(sim), tw.counts, tw.hardness, tw.held,
+        o.held_reason, o.left_day, detection_terms(p), sim.keys["regime"], day, nat.attempts, nat.caught,
+        nat.left_by_branch)
     today = int(nat.attempts.sum() - nat.caught.sum() - before)
     nat.daily_defections[day % len(nat.daily_defections)] = today
     nat.defected_total += today

@@ -66,7 +66,8 @@ class Civilians:
 
 @dataclass
 class Townships:
-    """Per-township arrays of shape (T,)."""
+    """Per-township arrays of shape (T,); a mechanism's own fields are added when a simulation is built
+    (``Mechanism.states``: ``front`` of front.py, ``injury`` of exposure.py)."""
 
     region: np.ndarray  # int16
     population: np.ndarray  # int64 people
@@ -85,8 +86,6 @@ class Townships:
     enrolled: np.ndarray  # int32, officers there enrolled for a stipend
     opportunity: np.ndarray  # float64, multiplier of police officers' daily chance to leave (regional profile)
     detection: np.ndarray  # float64, multiplier of the detection of police who try to leave (regional profile)
-    front: np.ndarray  # float64, today's front-line intensity in [0, 1) (front.py)
-    injury: np.ndarray  # (T, 4) float64, accumulated moral injury per branch (times each officer's sensitivity)
     social: np.ndarray  # float64, accumulated social punishment (times each officer's contact)
     deployed: np.ndarray  # float64, effectiveness-weighted deployed officers today
     deployed_initial: np.ndarray  # float64, the same on day 0 (reference strength)

@@ -35,6 +35,8 @@ References
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
@@ -45,16 +47,27 @@ from defection.model.decision import (
 )
 
 
+class Offer(NamedTuple):
+    """What a candidate weighs when offered a slot, by name (decision.py)."""
+
+    fear_livelihood: float  # fear per kyat a month of lost livelihood
+    efficacy: float  # protection's cut of the risk
+    stipend: float  # the stipend's worth, kyat a month
+    logit_scale: float  # s of the logit choice to leave
+
+
 @njit(cache=True)
-def allocate(candidates, intent, ident, township, pull, risk, loss, supported, fear_livelihood, efficacy, stipend,
-             scale, slots, key, day, protected_out, enrolled_out):
+def allocate(candidates, intent, ident, township, pull, risk, loss, supported, offer, slots, key, day, protected_out,
+             enrolled_out):
     """Give programme slots to the officers ``candidates`` (whose intent is NEEDS_SUPPORT); return (protected,
     enrolled, refused) today, refused being those who found no slot open.
 
-    ``pull``, ``risk`` and ``loss`` are today's terms of each candidate's utility (decision.py);
+    ``offer`` (:class:`Offer`) is what a slot is worth to them; ``pull``, ``risk`` and ``loss`` are today's terms of
+    each candidate's utility (decision.py);
     ``slots`` is a (2,) float array (protection, livelihood) decremented in place; ``protected_out`` and
     ``enrolled_out`` (T,) count those served per township.
     """
+    fear_livelihood, efficacy, stipend, scale = offer.fear_livelihood, offer.efficacy, offer.stipend, offer.logit_scale
     priority = np.empty(len(candidates))
     for k in range(len(candidates)):
         priority[k] = uniform(key, day, ident[candidates[k]], 3)
@@ -155,9 +168,10 @@ def support(sim, day: int) -> None:
     o, nat, sp = s.officers, s.national, p.support
     tw = s.townships
     candidates = indices_of(o.intent, NEEDS_SUPPORT)
+    offer = Offer(fear_livelihood=livelihood_fear(p), efficacy=sp.protection_efficacy,
+                  stipend=stipend_value(sp, nat.stipend_kyat), logit_scale=p.decision.logit_scale)
     protected, enrolled, refused = allocate(
-        candidates, o.intent, o.ident, o.township, o.pull, o.risk, o.loss, o.supported, livelihood_fear(p),
-        sp.protection_efficacy, stipend_value(sp, nat.stipend_kyat), p.decision.logit_scale, nat.slots,
+        candidates, o.intent, o.ident, o.township, o.pull, o.risk, o.loss, o.supported, offer, nat.slots,
         sim.keys["decision"], day, tw.protected, tw.enrolled)
     nat.requests += len(candidates)
     nat.refused += refused
