@@ -37,7 +37,15 @@ def test_version_prints_the_package_version_and_commit(monkeypatch, capsys):
 
 
 # ------------------------------------------------------------------ compile notice
-def test_compile_notice_shows_only_while_numba_compiles():
+@pytest.fixture
+def terminal(monkeypatch):
+    """The CLI's console as if on a terminal, where the compile notice is shown on the bar."""
+    from rich.console import Console
+
+    monkeypatch.setattr(cli, "console", Console(stderr=True, force_terminal=True))
+
+
+def test_compile_notice_shows_only_while_numba_compiles(terminal):
     import numba
 
     bar = cli._run_progress_bar()
@@ -52,14 +60,14 @@ def test_compile_notice_shows_only_while_numba_compiles():
         compiled(2)  # already compiled: nothing to say
         assert description() == "myanmar-2021 seed 0"
         numba.njit(lambda x: x * 3)(2)  # a new kernel: Numba compiles it
-        assert description() == cli.COMPILING == "Compiling (first run only)…"
+        assert description() == cli.COMPILING == "compiling (once, about 40 s)"
         notice.step_done()  # the day completed: back to the bar's own words
         assert description() == "myanmar-2021 seed 0"
     numba.njit(lambda x: x - 5)(2)  # the listener is gone with the run
     assert description() == "myanmar-2021 seed 0"
 
 
-def test_run_progress_restores_its_description_after_compiling():
+def test_run_progress_restores_its_description_after_compiling(terminal):
     import numba
 
     bar = cli._run_progress_bar()

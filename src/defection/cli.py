@@ -1,6 +1,7 @@
 """The ``defection`` command line. Bad input exits with code 2 and one paragraph, never a traceback."""
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import json
 import os
@@ -11,9 +12,11 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TaskID, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from defection.errors import DefectionError, shorten
 from defection.terminal import printable, shown
@@ -44,21 +47,23 @@ def _group(
     """Simulate how a security force splits under repression."""
 
 
-COMPILING = "Compiling (first run only)…"
+COMPILING = "compiling (once, about 40 s)"
 
 
 class _CompileNotice:
-    """Say "Compiling (first run only)…" on a progress bar while Numba compiles a kernel.
+    """Say "compiling (once, about 40 s)" while Numba compiles a kernel: on the progress bar in a terminal,
+    else as one plain line on stderr (a log or CI job would otherwise see some 40 s of silence).
 
     It listens to Numba's ``numba:compile`` event, which fires only for a real compilation (not for a
-    kernel loaded from Numba's disk cache), so the words appear only when compiling is happening. They
-    stay until the next step completes (:meth:`step_done`), so that a chain of kernels compiled one after
-    the other does not make the bar flicker.
+    kernel loaded from Numba's disk cache), so the words appear only when compiling is happening. On the
+    bar they stay until the next step completes (:meth:`step_done`), so that a chain of kernels compiled
+    one after the other does not make the bar flicker; the plain line is written once.
     """
 
     def __init__(self, bar: Progress, task) -> None:
         self.bar, self.task = bar, task
         self.description: Optional[str] = None  # the bar's own words while the notice is shown
+        self.said_plainly = False
 
     def __enter__(self) -> "_CompileNotice":
         from numba.core import event
@@ -82,6 +87,11 @@ class _CompileNotice:
         event.unregister("numba:compile", self._listener)
 
     def _compiling(self) -> None:
+        if not self.bar.console.is_terminal:
+            if not self.said_plainly:  # no bar is drawn here, and a log wants no control sequences
+                self.said_plainly = True
+                print(f"defection: {COMPILING}", file=sys.stderr, flush=True)
+            return
         if self.description is None:
             self.description = self.bar.tasks[self._index()].description
             self.bar.update(self.task, description=COMPILING)
@@ -103,6 +113,40 @@ def progress_bar(unit: str) -> Progress:
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn(unit),
                     TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)
+
+
+class EtaFromAllSoFar(ProgressColumn):
+    """Time left at the mean pace of every evaluation run since the bar started (those a resumed search found
+    done excluded). Rich's own estimate looks back 30 s only, less than one batch of model runs can take, so it
+    would show nothing for most of a search."""
+
+    def render(self, task: Task) -> Text:
+        ran = task.completed - task.fields.get("resumed", 0)
+        if task.finished:
+            return Text("0:00:00", style="progress.remaining")
+        if ran <= 0 or not task.elapsed or task.total is None:
+            return Text("-:--:--", style="progress.remaining")
+        seconds = task.elapsed * (task.total - task.completed) / ran
+        return Text(str(dt.timedelta(seconds=round(seconds))), style="progress.remaining")
+
+
+def evaluations_bar() -> Progress:
+    """The optimiser's bar: evaluations (a candidate on a draw) done of the search's total, and the time left."""
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("evaluations"), TimeElapsedColumn(), EtaFromAllSoFar(), console=console,
+                    transient=True)
+
+
+def _evaluations_progress(bar: Progress, task: TaskID):
+    """A ``progress(done, total)`` for the optimiser: its first call says what a resumed search found done, and
+    starts the clock (after the workers are up), so that the time estimate counts only the runs made now."""
+    def update(done: int, total: int) -> None:
+        if not next(t for t in bar.tasks if t.id == task).started:
+            bar.start_task(task)
+            bar.update(task, resumed=done)
+        bar.update(task, completed=done, total=total)
+
+    return update
 
 
 MAX_MANIFEST_BYTES = 10_000_000  # a run's manifest is about 20 kB
@@ -429,12 +473,14 @@ def calibrate(
     from defection.experiments.calibration import calibrate as run_calibration
 
     out = out or Path("runs") / f"calibration-{_stamp()}"
-    with progress_bar("generations") as bar:
-        task = bar.add_task("ABC-SMC", total=generations)
+    with calibration_bar() as bar:
+        task = bar.add_task("ABC-SMC", total=generations, count=f"0/{generations} generations")
         summary = run_calibration(scenario, data, list(fit or []), population, generations, out, seed=seed,
                                   workers=workers, scheduler=scheduler, overrides=list(sets or []),
                                   progress=lambda t, eps: bar.update(task, completed=t,
-                                                                     description=f"ABC-SMC eps={eps:.3f}"))
+                                                                     description=f"ABC-SMC eps={eps:.3f}",
+                                                                     count=f"{t}/{generations} generations"),
+                                  finishing=_finishing_progress(bar))
     table = Table(title=f"posterior after {summary['generations']} generations, "
                         f"{summary['simulations']:,} simulations (epsilon {summary['epsilon']:.3f})")
     for col in ("parameter", "median", "5%", "95%", "prior"):
@@ -447,10 +493,31 @@ def calibrate(
     _print_design_warnings(summary.get("design_warnings"))
 
 
+def calibration_bar() -> Progress:
+    """calibrate's bar: one line for the generations, then one for what is written after the last of them."""
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
+                    TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)
+
+
+def _finishing_progress(bar: Progress):
+    """A ``finishing(what, done, total)`` for calibrate: after the last generation, a second line says what is
+    being written (and counts the posterior draws simulated for the fit figure), not most of a minute of nothing."""
+    tasks: list[TaskID] = []
+
+    def update(what: str, done: int, total: Optional[int]) -> None:
+        if not tasks:
+            tasks.append(bar.add_task(what, total=total, count=""))
+        bar.update(tasks[0], description=f"{what}…", completed=done, total=total,
+                   count=f"{done}/{total} draws" if total else "")
+
+    return update
+
+
 @app.command()
 def forecast(
     calibration: Path = typer.Argument(..., help="A calibration directory written by `defection calibrate`."),
-    until: str = typer.Option("2023-12-31", help="Last day to forecast (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, help="Last day to forecast (YYYY-MM-DD; default: the last day of "
+                                                   "the calibrated scenario, its horizon)."),
     draws: int = typer.Option(100, help="Posterior draws, one simulation each."),
     out: Optional[Path] = typer.Option(None, help="Output directory (default: runs/forecast-<timestamp>)."),
     seed: int = typer.Option(0, help="Seed for drawing particles and runs."),
@@ -458,26 +525,26 @@ def forecast(
                                             "directory it did not write)."),
 ) -> None:
     """Simulate from posterior draws; write forecast.parquet (quantiles by date and series) and forecast.png."""
-    import datetime as dt
-
     from defection.engine.outputs import results_dir
     from defection.experiments.calibration import FORECAST_LAYOUT, forecast as run_forecast
 
     try:
-        last = dt.date.fromisoformat(until)
+        last = None if until is None else dt.date.fromisoformat(until)
     except ValueError:
-        raise DefectionError(f"--until {until!r} is not a date; use YYYY-MM-DD, e.g. 2023-12-31.") from None
+        raise DefectionError(f"--until {until!r} is not a date; use YYYY-MM-DD, e.g. 2023-01-31.") from None
     with results_dir(out or Path("runs") / f"forecast-{_stamp()}", force, layout=FORECAST_LAYOUT) as where, \
             progress_bar("draws") as bar:
         task = bar.add_task("forecast", total=draws)
-        table = run_forecast(calibration, last, draws, where.staging, seed=seed,
-                             progress=lambda k: bar.update(task, completed=k))
+        with _CompileNotice(bar, task) as notice:
+            def advance(done: int) -> None:
+                notice.step_done()
+                bar.update(task, completed=done)
+
+            table = run_forecast(calibration, last, draws, where.staging, seed=seed, progress=advance)
     Console().print(f"{table.num_rows:,} rows (date x series) in {shown(where.target / 'forecast.parquet')}")
 
 
 def _stamp() -> str:
-    import datetime as dt
-
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
@@ -750,10 +817,10 @@ def optimize(
                                 max_ramp_months=opt.DEFAULT_MAX_RAMP_MONTHS if max_ramp_months is None else max_ramp_months,
                                 max_delay_months=(opt.DEFAULT_MAX_DELAY_MONTHS if max_delay_months is None
                                                   else max_delay_months))
-    with progress_bar("candidates") as bar:
-        task = bar.add_task("optimize", total=problem.n_candidates)
+    with evaluations_bar() as bar:
+        task = bar.add_task("optimize", total=problem.n_evaluations, start=False, resumed=0)
         summary = opt.optimize(problem, out, scheduler=scheduler, workers=workers, force=force,
-                               progress=lambda done, total: bar.update(task, completed=done, total=total))
+                               progress=_evaluations_progress(bar, task))
     if summary.get("already_complete"):
         console.print(f"optimize: already complete in {shown(out)}; nothing was run (pass --force to run it "
                       "again).")

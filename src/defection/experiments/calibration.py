@@ -260,9 +260,35 @@ LOCK_NAME = ".calibrate.lock"  # held while a calibration writes its directory
 # What a calibration's directory holds; its job.json (checked against the command by _check_job) says
 # which calibration it is. pyabc's SQLite may leave a journal beside history.db.
 CALIBRATION_LAYOUT = Layout("defection calibrate", (), r"job\.json|history\.db(?:-journal|-wal|-shm)?|"
-                            r"posterior\.parquet|posterior_summary\.json|fit\.png|pairs\.png|manifest\.json|"
-                            r"\.calibrate\.lock", manifest="job.json")
+                            r"calibrate\.log|posterior\.parquet|posterior_summary\.json|fit\.png|pairs\.png|"
+                            r"manifest\.json|\.calibrate\.lock", manifest="job.json")
 FORECAST_LAYOUT = Layout("defection forecast", ("forecast",), r"forecast\.parquet|forecast\.png|manifest\.json")
+
+LOG_NAME = "calibrate.log"  # pyabc's log of the calibration, appended to by each (resumed) run
+Finishing = Callable[[str, int, int | None], None]  # (what is being done, done, total or None)
+
+
+@contextlib.contextmanager
+def pyabc_log_to(path: Path) -> Iterator[None]:
+    """Write pyabc's log (loggers ``ABC``, ``ABC.Sampler``, ``ABC.History``, ...) to ``path`` only, at INFO.
+
+    Importing pyabc gives its ``ABC`` logger a handler on stderr at INFO (setting a level before the import is
+    undone by it): its lines would tear through a progress bar, yet they are worth keeping to judge a fit. The
+    logger's handlers, level and propagation are restored on leaving."""
+    import pyabc  # noqa: F401 - imported first, so that its own set-up is the one replaced here
+
+    logger = logging.getLogger("ABC")
+    saved_handlers, saved_level, saved_propagate = logger.handlers[:], logger.level, logger.propagate
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+    logger.handlers, logger.propagate = [handler], False
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        handler.close()
+        logger.handlers, logger.propagate = saved_handlers, saved_propagate
+        logger.setLevel(saved_level)
 PYABC_TABLES = {"version", "abc_smc", "populations", "models", "particles", "parameters", "samples",
                 "summary_statistics"}
 
@@ -270,7 +296,8 @@ PYABC_TABLES = {"version", "abc_smc", "populations", "models", "particles", "par
 def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list[str], population: int,
               generations: int, out: Path, seed: int = 0, workers: int | None = None, scheduler: str | None = None,
               overrides: list[str] | None = None, predictive_draws: int = 40,
-              progress: Callable[[int, float], None] | None = None) -> dict[str, Any]:
+              progress: Callable[[int, float], None] | None = None,
+              finishing: Finishing | None = None) -> dict[str, Any]:
     """Run (or resume) ABC-SMC and write posterior.parquet, posterior_summary.json and the figures.
 
     Parameters
@@ -300,6 +327,12 @@ def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list
         Posterior draws simulated for the fit figure (default 40).
     progress : callable, optional
         ``progress(generation, epsilon)``, called after each generation.
+    finishing : callable, optional
+        ``finishing(what, done, total)``, called after the last generation as the results are written:
+        what is being done, in words, and for the posterior draws simulated for the fit figure, how many
+        of how many (``total`` is None for a step not counted).
+
+    pyabc's log goes to ``calibrate.log`` in ``out`` (:func:`pyabc_log_to`), not to the terminal.
 
     Returns
     -------
@@ -309,8 +342,6 @@ def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list
     """
     from filelock import FileLock, Timeout
 
-    logging.getLogger("ABC").setLevel(logging.WARNING)
-    logging.getLogger("pyabc").setLevel(logging.WARNING)
     if population < 2 or generations < 1:
         raise DefectionError(f"--population must be at least 2 and --generations at least 1 "
                              f"(got {population} and {generations}).")
@@ -328,9 +359,10 @@ def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list
             _check_job(out, job)
             workers = workers if workers is not None else (os.cpu_count() or 1)
             simulator = Simulator(sc, fits, obs, seed, single_thread=workers > 1 and not scheduler)
-            run_id = _run_generations(out, simulator, fits, obs, population, generations, seed, workers, scheduler,
-                                      progress)
-            return finish(out, sc, fits, obs, seed, predictive_draws, run_id=run_id)
+            with pyabc_log_to(out / LOG_NAME):
+                run_id = _run_generations(out, simulator, fits, obs, population, generations, seed, workers,
+                                          scheduler, progress)
+                return finish(out, sc, fits, obs, seed, predictive_draws, run_id=run_id, finishing=finishing)
     except Timeout:
         raise DefectionError(f"--out {out}: another `defection calibrate` is writing this directory (it holds "
                              f"{out / LOCK_NAME}). Wait for it to finish, or choose another --out.") from None
@@ -468,15 +500,21 @@ def summarize_posterior(table: pa.Table, fits: list[Fit]) -> dict[str, dict[str,
 
 
 def finish(out: Path, sc: Scenario, fits: list[Fit], obs: list[Observation], seed: int,
-           predictive_draws: int = 40, run_id: int | None = None) -> dict[str, Any]:
+           predictive_draws: int = 40, run_id: int | None = None, finishing: Finishing | None = None) -> dict[str, Any]:
     """Write the posterior, its summary, the figures and the manifest from the history's last generation.
 
-    The figure's posterior predictive draws are simulated here (the plotting code only draws arrays).
+    The figure's posterior predictive draws are simulated here (the plotting code only draws arrays): with the
+    figures, most of a minute after the last generation, told step by step to ``finishing`` (see :func:`calibrate`).
     """
     import pyabc
 
     from defection.report.calibration import PANELS, fit_plot, pairs_plot
 
+    def say(what: str, done: int = 0, total: int | None = None) -> None:
+        if finishing is not None:
+            finishing(what, done, total)
+
+    say("writing the posterior summary")
     if run_id is None:
         run_id, _ = read_history(out / "history.db")
     history = pyabc.History(f"sqlite:///{out / 'history.db'}", _id=run_id)
@@ -495,8 +533,11 @@ def finish(out: Path, sc: Scenario, fits: list[Fit], obs: list[Observation], see
     write_json(out / "posterior_summary.json", summary)
     days = max(o.day for o in obs) + 15
     particles = draw_particles(table, predictive_draws, generator(seed, "posterior-draws"))
+    simulating = "simulating posterior draws for the fit figure"
+    say(simulating, 0, predictive_draws)
     sims = simulate_draws(sc, fits, particles, days, generator(seed, "predictive-runs"),
-                          series=tuple(s for s, _ in PANELS))
+                          series=tuple(s for s, _ in PANELS), progress=lambda k: say(simulating, k, predictive_draws))
+    say("drawing the figures")
     fit_plot(out / "fit.png", dates_from(sc.run.start, days), sims, obs)
     pairs_plot(out / "pairs.png", fits, table)
     write_json(out / "manifest.json", manifest("calibration", sc.model_dump(mode="json"), seed,
@@ -562,7 +603,12 @@ def read_calibration(cal_dir: Path) -> tuple[Scenario, list[Fit], pa.Table, list
     return sc, fits, pq.read_table(cal_dir / "posterior.parquet"), obs, int(record["seed"])
 
 
-def forecast(cal_dir: Path, until: dt.date, draws: int, out: Path, seed: int = 0,
+def horizon_end(sc: Scenario) -> dt.date:
+    """A scenario's last simulated day (its start plus ``run.days`` - 1): where a forecast ends by default."""
+    return sc.run.start + dt.timedelta(days=sc.run.days - 1)
+
+
+def forecast(cal_dir: Path, until: dt.date | None, draws: int, out: Path, seed: int = 0,
              progress: Callable[[int], None] | None = None) -> pa.Table:
     """Simulate from posterior draws to ``until``; write forecast.parquet (long form) and forecast.png.
 
@@ -570,8 +616,8 @@ def forecast(cal_dir: Path, until: dt.date, draws: int, out: Path, seed: int = 0
     ----------
     cal_dir : pathlib.Path
         The directory of a finished calibration.
-    until : datetime.date
-        The forecast's last date.
+    until : datetime.date or None
+        The forecast's last date; None for the calibrated scenario's last day (:func:`horizon_end`).
     draws : int
         Posterior draws simulated.
     out : pathlib.Path
@@ -588,6 +634,7 @@ def forecast(cal_dir: Path, until: dt.date, draws: int, out: Path, seed: int = 0
         ``q75`` and ``q95`` over the draws.
     """
     sc, fits, table, obs, cal_seed = read_calibration(cal_dir)
+    until = horizon_end(sc) if until is None else until
     if draws < 1:
         raise DefectionError(f"--draws must be at least 1 (got {draws}).")
     days = (until - sc.run.start).days + 1

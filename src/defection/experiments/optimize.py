@@ -577,11 +577,12 @@ class ModelEvaluator:
         return scenarios.from_dict(base, texts, origin="optimize candidate")
 
     def batch(self, base: dict[str, Any], status_quo: dict[str, Any], candidates: list[dict[str, Any]],
-              seed: int) -> list[dict[str, Any]]:
+              seed: int, evaluated: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
         """Each candidate's ``{"outcome": ...}`` (or ``{"error", "traceback"}``) on one draw, in order.
 
         ``status_quo`` and ``candidates`` are whole overrides of the draw. One status-quo simulation advances
         to each candidate's opening day, in order, and a copy of it runs on with the candidate's scenario.
+        ``evaluated(1)`` is called as each candidate's run ends.
         """
         import copy
 
@@ -618,6 +619,8 @@ class ModelEvaluator:
                 results[k] = {"outcome": outcomes_of(api.result_of(scenarios[k], sim))}
             except Exception as exc:  # noqa: BLE001
                 results[k] = failure(exc)
+            if evaluated is not None:  # a scenario that failed to build is told by evaluate_draw, at the end
+                evaluated(1)
         return results
 
 
@@ -743,19 +746,32 @@ class ToyEvaluator:
 
 
 def evaluate_draw(evaluator: Callable, base: dict[str, Any], draw: dict[str, Any], status_quo: dict[str, Any],
-                  candidates: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
+                  candidates: list[dict[str, Any]], seed: int,
+                  evaluated: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
     """Run candidates (overrides, or the status quo's) on one draw: per candidate ``{"outcome": ...}`` or
-    ``{"error", "traceback"}``. An evaluator with a ``batch`` method runs them together (:class:`ModelEvaluator`)."""
+    ``{"error", "traceback"}``. An evaluator with a ``batch`` method runs them together (:class:`ModelEvaluator`).
+    ``evaluated(n)`` is told of each candidate's run as it ends (in-process only: it is not sent to Dask)."""
     merged = [{**draw, **c} for c in candidates]
     batch = getattr(evaluator, "batch", None)
     if batch is not None:
-        return batch(base, {**draw, **status_quo}, merged, seed)
+        told = [0]
+
+        def tell_once(n: int) -> None:
+            told[0] += n
+            if evaluated is not None:
+                evaluated(n)
+
+        results = batch(base, {**draw, **status_quo}, merged, seed, evaluated=tell_once)
+        tell_once(len(merged) - told[0])  # a batch that failed as a whole, or told nothing, still ended them all
+        return results
     results = []
     for overrides in merged:
         try:
             results.append({"outcome": evaluator(base, overrides, seed)})
         except Exception as exc:  # noqa: BLE001 - a failed evaluation is a result (a FAIL trial), not fatal
             results.append(failure(exc))
+        if evaluated is not None:
+            evaluated(1)
     return results
 
 
@@ -799,6 +815,21 @@ class Problem:
     def rungs(self) -> list[int]:
         """Draws at each rung of successive halving; the last is every draw (full fidelity)."""
         return rungs(len(self.draws), self.min_draws)
+
+    @property
+    def evaluations_per_generation(self) -> int:
+        """Runs of one generation (a candidate on a draw each): every candidate on the first rung's draws, then the
+        better half of those on the draws each further rung adds. Failed candidates make it fewer, never more."""
+        entered, ran, total = self.population, 0, 0
+        for r, n in enumerate(self.rungs):
+            entered = promoted_count(entered) if r else entered
+            total, ran = total + entered * (n - ran), n
+        return total
+
+    @property
+    def n_evaluations(self) -> int:
+        """Runs of the whole search, known before it starts: the status quo on every draw, then every generation."""
+        return len(self.draws) + self.generations * self.evaluations_per_generation
 
     @property
     def survivors(self) -> int:
@@ -1012,7 +1043,32 @@ def status_quo(study, problem: Problem, run: Callable) -> list[dict[str, float]]
     return result["outcomes"]
 
 
-def drive(study, problem: Problem, run: Callable, progress: Callable[[int, int], None] | None = None) -> None:
+class EvaluationTally:
+    """Evaluations (a candidate's run on one draw) done of a whole search, told to ``progress(done, total)`` as each
+    ends, so that a caller can show progress and a time estimate within a generation, not only after it."""
+
+    def __init__(self, problem: Problem, study, progress: Callable[[int, int], None] | None) -> None:
+        self.total, self.progress = problem.n_evaluations, progress
+        self.done = min(self.total, evaluations_done(study, problem))
+
+    def add(self, n: int) -> None:
+        # failed candidates skip rungs, so the runs can end below the total, never above it
+        self.done = min(self.total, self.done + n)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def finish(self) -> None:
+        """Every generation is told: what a failed candidate did not run is no longer to come."""
+        self.add(self.total - self.done)
+
+
+def evaluations_done(study, problem: Problem) -> int:
+    """Evaluations a resumed search finds stored: the status quo's draws and each trial's draws so far."""
+    done = len(problem.draws) if "status_quo" in study.user_attrs else 0
+    return done + sum(len(t.user_attrs.get("outcomes", [])) for t in _live(study))
+
+
+def drive(study, problem: Problem, run: Callable) -> None:
     """Ask, evaluate by successive halving and tell, generation by generation, until every candidate is told
     (resuming what is there)."""
     import optuna
@@ -1032,9 +1088,6 @@ def drive(study, problem: Problem, run: Callable, progress: Callable[[int, int],
         for t in generation:  # told in trial order, each written before the next
             if t.state == optuna.trial.TrialState.RUNNING:
                 _tell(study, problem, t, results[t.number], sq)
-        if progress:
-            done = sum(1 for t in _live(study) if t.state.is_finished())
-            progress(done, problem.n_candidates)
 
 
 def current_generation(study, problem: Problem) -> list:
@@ -1170,17 +1223,18 @@ Job = tuple[int, dict[str, Any]]  # (trial number, the candidate's overrides; ea
 Runner = Callable[[list[Job], range], list[dict[str, Any]]]
 
 
-def runner_for(problem: Problem, client: Any) -> Runner:
+def runner_for(problem: Problem, client: Any, evaluated: Callable[[int], None] | None = None) -> Runner:
     """A function evaluating jobs on a range of draws (in-process when ``client`` is None, else on Dask), results
     in job order, each with its outcomes on those draws in order.
 
     Each draw is one task running every job of the batch (:func:`evaluate_draw`), so that candidates can
-    start from their draw's status quo."""
+    start from their draw's status quo. ``evaluated(n)`` hears of runs as they end: in-process each candidate's,
+    on Dask a draw's batch of them as its task returns."""
     seeds, base, evaluator, draws = problem.seeds, problem.base, problem.evaluator, problem.draws
     sq = status_quo_overrides(base)
     if client is None:
         return lambda jobs, which: gather([evaluate_draw(evaluator, base, draws[d], sq, [o for _, o in jobs],
-                                                         seeds[d]) for d in which])
+                                                         seeds[d], evaluated) for d in which])
     if getattr(evaluator, "warm_model", None):
         from defection.experiments._dask import WarmUpPlugin
 
@@ -1189,7 +1243,7 @@ def runner_for(problem: Problem, client: Any) -> Runner:
     [base_future] = client.scatter([base], broadcast=True)
 
     def run_on_dask(jobs: list[Job], which: range) -> list[dict[str, Any]]:
-        from distributed import wait
+        from distributed import as_completed
 
         from defection.experiments.runner import is_lost_worker
 
@@ -1204,13 +1258,16 @@ def runner_for(problem: Problem, client: Any) -> Runner:
                                         pure=False, key=f"defection-optimize-{tag}-trials-{batch}-draw-{d}-"
                                                         f"attempt-{attempt}")
                        for d in todo}
-            wait(list(futures.values()))
-            for d, fut in futures.items():
+            draw_of = {fut.key: d for d, fut in futures.items()}
+            for fut in as_completed(list(futures.values())):  # as each draw ends, so progress moves within a rung
                 try:
-                    results[d] = fut.result()
+                    results[draw_of[fut.key]] = fut.result()
                 except (Exception, BaseException) as exc:
                     if not is_lost_worker(exc):
                         raise
+                else:
+                    if evaluated is not None:
+                        evaluated(len(jobs))
                 fut.release()
         if len(results) < len(which):
             raise OptimizeError(f"{len(which) - len(results)} draws of a batch were lost with their Dask worker "
@@ -1546,6 +1603,9 @@ def optimize(problem: Problem, out: str | Path, *, scheduler: Any = None, worker
              force: bool = False, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Run (or resume, or find finished) ``problem`` into ``out``; return its summary.
 
+    ``progress(done, total)`` counts evaluations, a candidate's run on one draw (:attr:`Problem.n_evaluations`):
+    first the runs a resumed search finds stored, then as runs end, and ``total`` when every candidate is told.
+
     ``out`` is written through :func:`~defection.engine.outputs.results_dir` (complete or absent);
     the study is kept in :func:`work_dir` until then, so a killed run resumes with the same call.
     """
@@ -1564,9 +1624,12 @@ def optimize(problem: Problem, out: str | Path, *, scheduler: Any = None, worker
         work.mkdir(exist_ok=True)
         db = work / "study.db"
         study = open_study(problem, db)
+        tally = EvaluationTally(problem, study, progress)
         # a study killed while its results were written has nothing left to run: no cluster is started
         with connect(scheduler, workers) if _work_left(study, problem) else contextlib.nullcontext() as client:
-            drive(study, problem, runner_for(problem, client), progress)
+            tally.add(0)  # where a resumed search starts, once the workers are up: the clock starts here
+            drive(study, problem, runner_for(problem, client, tally.add))
+        tally.finish()
         summary = write_outputs(study, problem, where.staging, db, time.perf_counter() - t0)
     shutil.rmtree(work, ignore_errors=True)  # the record is now out/study.db
     return summary
