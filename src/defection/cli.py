@@ -757,7 +757,7 @@ def compare(
         costs.add_row(shown(row[0]), *row[1:])
     Console().print(costs)
     Console().print(f"results in {shown(res['outcome'].out)} (compare.parquet, compare.png)")
-    _print_design_warnings(res["design_warnings"])
+    _print_design_warnings(res.get("design_warnings"))
     res["outcome"].raise_for_failures()
 
 
