@@ -679,7 +679,7 @@ def compare(
                           days=days, overrides=list(sets or []), chunk=chunk, scheduler=scheduler, workers=workers,
                           force=force, progress=_runs_progress(bar, "compare"))
     _print_outcome(res["outcome"], "compare")
-    from defection.formatting import costs_table, effects_table, rate_sentence
+    from defection.formatting import costs_table, effects_table
 
     headers, rows, censored = effects_table(res, "en")
     table = Table(title=f"{res['replicates']} paired runs per policy; effect: paired difference from {res['baseline']}")
@@ -692,16 +692,29 @@ def compare(
     if censored:
         Console().print("day capacity <50%: a run whose capacity never fell below half counts as its last day, so "
                         "that mean is a lower bound.", highlight=False)
-    headers, rows = costs_table(res, "en")
-    costs = Table(title="programme cost to the last day, and per additional defection", caption=rate_sentence("en"))
-    for col in headers:
-        costs.add_column(col, justify="left" if col == "policy" else "right", no_wrap=True)
-    for row in rows:
-        costs.add_row(shown(row[0]), *row[1:])
-    Console().print(costs)
+    _print_costs(*costs_table(res, "en"))
     Console().print(f"results in {shown(res['outcome'].out)} (compare.parquet, compare.png)")
     _print_design_warnings(res["design_warnings"])
     res["outcome"].raise_for_failures()
+
+
+# The costs table's columns: in kyat (policy, M kyat, extra defected, kyat per extra defection), then in US$
+# (policy, US$, US$ per extra defection). Two tables, because six columns do not fit an 80-column terminal.
+KYAT_COLUMNS, USD_COLUMNS = (0, 1, 3, 4), (0, 2, 5)
+
+
+def _print_costs(headers: list[str], rows: list[list[str]]) -> None:
+    """The compare costs table in kyat, then the same money in US dollars with the rate."""
+    from defection.formatting import rate_sentence
+
+    for title, columns, caption in (("programme cost to the last day, and per additional defection", KYAT_COLUMNS,
+                                     None), ("the same in US dollars", USD_COLUMNS, rate_sentence("en"))):
+        table = Table(title=title, caption=caption)
+        for k in columns:
+            table.add_column(headers[k], justify="left" if k == 0 else "right", no_wrap=True)
+        for row in rows:
+            table.add_row(shown(row[0]), *[row[k] for k in columns[1:]])
+        Console().print(table)
 
 
 @app.command()
@@ -774,8 +787,8 @@ def optimize(
                         f"({summary['draws']} draws each, statistic {summary['statistic']}); budget and planned "
                         "spend in M kyat a month, spent in M kyat over the horizon (mean over draws), capacity drop "
                         "[10-90%]", caption=rate_sentence("en"))
-    for col in ("trial", "budget", "planned", "capacity drop", "spent"):
-        table.add_column(col, justify="right", no_wrap=True)
+    for col in ("trial", "budget", "planned", "capacity drop", "spent"):  # money may wrap its US$ to a 2nd line
+        table.add_column(col, justify="right", no_wrap=col in ("trial", "capacity drop"))
     import pyarrow.parquet as pq
 
     for r in sorted(pq.read_table(out / "pareto.parquet").to_pylist(), key=lambda r: r["planned_kyat_month"]):
