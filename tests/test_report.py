@@ -304,7 +304,8 @@ def test_shared_formatting_never_prints_a_negative_zero():
     assert headers[0] == "policy / outcome" and not censored
     assert ["  defected", "10", "9–11", "+0 [+0, +0]"] in rows
     assert ["  day capacity <50%", "never", "-", ""] in rows
-    assert costs_table(result)[1] == [["a", "0.0", "", "-"], ["b", "2.0", "+2.0", "1,000,000"]]
+    assert costs_table(result)[1] == [["a", "0.0", "US$0", "", "-", "-"],
+                                      ["b", "2.0", "US$1,120", "+2.0", "1,000,000", "US$562"]]
 
 
 def test_translation_table_is_complete_and_burmese():

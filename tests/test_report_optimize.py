@@ -20,6 +20,7 @@ import pytest
 from test_report import assert_all_burmese, before_appendix, section, visible
 
 from defection import i18n
+from defection.currency import usd
 from defection.engine.outputs import write_parquet
 from defection.experiments import optimize as opt
 from defection.report.html import build
@@ -73,7 +74,9 @@ def test_the_first_screen_shows_the_question_the_problem_and_the_pareto_candidat
     first = visible(text.split('<h2 id="figures">')[0])
     assert "least monthly budget that meets the target" in first
     assert f"drop in combined coercive capacity at the end ≥ {TARGET * 100:.1f}%" in first
-    assert "Budget: chosen by the search, from 20.0 million kyat to 80.0 million kyat a month" in first
+    assert (f"Budget: chosen by the search, from 20.0 million kyat ({usd(20e6)}) to 80.0 million kyat ({usd(80e6)}) "
+            "a month") in first
+    assert "1,778 kyat per US dollar, the Central Bank of Myanmar's reference rate on 30 Dec 2021" in first
     assert "Robust statistic: the pessimistic end" in first and "(0 to 3)" in first
     assert "each run on the same 4 draws" in first
 
@@ -84,7 +87,8 @@ def test_the_first_screen_shows_the_question_the_problem_and_the_pareto_candidat
     cheapest = min(feasible, key=lambda r: (r["planned_kyat_month"], r["trial"]))
     lead = visible(re.search(r'<p class="lead">(.*?)</p>', text, re.DOTALL).group(1))
     assert (f"{len(feasible)} of {len(trials)} candidates meet the target. The least monthly budget that does is "
-            f"{cheapest['budget_kyat_month'] / 1e6:,.1f} million kyat (candidate {cheapest['trial']})") in lead
+            f"{cheapest['budget_kyat_month'] / 1e6:,.1f} million kyat ({usd(cheapest['budget_kyat_month'])}) "
+            f"(candidate {cheapest['trial']})") in lead
     assert f"by {cheapest['capacity_drop_mean'] * 100:.1f}% at the end" in lead
 
     table = candidates_table(text)
@@ -103,6 +107,9 @@ def test_the_first_screen_shows_the_question_the_problem_and_the_pareto_candidat
             " / ".join(str(r[f"ramp_{lever}"]) for lever in levers)
         assert cell["Programmes open"] == i18n.fmt_date(r["start_start"])
         assert cell["Money spent over the horizon, million kyat"] == band(r, "cost", "", 1e-6)
+        assert cell["Monthly budget, US$"] == usd(r["budget_kyat_month"])
+        assert cell["Money spent over the horizon, US$"] == \
+            f"{usd(r['cost_mean'])} [{usd(r['cost_p10'])} – {usd(r['cost_p90'])}]"
         assert cell["Drop in coercive capacity at the end"] == band(r, "capacity_drop", "", 100, "%")
         assert cell["Extra defections, police"] == band(r, "defections_police", " officers")
         assert cell["Extra defections, army"] == band(r, "defections_army", " officers")

@@ -319,10 +319,20 @@ def _print_summary(result, out: Path) -> None:
         if key in f:
             per_force = [_number(by_force[force][key], ",.0f") if key in by_force.get(force, {}) else ""
                          for force in forces]
-            table.add_row(key.replace("_", " "), *per_force, _number(f[key], ",.0f")
-                          if isinstance(f[key], (int, float)) else str(f[key]))
+            table.add_row(key.replace("_", " ") + (" (kyat)" if key == "programme_cost" else ""), *per_force,
+                          _number(f[key], ",.0f") if isinstance(f[key], (int, float)) else str(f[key]))
+    if isinstance(f.get("programme_cost"), (int, float)):
+        _add_usd_row(table, f["programme_cost"], [by_force.get(force, {}).get("programme_cost") for force in forces])
     Console().print(table)
     Console().print(f"results in {shown(out)}")
+
+
+def _add_usd_row(table, total: float, per_force: list[Any]) -> None:
+    """The programme cost in US dollars under its kyat row, the rate and its date in the table's caption."""
+    from defection.currency import rate_note, usd
+
+    table.add_row("  in US$", *[usd(v) if isinstance(v, (int, float)) else "" for v in per_force], usd(total))
+    table.caption = f"US$ at {rate_note()}"
 
 
 def _forces(columns: list[str]) -> tuple[str, ...]:
@@ -749,16 +759,29 @@ def compare(
     if censored:
         Console().print("day capacity <50%: a run whose capacity never fell below half counts as its last day, so "
                         "that mean is a lower bound.", highlight=False)
-    headers, rows = costs_table(res, "en")
-    costs = Table(title="programme cost to the last day, and per additional defection")
-    for col in headers:
-        costs.add_column(col, justify="left" if col == "policy" else "right", no_wrap=True)
-    for row in rows:
-        costs.add_row(shown(row[0]), *row[1:])
-    Console().print(costs)
+    _print_costs(*costs_table(res, "en"))
     Console().print(f"results in {shown(res['outcome'].out)} (compare.parquet, compare.png)")
     _print_design_warnings(res.get("design_warnings"))
     res["outcome"].raise_for_failures()
+
+
+# The costs table's columns: in kyat (policy, M kyat, extra defected, kyat per extra defection), then in US$
+# (policy, US$, US$ per extra defection). Two tables, because six columns do not fit an 80-column terminal.
+KYAT_COLUMNS, USD_COLUMNS = (0, 1, 3, 4), (0, 2, 5)
+
+
+def _print_costs(headers: list[str], rows: list[list[str]]) -> None:
+    """The compare costs table in kyat, then the same money in US dollars with the rate."""
+    from defection.formatting import rate_sentence
+
+    for title, columns, caption in (("programme cost to the last day, and per additional defection", KYAT_COLUMNS,
+                                     None), ("the same in US dollars", USD_COLUMNS, rate_sentence("en"))):
+        table = Table(title=title, caption=caption)
+        for k in columns:
+            table.add_column(headers[k], justify="left" if k == 0 else "right", no_wrap=True)
+        for row in rows:
+            table.add_row(shown(row[0]), *[row[k] for k in columns[1:]])
+        Console().print(table)
 
 
 @app.command()
@@ -788,7 +811,8 @@ def optimize(
     posterior: Optional[Path] = typer.Option(None, help="A `defection calibrate` directory to draw from."),
     uncertain: Optional[list[str]] = typer.Option(None, help="KEY or KEY=lo:hi spanned by the Latin hypercube "
                                                              "(repeatable; default: the parameters of the response "
-                                                             "to support, which the data cannot identify)."),
+                                                             "to support, which the data cannot identify, and the "
+                                                             "unit costs of protection and outreach)."),
     candidates: int = typer.Option(200, help="Candidates evaluated in all (rounded up to whole generations)."),
     population: int = typer.Option(20, help="Candidates per NSGA-II generation (a fixed batch)."),
     seed: int = typer.Option(0, help="Optimisation seed: draws, run seeds and the sampler."),
@@ -824,17 +848,20 @@ def optimize(
     if summary.get("already_complete"):
         console.print(f"optimize: already complete in {shown(out)}; nothing was run (pass --force to run it "
                       "again).")
+    from defection.formatting import rate_sentence
+
     table = Table(title=f"Pareto front: {summary['pareto']} of {summary['evaluated']} candidates "
                         f"({summary['draws']} draws each, statistic {summary['statistic']}); budget and planned "
-                        "spend in M kyat a month, spent in M kyat over the horizon, capacity drop [10-90%]")
-    for col in ("trial", "budget", "planned", "capacity drop", "spent"):
-        table.add_column(col, justify="right", no_wrap=True)
+                        "spend in M kyat a month, spent in M kyat over the horizon (mean over draws), capacity drop "
+                        "[10-90%]", caption=rate_sentence("en"))
+    for col in ("trial", "budget", "planned", "capacity drop", "spent"):  # money may wrap its US$ to a 2nd line
+        table.add_column(col, justify="right", no_wrap=col in ("trial", "capacity drop"))
     import pyarrow.parquet as pq
 
     for r in sorted(pq.read_table(out / "pareto.parquet").to_pylist(), key=lambda r: r["planned_kyat_month"]):
-        table.add_row(str(r["trial"]), f"{r['budget_kyat_month'] / 1e6:,.1f}", f"{r['planned_kyat_month'] / 1e6:,.1f}",
+        table.add_row(str(r["trial"]), _mkyat_usd(r["budget_kyat_month"]), _mkyat_usd(r["planned_kyat_month"]),
                       f"{r['capacity_drop'] * 100:.1f}% [{r['capacity_drop_p10'] * 100:.1f}, "
-                      f"{r['capacity_drop_p90'] * 100:.1f}]", f"{r['cost_mean'] / 1e6:,.1f}")
+                      f"{r['capacity_drop_p90'] * 100:.1f}]", _mkyat_usd(r["cost_mean"]))
     Console().print(table)
     if summary.get("not_met"):
         Console().print(f"[bold]{summary['not_met']}[/]: see pareto.png for how close the candidates came.")
@@ -852,24 +879,36 @@ def optimize(
                               "others were optimised as usual.")
 
 
+def _mkyat_usd(kyat: float, unit: str = "") -> str:
+    """Million kyat with its US$ equivalent, '4,100.0 (US$2.31 M)' (with ``unit`` " M kyat": '4,100.0 M kyat
+    (US$2.31 M)'); the rate is said once beside it."""
+    from defection.currency import usd
+
+    return f"{kyat / 1e6:,.1f}{unit} ({usd(kyat)})"
+
+
 def _answer_lines(found: dict) -> list[str]:
     """What ``--target`` asked, in words: the least monthly budget reaching each target, and how it is spent."""
+    from defection.formatting import rate_sentence
+
     lines = [f"Statistic: {found['statistic_meaning']}."]
     for a in found["answers"]:
         if not a["met"]:
             close = a.get("closest")
             lines.append(f"{a['target']} ({a['statistic']}): no candidate evaluated on every draw reaches it" + (
                 f"; the closest, trial {close['trial']}, reaches {close['statistic']:.4g} with "
-                f"{close['budget_kyat_month'] / 1e6:,.1f} M kyat a month." if close else "."))
+                f"{_mkyat_usd(close['budget_kyat_month'], ' M kyat')} a month." if close else "."))
             continue
         shares = ", ".join(f"{k} {v:.0%}" for k, v in a["allocation"].items() if v and v > 0.005)
         opens = ", ".join(f"{k} {v}" for k, v in a["opens"].items() if v)
         spread = a[a["metric"]]
-        lines.append(f"{a['target']} ({a['statistic']}): least monthly budget {a['planned_kyat_month'] / 1e6:,.1f} M "
-                     f"kyat a month planned (budget {a['budget_kyat_month'] / 1e6:,.1f} M), trial {a['trial']}, "
+        lines.append(f"{a['target']} ({a['statistic']}): least monthly budget "
+                     f"{_mkyat_usd(a['planned_kyat_month'], ' M kyat')} a month planned (budget "
+                     f"{_mkyat_usd(a['budget_kyat_month'], ' M kyat')}), trial {a['trial']}, "
                      f"one of {a['meeting']} of {a['candidates']} candidates that reach it. Shares: {shares}. "
                      f"Opens: {opens}. {a['metric']}: {spread['statistic']:.4g} ({a['statistic']}), mean "
                      f"{spread['mean']:.4g}, 10-90% {spread['p10']:.4g} to {spread['p90']:.4g}.")
+    lines.append(rate_sentence("en"))
     return lines
 
 

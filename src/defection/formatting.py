@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from defection.i18n import digits, t
+from defection.currency import KYAT_PER_USD, RATE_DATE, usd
+from defection.i18n import digits, fmt_date, fmt_number, t
 
 # (outcome in compare.json, label key, divisor, format, unit): the rows the terminal and the report show.
 # Per force (police, army) under the totals; the police branches under the police.
@@ -91,19 +92,28 @@ def effects_table(result: dict[str, Any], lang: str = "en") -> tuple[list[str], 
     return headers, rows, censored
 
 
+def usd_text(kyat: float, lang: str = "en") -> str:
+    """``kyat`` in US dollars (:func:`defection.currency.usd`) in the locale's digits; "-" if not a number."""
+    return digits(usd(kyat), lang) if _finite(kyat) else "-"
+
+
+def rate_sentence(lang: str = "en") -> str:
+    """The exchange rate and its date, said once under a table or in a section that shows US$ figures."""
+    return t("money.rate", lang).format(rate=fmt_number(KYAT_PER_USD, lang), date=fmt_date(RATE_DATE, lang))
+
+
 def costs_table(result: dict[str, Any], lang: str = "en") -> tuple[list[str], list[list[str]]]:
-    """Programme cost to the last day (million kyat), extra defections and kyat per extra defection, by policy."""
+    """Programme cost to the last day (million kyat, and US$), extra defections and kyat (and US$) per extra
+    defection, by policy. The rate is :func:`rate_sentence`, to be shown with the table."""
     baseline = result.get("baseline")
-    headers = [t("effects.policy", lang), t("effects.cost_mkyat", lang), t("effects.extra_defected", lang),
-               t("effects.per_extra", lang)]
+    headers = [t("effects.policy", lang), t("effects.cost_mkyat", lang), t("effects.cost_usd", lang),
+               t("effects.extra_defected", lang), t("effects.per_extra", lang), t("effects.per_extra_usd", lang)]
     rows = []
     for p in result.get("policies", []):
-        cpd = p.get("cost_per_additional_defection")
-        extra = p.get("extra_defections")
-        rows.append([p["policy"],
-                     number(p["cost_mean"] / 1e6, ",.1f", lang) if _finite(p.get("cost_mean")) else "-",
+        cost, cpd, extra = p.get("cost_mean"), p.get("cost_per_additional_defection"), p.get("extra_defections")
+        rows.append([p["policy"], number(cost / 1e6, ",.1f", lang) if _finite(cost) else "-", usd_text(cost, lang),
                      "" if p["policy"] == baseline else (number(extra, "+,.1f", lang) if _finite(extra) else "-"),
-                     number(cpd, ",.0f", lang) if _finite(cpd) else "-"])
+                     number(cpd, ",.0f", lang) if _finite(cpd) else "-", usd_text(cpd, lang)])
     return headers, rows
 
 

@@ -701,6 +701,11 @@ TEXT: dict[str, dict[str, str]] = {
     "effects.cost_mkyat": {"en": "M kyat", "my": "ကျပ်သန်း"},
     "effects.extra_defected": {"en": "extra defected", "my": "ခွဲထွက်သူ တိုးလာမှု"},
     "effects.per_extra": {"en": "kyat per extra defection", "my": "ခွဲထွက်သူ တစ်ဦးတိုးလျှင် ကျပ်"},
+    "effects.cost_usd": {"en": "US$", "my": "အမေရိကန်ဒေါ်လာ"},
+    "effects.per_extra_usd": {"en": "US$ per extra defection", "my": "ခွဲထွက်သူ တစ်ဦးတိုးလျှင် အမေရိကန်ဒေါ်လာ"},
+    "money.rate": {"en": "US$ at {rate} kyat per US dollar, the Central Bank of Myanmar's reference rate on {date}.",
+                   "my": "အမေရိကန်ဒေါ်လာကို ၁ ဒေါ်လာလျှင် {rate} ကျပ်ဖြင့် တွက်သည် − {date} ရက်နေ့ "
+                         "မြန်မာနိုင်ငံတော်ဗဟိုဘဏ်၏ ရည်ညွှန်းငွေလဲနှုန်း။"},
     # report: sweeps and calibrations
     "sweep.title": {"en": "What the sweep varied, and what moved the outcomes",
                     "my": "စစ်ဆေးမှုတွင် ပြောင်းလဲခဲ့သော ကိန်းရှင်များနှင့် ရလဒ်အပေါ် သက်ရောက်မှု"},

@@ -57,7 +57,8 @@ DEFAULT_STATISTIC = "p10"  # robust: the outcome a candidate reaches in 9 draws 
 DEFAULT_OBJECTIVES = ("capacity_drop:max", "cost:min")
 DEFAULT_PROBABILITY = 0.9  # --statistic probability: a constraint must hold in this share of draws
 RESERVE = "reserve"  # the share of the budget left unspent
-ALGORITHM_VERSION = 6  # bump when a change would give a resumed study different candidates (6: halving)
+# bump when a change would give a resumed study different candidates (6: halving; 7: costs in the default draws)
+ALGORITHM_VERSION = 7
 DEFAULT_DRAWS = 16
 # Successive halving over draws: every candidate of a generation runs on the first DEFAULT_MIN_DRAWS draws, the
 # better half on twice as many, and so on up to --draws. Four draws already tell a hopeless candidate from a
@@ -72,9 +73,14 @@ RAMP_MONTHS_CEILING = 120  # --max-ramp-months above ten years is a typo, not a 
 LOST_WORKER_ATTEMPTS = 3
 
 # Parameters the observed series (defections, killings, arrests before the programmes open) cannot
-# pin down: how officers respond to support. The Latin hypercube spans their plausible ranges.
-DEFAULT_UNCERTAIN = ("support.protection_efficacy", "decision.w_family", "decision.w_livelihood",
-                     "livelihood.outside_option_kyat", "decision.w_peer", "regime.adapt_rate")
+# pin down: how officers respond to support, and what support costs. The Latin hypercube spans their plausible
+# ranges, so a plan's cost is uncertain too: a draw's dearer protection buys fewer families with the same budget.
+RESPONSE_TO_SUPPORT = ("support.protection_efficacy", "decision.w_family", "decision.w_livelihood",
+                       "livelihood.outside_option_kyat", "decision.w_peer", "regime.adapt_rate")
+# The unit costs of the levers (docs/sources.md, Support costs). Not the stipend: it is the amount a family
+# receives, which the programme sets and officers weigh, so drawing it would vary the offer, not its price.
+SUPPORT_COSTS = ("support.protection_cost_kyat", "support.outreach_cost_kyat")
+DEFAULT_UNCERTAIN = RESPONSE_TO_SUPPORT + SUPPORT_COSTS
 
 # Metric -> (higher is better, what it is). Each is computed per draw, paired with the status quo.
 METRICS: dict[str, tuple[bool, str]] = {

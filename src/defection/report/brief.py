@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from defection.experiments import findings as finding_checks
+from defection.formatting import rate_sentence, usd_text
 from defection.i18n import TEXT, digits, fmt_date, fmt_int, fmt_number, t
 from defection.report.markup import Raw, esc, fill, flatten, name, para, table
 from defection.report.results import Results, finite
@@ -36,7 +37,13 @@ def percent(share: float, lang: str) -> str:
 
 
 def mkyat(value: float, lang: str) -> str:
-    return f"{fmt_number(value / 1e6, lang, 1)} {t('unit.mkyat', lang)}"
+    """Money in million kyat with its US$ equivalent; the section states the rate once (:func:`money_note`)."""
+    return f"{fmt_number(value / 1e6, lang, 1)} {t('unit.mkyat', lang)} ({usd_text(value, lang)})"
+
+
+def money_note(rows: list[list[Any]], lang: str) -> list[str]:
+    """The exchange rate as a note, if any cell of ``rows`` shows US dollars; else nothing."""
+    return [para(rate_sentence(lang), "note")] if any("US$" in str(cell) for row in rows for cell in row) else []
 
 
 def quantiles(values: np.ndarray) -> tuple[float, float, float] | None:
@@ -149,7 +156,7 @@ RUN_OUTCOMES = ("defected", "quiet_resisters", "caught", "coercive_capacity", "c
 ENSEMBLE_OUTCOMES = ("defected", "quiet_resisters", "caught", "coercive_capacity_min_share", "day_capacity_below_half",
                      "civilians_killed", "civilians_arrested", "programme_cost")
 BARE = {"officers": lambda v, lang: fmt_int(v, lang), "people": lambda v, lang: fmt_int(v, lang),
-        "mkyat": lambda v, lang: fmt_number(v / 1e6, lang, 1), "percent": percent}
+        "mkyat": lambda v, lang: f"{fmt_number(v / 1e6, lang, 1)} ({usd_text(v, lang)})", "percent": percent}
 UNITS = {"defected": officers, "quiet_resisters": officers, "caught": officers, "civilians_killed": people,
          "civilians_arrested": people, "civilians_detained": people, "programme_cost": mkyat,
          "coercive_capacity_min_share": percent}
@@ -318,6 +325,7 @@ def key_numbers(res: Results, lang: str) -> str:
         if rows:
             parts.append(para(t("key.forecast_on", lang).format(date=fmt_date(last, lang)), "note"))
             parts.append(table([outcome, t("key.median", lang), interval], rows, "key-numbers", (1, 2)))
+            parts += money_note(rows, lang)
     elif res.is_ensemble:
         rows = ensemble_rows(res, lang)
         if rows:
@@ -325,10 +333,12 @@ def key_numbers(res: Results, lang: str) -> str:
                 parts.append(para(fill(t("key.reference_policy", lang),
                                        {"policy": (res.compare or {}).get("baseline", "status-quo")}), "note"))
             parts.append(table([outcome, t("key.median", lang), interval], rows, "key-numbers", (1, 2)))
+            parts += money_note(rows, lang)
     elif res.summary:
         rows = run_rows(res, lang)
         if rows:
             parts.append(table([outcome, value], rows, "key-numbers", (1,)))
+            parts += money_note(rows, lang)
     elif res.kind == "calibration":
         parts.append(calibration(res, lang, heading=False))
     if (len(parts) == 1 or (len(parts) == 2 and sentence)) and res.kind != "calibration":
@@ -543,7 +553,8 @@ def policies(res: Results, lang: str) -> str:
         parts.append(para(t("pol.censored", lang), "note"))
     headers, rows = costs_table(result, lang)
     parts.append(f"<h3>{esc(t('pol.costs', lang))}</h3>"
-                 + table(headers, [[name(r[0]), *r[1:]] for r in rows], "costs", (1, 2, 3)))
+                 + table(headers, [[name(r[0]), *r[1:]] for r in rows], "costs", (1, 2, 3, 4, 5)))
+    parts.append(para(rate_sentence(lang), "note"))  # for the US$ in the sentences above and in the table
     return "".join(parts)
 
 

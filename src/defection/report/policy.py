@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from defection.formatting import rate_sentence, usd_text
 from defection.i18n import TEXT, fmt_date, fmt_int, fmt_number, t
 from defection.report.markup import Raw, esc, name, para, table
 from defection.report.results import Results, finite
@@ -78,7 +79,17 @@ def percent(share: float, lang: str) -> str:
 
 
 def mkyat(value: float, lang: str) -> str:
-    return f"{fmt_number(value / 1e6, lang, 1)} {t('unit.mkyat', lang)}"
+    """Money in million kyat with its US$ equivalent; the section states the rate once (:func:`rate_sentence`)."""
+    return f"{fmt_number(value / 1e6, lang, 1)} {t('unit.mkyat', lang)} ({usd_text(value, lang)})"
+
+
+def usd_spread(row: dict[str, Any], metric: str, lang: str) -> Raw:
+    """:func:`spread` of a money outcome in US dollars."""
+    mean, lo, hi = (row.get(f"{metric}_{k}") for k in ("mean", "p10", "p90"))
+    if not finite(mean):
+        return Raw("–")
+    band = f" <br>[{esc(usd_text(lo, lang))} – {esc(usd_text(hi, lang))}]" if finite(lo) and finite(hi) else ""
+    return Raw(esc(usd_text(mean, lang)) + band)
 
 
 def _base(metric: str) -> str:
@@ -185,6 +196,7 @@ def setup(res: Results, lang: str) -> list[Raw]:
         lo, hi = budget
         items.append(_template(t("opt.budget_fixed", lang), budget=mkyat(lo, lang)) if lo == hi else
                      _template(t("opt.budget_range", lang), lo=mkyat(lo, lang), hi=mkyat(hi, lang)))
+        items.append(Raw(esc(rate_sentence(lang))))
     if s.get("objectives"):
         items.append(_template(t("opt.objectives", lang),
                                objectives=_joined([objective_text(o, lang) for o in s["objectives"]], lang)))
@@ -243,7 +255,9 @@ def candidate_rows(res: Results, picks: list[dict[str, Any]], lang: str) -> list
         return [label, *[cell(r) for r in picks]]
 
     money = f"{t('punct.comma', lang)}{t('unit.mkyat', lang)}"  # money in the row's label, bare in its cells
-    rows = [row(t("opt.row.budget", lang) + money, lambda r: fmt_number(r["budget_kyat_month"] / 1e6, lang, 1))]
+    dollars = f"{t('punct.comma', lang)}{t('effects.cost_usd', lang)}"
+    rows = [row(t("opt.row.budget", lang) + money, lambda r: fmt_number(r["budget_kyat_month"] / 1e6, lang, 1)),
+            row(t("opt.row.budget", lang) + dollars, lambda r: usd_text(r["budget_kyat_month"], lang))]
     levers = lever_names(res, picks)
     listed = Raw(" / ".join(lever_label(lv, lang) for lv in levers))  # one row per decision, levers in order
     rows.append(row(_template(t("opt.row.shares", lang), levers=listed),
@@ -262,6 +276,7 @@ def candidate_rows(res: Results, picks: list[dict[str, Any]], lang: str) -> list
         rows.append(row(_template(t("opt.row.ramps", lang), levers=listed),
                         lambda r: " / ".join(fmt_int(r.get(f"ramp_{lv}") or 0, lang) for lv in levers)))
     rows.append(row(t("opt.row.spent", lang) + money, lambda r: spread(r, "cost", lang, unit=False)))
+    rows.append(row(t("opt.row.spent", lang) + dollars, lambda r: usd_spread(r, "cost", lang)))
     judged = {str(x).partition(":")[0] for x in spec(res).get("objectives", [])} | {
         m.group(1) for m in map(_CONSTRAINT.match, targets(res)) if m}
     for metric in ("capacity_drop", "capacity_min_drop", "defections", "defections_police", "defections_army",
@@ -311,6 +326,8 @@ def key_numbers(res: Results, lang: str) -> str:
                            tuple(range(1, len(picks) + 1))))
     else:
         parts.append(para(t("opt.no_front", lang), "note"))
+    if sentence or picks:
+        parts.append(para(rate_sentence(lang), "note"))  # for the US$ in the lead and in the table
     return "".join(parts)
 
 

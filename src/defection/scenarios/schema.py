@@ -629,11 +629,24 @@ class Support(Section):
                                        doc="families given safe passage and relocation each month")
     protection_efficacy: float = param(0.8, 0.5, 1.0, ge=0, le=1,
                                        doc="share of family risk and of detection that protection removes")
-    protection_cost_kyat: float = param(1_500_000, 500_000, 5_000_000, ge=0, le=1e10, doc="one-off cost per protected family")
+    protection_cost_kyat: float = param(
+        1_500_000, 500_000, 5_000_000, ge=0, le=1e10, doc="one-off cost per protected family",
+        src="Bangkok Post, 10 Apr 2021 (13,000-20,000 baht, 0.7-1.1 M kyat, a person to a broker for a crossing "
+            "into Thailand; a proxy); Reuters, 26 Mar 2021 (volunteers move police to safe houses in Mizoram); "
+            "family size assumed: the default is a family of two by broker, the range one person moved by "
+            "volunteers to five by broker (docs/sources.md, Support costs)")
     livelihood_capacity: float = param(60.0, 0.0, 500.0, ge=0, le=1e7, doc="new families enrolled for a stipend each month")
-    stipend_kyat: float = param(200_000, 100_000, 400_000, ge=0, le=1e9, doc="monthly stipend per family",
-                                src="RFA on NUG support for defectors (data/context.csv), reported as not enough")
-    outreach_cost_kyat: float = param(500.0, 100.0, 2000.0, ge=0, le=1e8, doc="monthly cost per officer reached")
+    stipend_kyat: float = param(
+        200_000, 50_000, 400_000, ge=0, le=1e9, doc="monthly stipend per family",
+        src="RFA, 2023 (200,000 kyat a month to a navy defector's family of six through People's Embrace, "
+            "reported as not enough; after 2021); low end: Than Lwin Times, 4 Sep 2023 (the NUG pays each defector "
+            "1,000 baht, about 53,000 kyat, a month from September 2021, more by family size); high end assumed, "
+            "twice the reported stipend (docs/sources.md, Support costs)")
+    outreach_cost_kyat: float = param(
+        500.0, 100.0, 2000.0, ge=0, le=1e8, doc="monthly cost per officer reached",
+        src="assumed: no public source gives what outreach costs; People's Embrace reaches officers through "
+            "volunteers who advertise on Facebook and answer on Telegram (BBC Trending, 1 May 2022) "
+            "(docs/sources.md, Support costs)")
     word_of_mouth_rate: float = param(0.02, 0.0, 0.1, ge=0, le=1,
                                       doc="daily chance that an opposed officer hears of support from one former "
                                           "unit-mate who left with it", src="People's Embrace encouraged others to "
