@@ -16,6 +16,9 @@ from scipy.stats import t as t_dist
 from defection import api, cli
 
 SEEDS = tuple(range(10))
+# The regime's adaptation switched off, every part of it (the findings' F5 and tipping tests)
+ADAPTATION_OFF = ("switches.regime_adaptation=false", "switches.oversight=false", "switches.confinement=false",
+                  "switches.extortion_growth=false", "switches.promotions=false", "switches.allowances=false")
 
 
 @functools.lru_cache(maxsize=None)

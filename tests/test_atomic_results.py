@@ -53,6 +53,16 @@ def _leftovers(d: Path) -> list[str]:
                   p.name.endswith(".lock"))
 
 
+def _why_the_kill_missed_the_save(returncode: int | None, d: Path) -> str | None:
+    """None if a SIGKILL landed mid-save: the writer died of it and left a staging or set-aside sibling of ``d``,
+    which only a writer killed inside ``results_dir`` does; otherwise why not (it checks the tests' own timing)."""
+    if returncode != -signal.SIGKILL:
+        return f"the writer exited with {returncode}, not by the SIGKILL: the kill came after the save"
+    if not _leftovers(d):
+        return "the writer left no staging directory: the SIGKILL came before the save began or after it ended"
+    return None
+
+
 @pytest.mark.parametrize("force", [False, True], ids=["plain", "force"])
 def test_two_concurrent_runs_never_mix(tmp_path: Path, force: bool):
     out = tmp_path / "D"
@@ -110,6 +120,8 @@ elif point == "between-renames":  # a system without an atomic exchange: old mov
             die()
     os.rename = rename_once
 result.save(out, force=True)
+if point == "after-save":       # too late: the save is over (the tests must see that this kill missed it)
+    die()
 """
 
 
@@ -120,14 +132,18 @@ def old_run(tmp_path_factory) -> Path:
     return out
 
 
+def _killed_at(point: str, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", KILLER, point, str(out)], cwd=out.parent, capture_output=True,
+                          text=True, timeout=300)
+
+
 @pytest.mark.parametrize("point,survivor", [("writing", 1), ("before-swap", 1), ("after-swap", 2),
                                             ("between-renames", 1)])
 def test_kill_9_during_save_leaves_old_or_new_complete(tmp_path: Path, old_run: Path, point: str, survivor: int):
     out = tmp_path / "D"
     shutil.copytree(old_run, out)
-    res = subprocess.run([sys.executable, "-c", KILLER, point, str(out)], cwd=tmp_path, capture_output=True,
-                         text=True, timeout=300)
-    assert res.returncode == -signal.SIGKILL, res.stderr
+    res = _killed_at(point, out)
+    assert _why_the_kill_missed_the_save(res.returncode, out) is None, res.stderr
     if point == "between-renames":
         assert not out.exists()  # the only window without a target; the next writer puts the old one back
         with pytest.raises(OutputError, match="not empty"), results_dir(out):
@@ -148,7 +164,18 @@ def test_kill_9_at_a_real_moment_of_the_save(tmp_path: Path, old_run: Path):
         time.sleep(0.0005)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
+    assert _why_the_kill_missed_the_save(proc.returncode, out) is None
     assert _seed_of_complete(out) in (1, 2)
+
+
+def test_a_kill_after_the_save_is_told_apart_from_one_during_it(tmp_path: Path, old_run: Path):
+    """The check above fails a kill that came too late: one after the save, and a writer never killed."""
+    out = tmp_path / "D"
+    shutil.copytree(old_run, out)
+    res = _killed_at("after-save", out)
+    assert "after it ended" in _why_the_kill_missed_the_save(res.returncode, out), res.stderr
+    assert _seed_of_complete(out) == 2
+    assert "not by the SIGKILL" in _why_the_kill_missed_the_save(0, out)
 
 
 def test_force_leaves_no_stale_file(tmp_path: Path):

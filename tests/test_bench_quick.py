@@ -38,7 +38,13 @@ def test_every_benchmark_is_checked_here():
     assert {p.name for p in BENCH.glob("*.py")} == set(LAST_LINES)
 
 
-@pytest.mark.parametrize("script", sorted(LAST_LINES))
+# Each of these takes 10 s to 35 s alone (Dask, Mesa, several runs); run_default is the fast run's check that bench/
+# still imports and runs.
+SLOW_BENCHMARKS = {"ensemble.py", "calibrate.py", "epstein_vs_mesa.py", "optimize.py", "scale.py"}
+
+
+@pytest.mark.parametrize("script", [pytest.param(name, marks=pytest.mark.slow) if name in SLOW_BENCHMARKS else name
+                                    for name in sorted(LAST_LINES)])
 def test_benchmark_runs_in_quick_mode(script, tmp_path):
     extra = [str(tmp_path / "calibration")] if script == "calibrate.py" else []
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -48,6 +48,7 @@ def recovered(tmp_path_factory):
     return tmp / "out", summary
 
 
+@pytest.mark.slow  # a calibration of 3 generations (the recovered fixture)
 def test_synthetic_recovery_true_values_inside_90_percent_intervals(recovered):
     out, summary = recovered
     # the synthetic defections really are one-sided bounds, as the shipped data's are
@@ -62,6 +63,7 @@ def test_synthetic_recovery_true_values_inside_90_percent_intervals(recovered):
         assert post["q95"] - post["q05"] < 0.7 * (post["prior_hi"] - post["prior_lo"]), (key, post)
 
 
+@pytest.mark.slow  # the recovered fixture's calibration
 def test_calibration_writes_its_record_and_figures(recovered):
     out, summary = recovered
     for name in ("history.db", "posterior.parquet", "posterior_summary.json", "fit.png", "pairs.png", "manifest.json"):
@@ -76,6 +78,7 @@ def test_calibration_writes_its_record_and_figures(recovered):
     assert [w["check"] for w in summary["design_warnings"]] == (["epsilon_still_falling"] if still_falling else [])
 
 
+@pytest.mark.slow  # the recovered fixture's calibration
 def test_forecast_from_posterior_has_ordered_quantiles(recovered, tmp_path):
     out, _ = recovered
     table = cal.forecast(out, dt.date(2021, 7, 31), draws=6, out=tmp_path, seed=1)
@@ -101,6 +104,7 @@ def test_lower_bounds_are_one_sided():
     assert d({**exact, "civilians_killed@2021-04-27": 1490.0}, x0) > 0, "a point observation is two-sided"
 
 
+@pytest.mark.slow  # a calibration, and another stopped and resumed
 def test_resumed_calibration_gives_the_same_posterior(tmp_path):
     args = dict(data_source="myanmar-2021-early", fit_specs=FITS[:2], population=10, generations=3, seed=3,
                 workers=1, overrides=SMALL, predictive_draws=2)

@@ -87,6 +87,7 @@ def test_a_history_that_cannot_be_resumed_is_kept_byte_identical_and_refused(cop
     assert not (copy / "posterior.parquet").exists()
 
 
+@pytest.mark.slow  # a calibration resumed to its end
 def test_a_locked_history_is_refused_then_resumed_with_one_sampler_and_the_global_state_untouched(
         copy, monkeypatch, capsys):
     db = copy / "history.db"

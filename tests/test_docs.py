@@ -93,6 +93,7 @@ def test_tutorial_page_shows_the_notebooks_code():
         assert source in page, f"docs/tutorial.md is out of date with the notebook; missing:\n{source}"
 
 
+@pytest.mark.slow  # executes the whole tutorial notebook
 def test_tutorial_notebook_runs(tmp_path):
     done = run_notebook(NOTEBOOK, tmp_path)
     assert done.returncode == 0, f"the tutorial notebook failed:\n{done.stdout[-4000:]}\n{done.stderr[-2000:]}"

@@ -135,6 +135,7 @@ def cascade_sweep(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow  # an 80-point sweep (the cascade_sweep fixture)
 def test_discover_finds_the_parameter_ranges_of_a_cascade(cascade_sweep, monkeypatch, capsys):
     pytest.importorskip("ema_workbench")
     d = pq.read_table(cascade_sweep / "summary.parquet").to_pydict()

@@ -55,6 +55,7 @@ def reference(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow  # a local Dask cluster and a sweep on it
 def test_results_identical_in_process_and_on_a_dask_cluster(cluster, reference, tmp_path):
     _, client = cluster
     outcome = sweep("myanmar-2021", VARY, out=tmp_path / "dask", overrides=SMALL, scheduler=client, **SPEC)
@@ -75,6 +76,7 @@ def _chunks(out: Path) -> int:
     return len(list((out / "parts").glob("chunk-*.parquet"))) if (out / "parts").exists() else 0
 
 
+@pytest.mark.slow  # a local Dask cluster, killed and resumed
 def test_kill_worker_and_driver_then_resume_is_lossless(cluster, reference, tmp_path):
     cl, client = cluster
     out = tmp_path / "sweep"

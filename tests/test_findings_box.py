@@ -29,7 +29,7 @@ def test_every_finding_holds_in_most_of_the_plausible_box(plausible_box):
 @pytest.mark.slow
 def test_every_finding_fails_somewhere_in_the_box(plausible_box):
     """The checks can fail, and inside the documented uncertainty they do: none of F1, F3, F4, F5 is true by
-    construction (F2 fails under its ablation, tests/test_findings.py)."""
+    construction (F2 fails under its ablation, tests/test_findings_f1_f2.py)."""
     failing = {name for name in findings.CHECKS if any(not point[name].holds for point in plausible_box)}
     assert failing >= {"F1", "F3", "F4", "F5"}, failing
 

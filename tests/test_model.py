@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from common import ensemble
 from defection import api
@@ -48,6 +49,7 @@ def test_same_seed_same_numbers_and_other_seed_other_numbers():
     assert not a.timeseries.equals(api.run(seed=4, days=60).timeseries)
 
 
+@pytest.mark.slow  # an ensemble of 10 seeds over the full horizon, for its first run
 def test_common_random_numbers_pair_runs_until_the_lever_acts():
     """A support lever changes nothing before the programmes open (16 April 2021, day 74)."""
     base = ensemble()[0]

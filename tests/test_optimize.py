@@ -45,6 +45,7 @@ TOLERANCE = 0.06  # largest error, in share of the budget, of the best allocatio
 START_TOLERANCE = 1  # months the best opening may be off (24 months to choose from)
 
 
+@pytest.mark.slow  # a full search on the toy model
 def test_the_optimiser_finds_the_toy_models_known_optimal_allocation(tmp_path):
     # ramps off: 160 candidates pin three shares and a start, not also three ramps (whose optimum, 0, is the
     # enqueued first candidate's); test_a_ramp_rises_linearly... checks what a ramp does
@@ -61,6 +62,7 @@ def test_the_optimiser_finds_the_toy_models_known_optimal_allocation(tmp_path):
     assert abs(best["share_outreach"] - 1 / 3) > 0.2
 
 
+@pytest.mark.slow  # a full search on the toy model
 def test_the_optimiser_finds_when_to_open_and_that_no_ramp_is_best(tmp_path):
     """With ramps (0-6 months) and each lever's delay (0-12) as decisions: the toy's only useful lever,
     protection, is worth most opened in month 6 at its full level (ToyEvaluator's timing term)."""
@@ -322,6 +324,7 @@ def run_script(tmp_path, out, log, delay, kill_after=None, rungs=(2, 4)):
     proc.wait()
 
 
+@pytest.mark.slow  # a search killed and resumed, twice
 @pytest.mark.parametrize("rungs", [(2, 4), (2, 2)], ids=["halving", "full-fidelity"])
 def test_kill_9_and_resume_loses_nothing_and_duplicates_nothing(tmp_path, rungs):
     """rungs: (--min-draws, --draws). Halving: 4 candidates a generation run 2 draws, 2 of them 2 more."""
@@ -574,6 +577,7 @@ def best_trial(rows):
     return max(complete, key=lambda r: (r["objective_capacity_drop"], -r["trial"]))
 
 
+@pytest.mark.slow  # a generation judged on all 16 draws and halved, per case
 @pytest.mark.parametrize("misleading", [0, 4], ids=["toy", "control-first-4-draws-misleading"])
 def test_halving_finds_the_full_fidelity_best_candidate_for_fewer_runs(tmp_path, misleading):
     """The same 32 candidates (one generation: the sampler draws them at random, seeded by trial number),
@@ -591,6 +595,7 @@ def test_halving_finds_the_full_fidelity_best_candidate_for_fewer_runs(tmp_path,
         assert best_trial(full)["objective_capacity_drop"] == best_trial(halved)["objective_capacity_drop"]
 
 
+@pytest.mark.slow  # a whole halving search on the toy model
 def test_a_halving_search_finds_the_known_optimum_for_half_the_runs(tmp_path):
     problem = toy_problem(draws=16, min_draws=4, max_ramp_months=0, max_delay_months=0)
     summary = opt.optimize(problem, tmp_path / "out", workers=0)
@@ -654,6 +659,7 @@ def test_a_bad_target_exits_2_with_one_clear_paragraph(spec, words, monkeypatch,
     assert opt.parse_target("capacity_drop=5%") == opt.Target("capacity_drop", 0.05)
 
 
+@pytest.mark.slow  # a search of 160 candidates
 def test_the_target_answer_is_the_least_budget_the_toy_model_needs(tmp_path):
     """The toy's drop with shares s and budget B, opened at once: 0.1 sqrt(B / scale) sum_i w_i sqrt(s_i) (1 + noise
     z_d), largest at s_i proportional to w_i^2, where the sum is |w|. Draw d's z is the same for every candidate

@@ -21,6 +21,7 @@ from defection.model.protest import segments
 from defection.model.state import STATE_NAMES
 
 
+@pytest.mark.slow  # an ensemble of 10 seeds at 10 times the civilians
 def test_coarser_and_finer_civilians_agree_in_distribution():
     """k = 100 and k = 1000 give the same distribution of day-334 defections and killings (KS, p > 0.01).
 
