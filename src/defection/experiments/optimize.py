@@ -1002,6 +1002,13 @@ def _live(study) -> list:
     return [t for t in study.get_trials(deepcopy=False) if not t.user_attrs.get("interrupted")]
 
 
+def candidate_numbers(study) -> dict[int, int]:
+    """Each live trial's candidate number: its place among the trials that count. A driver killed inside ``ask``
+    leaves a trial that is discarded on resuming, so Optuna's own numbers skip one there; the candidates, their
+    samplers' seeds (:func:`make_sampler`) and so these numbers are those of an uninterrupted search."""
+    return {t.number: k for k, t in enumerate(_live(study))}
+
+
 def _discard_half_created(study, problem: Problem) -> None:
     """A driver killed inside ``ask`` can leave a running trial without all its parameters: mark it failed."""
     import optuna
@@ -1303,13 +1310,14 @@ def trials_table(study, problem: Problem) -> pa.Table:
     from defection.experiments.compare import paired_interval
 
     trials = [t for t in _live(study) if t.state.is_finished()]
+    number = candidate_numbers(study)
     rows: list[dict[str, Any]] = []
     for t in trials:
         budget, allocation, starts = problem.candidate(t.params)
         total = sum(allocation.values())
         overrides = problem.overrides(t.params)
         spend = planned_spend(problem.base, overrides)
-        row: dict[str, Any] = {"trial": t.number, "state": t.state.name,
+        row: dict[str, Any] = {"trial": number[t.number], "state": t.state.name,
                                "draws": len(t.user_attrs.get("outcomes", [])),  # fewer than all: PRUNED
                                "budget_kyat_month": budget,
                                **{f"share_{k}": (v / total if total else (1.0 if k == RESERVE else 0.0))
@@ -1460,7 +1468,8 @@ def answers(study, problem: Problem, table: pa.Table) -> dict[str, Any] | None:
     """answer.json: for each ``--target``, :func:`answer`; None without targets."""
     if not problem.targets:
         return None
-    metrics = {t.number: t.user_attrs.get("metrics", {}) for t in _live(study) if t.state.name == "COMPLETE"}
+    number = candidate_numbers(study)
+    metrics = {number[t.number]: t.user_attrs.get("metrics", {}) for t in _live(study) if t.state.name == "COMPLETE"}
     rows = [r for r in table.to_pylist() if r["state"] == "COMPLETE"]
     return {"statistic": problem.statistic, "statistic_meaning": statistic_meaning(problem),
             "draws": len(problem.draws), "answers": [answer(problem, t, rows, metrics) for t in problem.targets]}
