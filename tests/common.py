@@ -14,6 +14,7 @@ import pytest
 from scipy.stats import t as t_dist
 
 from defection import api, cli
+from defection.errors import MESSAGE_LIMIT
 
 SEEDS = tuple(range(10))
 # The regime's adaptation switched off, every part of it (the findings' F5 and tipping tests)
@@ -57,3 +58,24 @@ def default_sigint() -> None:
     SIGINT would see the child finish as if nothing happened.
     """
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def run_cli_raw(args, monkeypatch, capsys) -> tuple[int, str]:
+    """Run ``defection ARGS`` in-process; return the exit code and the raw output (stdout + stderr)."""
+    monkeypatch.setattr(sys, "argv", ["defection", *map(str, args)])
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    captured = capsys.readouterr()
+    return exc.value.code or 0, captured.out + captured.err
+
+
+def assert_one_paragraph(code: int, text: str, *words: str) -> None:
+    """Exit code 2, no traceback, one 'error:' paragraph of bounded length, holding ``words``."""
+    assert code == 2, text
+    assert "Traceback" not in text
+    body = text.strip()
+    assert body.count("error:") == 1 and "\n\n" not in body, body
+    assert len(body) <= MESSAGE_LIMIT + 20, len(body)
+    folded = " ".join(body.split())
+    for word in words:
+        assert word in folded, (word, folded)

@@ -22,3 +22,10 @@ def served(tmp_path_factory):
     yield {"proc": proc, "port": port, "log": log, "dash": Dash(port)}
     stop_server(proc)
     assert "Traceback" not in log.read_text(errors="replace"), log.read_text(errors="replace")
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    """Run the test from a fresh temporary directory (commands that write ``runs/`` write there)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

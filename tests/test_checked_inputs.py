@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import unicodedata
 
 import pytest
@@ -15,36 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from defection import cli
-from defection.errors import MESSAGE_LIMIT
 from defection.terminal import printable, shown
+from common import assert_one_paragraph as refused, run_cli_raw as run_raw
 
 TINY = ["--set", "force.n_officers=200", "--set", "army.n_soldiers=300", "--set", "run.scale=10000"]
-
-
-def run_raw(args, monkeypatch, capsys) -> tuple[int, str]:
-    """``defection ARGS`` in-process: the exit code and the output exactly as written (control characters kept)."""
-    monkeypatch.setattr(sys, "argv", ["defection", *args])
-    with pytest.raises(SystemExit) as exc:
-        cli.main()
-    captured = capsys.readouterr()
-    return exc.value.code or 0, captured.out + captured.err
-
-
-def refused(code: int, text: str, *words: str) -> None:
-    """Exit 2 with one bounded 'error:' paragraph holding ``words``, and no traceback."""
-    assert code == 2 and "Traceback" not in text, text
-    body = text.strip()
-    assert body.count("error:") == 1 and "\n\n" not in body and len(body) <= MESSAGE_LIMIT + 20, body
-    folded = " ".join(body.split())
-    for word in words:
-        assert word in folded, (word, folded)
-
-
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 # --- TOML types ----------------------------------------------------------------------------------------------

@@ -5,41 +5,14 @@ from __future__ import annotations
 import errno
 import json
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from defection import api, cli, scenarios
-from defection.errors import MESSAGE_LIMIT, ResourceError, ScenarioError
-
-
-def run_cli_raw(args, monkeypatch, capsys) -> tuple[int, str]:
-    """Run ``defection ARGS`` in-process; return the exit code and the raw output (stdout + stderr)."""
-    monkeypatch.setattr(sys, "argv", ["defection", *map(str, args)])
-    with pytest.raises(SystemExit) as exc:
-        cli.main()
-    captured = capsys.readouterr()
-    return exc.value.code or 0, captured.out + captured.err
-
-
-def assert_one_paragraph(code: int, text: str, *words: str) -> None:
-    """Exit code 2, no traceback, one 'error:' paragraph of bounded length, holding ``words``."""
-    assert code == 2, text
-    assert "Traceback" not in text
-    body = text.strip()
-    assert body.count("error:") == 1 and "\n\n" not in body, body
-    assert len(body) <= MESSAGE_LIMIT + 20, len(body)
-    folded = " ".join(body.split())
-    for word in words:
-        assert word in folded, (word, folded)
-
-
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+from defection.errors import ResourceError, ScenarioError
+from common import assert_one_paragraph, run_cli_raw
 
 
 # --- scenario files -----------------------------------------------------------------------------------------
