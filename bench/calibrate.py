@@ -2,7 +2,7 @@
 
 Prints wall time and simulations per second, and the ratio of the time per simulation inside
 ABC-SMC to a single simulation timed in the same run (the baseline): a ratio near 1/cores
-means the sampler adds little overhead. Target: <= 30 minutes on 2 cores.
+means the sampler adds little overhead. Target: <= 15 minutes on 2 cores (issue 23).
 
     python bench/calibrate.py [OUT_DIR]
     python bench/calibrate.py --quick [OUT_DIR]   # small force, 2 parameters, 8 particles, 2 generations,
@@ -54,7 +54,7 @@ def main() -> None:
     sims = summary["simulations"]
     print(f"cores              {os.cpu_count()}" + (" (--quick: one worker process)" if args.quick else ""))
     print(f"simulations        {sims:,} of {obs_days} days")
-    print(f"wall time          {wall / 60:.1f} min (target <= 30)")
+    print(f"wall time          {wall / 60:.1f} min (target <= 15)")
     print(f"simulations/s      {sims / wall:.2f}")
     print(f"baseline           {single:.3f} s per simulation, one process")
     for key, s in summary["posterior"].items():
