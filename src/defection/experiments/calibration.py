@@ -330,9 +330,8 @@ def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list
     finishing : callable, optional
         ``finishing(what, done, total)``, called after the last generation as the results are written:
         what is being done, in words, and for the posterior draws simulated for the fit figure, how many
-        of how many (``total`` is None for a step not counted).
-
-    pyabc's log goes to ``calibrate.log`` in ``out`` (:func:`pyabc_log_to`), not to the terminal.
+        of how many (``total`` is None for a step not counted). pyabc's log goes to ``calibrate.log`` in
+        ``out`` (:func:`pyabc_log_to`), not to the terminal.
 
     Returns
     -------
