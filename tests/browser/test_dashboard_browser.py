@@ -98,7 +98,7 @@ def test_one_screen_exact_levers_switches(offline_page: Page):
     for key in support_keys():
         expect(_box(page, key)).to_have_count(1)
     stipend = page.locator('[data-key="support.stipend_kyat"]')
-    expect(stipend.locator(".range-min")).to_have_text("100000")
+    expect(stipend.locator(".range-min")).to_have_text("50000")
     expect(stipend.locator(".range-max")).to_have_text("400000")
     for key, value in (("support.stipend_kyat", "200000"), ("support.budget_kyat_month", "150000000"),
                        ("community.intensity", "0.002"), ("support.word_of_mouth_rate", "0.0125")):

@@ -164,7 +164,7 @@ class Layout:
     def holds_file(self, relative: str) -> bool:
         """Whether the command writes the regular file ``relative``, or a temporary of it (``.NAME.tmp-…``)."""
         folder, _, name = relative.rpartition("/")
-        temporary = re.fullmatch(r"\.(.+)" + _SIBLING, name)
+        temporary = re.fullmatch(r"\.(.+)" + _TEMPORARY, name)
         if temporary:
             relative = f"{folder}/{temporary.group(1)}" if folder else temporary.group(1)
         return re.fullmatch(self.files, relative) is not None
@@ -178,6 +178,9 @@ RUN_LAYOUT = Layout("defection run", ("run", "classic"),
 
 _STAGING: set[Path] = set()  # staging directories open in this process (a nested results_dir writes into them)
 _SIBLING = r"\.(?:tmp|old)-\d+-[0-9a-f]{8}"  # suffix of a staging or set-aside sibling: .<name>.tmp-<pid>-<hex>
+# A writer's temporary file inside a results directory, as the resume clears them (``.*.tmp-*``, experiments/store.py):
+# ``.<name>.tmp-<pid>-<hex>`` today, ``.<name>.tmp-<pid>`` from earlier versions, left by a writer killed mid-write.
+_TEMPORARY = r"\.(?:tmp|old)-\d+(?:-[0-9a-f]{8})?"
 
 
 @contextlib.contextmanager
