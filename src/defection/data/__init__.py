@@ -9,6 +9,7 @@ from defection.errors import DefectionError, did_you_mean
 
 DATASETS = {
     "myanmar-2021-early": "myanmar-2021-early.csv",
+    "myanmar-2021": "myanmar-2021.csv",
     "context": "context.csv",
     "regions-2014-census": "regions-2014-census.csv",
 }

@@ -5,8 +5,9 @@ The distance compares log-scaled cumulative series at each observed date:
     d(x, x0) = sqrt( sum_i w_i * r_i^2 ),   r_i = log1p(sim_i) - log1p(obs_i)
 
 and for an observation that is a lower bound ("at least 600") only a shortfall counts:
-r_i = min(0, log1p(sim_i) - log1p(obs_i)). Each series gets total weight 1, shared among its
-dates, so a series with many points does not drown one with few.
+r_i = min(0, log1p(sim_i) - log1p(obs_i)); for an upper bound ("nearly 2,500") only an excess
+counts: r_i = max(0, ...). Each series gets total weight 1, shared among its dates, so a series
+with many points does not drown one with few.
 
 Generations run one at a time, each from a fresh ABCSMC loaded from the history: a calibration
 killed between generations resumes from the history with the same command and ends with the same
@@ -48,14 +49,20 @@ from defection.experiments.small_designs import epsilon_still_falling
 from defection.scenarios.schema import Scenario
 
 # Observed series name -> model series name. The model's ``defected`` counts both forces, so police
-# defections are compared with the police's own series.
+# defections are compared with the police's own series, and a count of soldiers and police together
+# (``security_defected``) with ``defected``.
 SERIES = {
     "police_defected": "defected_police",
     "army_defected": "defected_army",
+    "security_defected": "defected",
     "civilians_killed": "civilians_killed",
     "civilians_arrested": "civilians_arrested",
     "civilians_detained": "civilians_detained",
 }
+
+# Observed series kept in a data set for context (the civil disobedience movement around the forces)
+# that the model does not produce: left out of a calibration, like a regional count.
+CONTEXT_SERIES = frozenset({"civil_servants_cdm", "teachers_suspended", "university_staff_suspended"})
 
 
 # Fitted when no --fit is given: the values tuned by eye to AAPP in the built-in scenario.
@@ -76,6 +83,7 @@ class Observation:
     day: int
     value: float
     lower_bound: bool
+    upper_bound: bool = False  # "nearly 2,500": only an excess counts
 
     @property
     def stat(self) -> str:
@@ -97,16 +105,19 @@ def load_observations(source: str, start: dt.date, days: int | None = None) -> l
     """National observations from a shipped data set name or a CSV path, as model series and days.
 
     A row whose ``scope`` is not "national" (the Kayah State count of police defections) is left out:
-    a regional count is not comparable with a national series.
+    a regional count is not comparable with a national series. So is a row of one of the
+    :data:`CONTEXT_SERIES`, which the model does not produce.
 
-    Raises DefectionError for an unknown data set, an unknown series, or an observation outside
-    the simulated period (before ``start`` or on/after day ``days`` when given).
+    Raises DefectionError for an unknown data set, an unknown series, an observation outside
+    the simulated period (before ``start`` or on/after day ``days`` when given), or two national
+    observations of one series on one date (they would be one statistic).
     """
     rows = _read_rows(source)
     out = []
+    seen: set[str] = set()
     for r in rows:
-        if r.get("scope", "national") != "national":
-            continue  # regional counts are not comparable with national series
+        if r.get("scope", "national") != "national" or r["series"] in CONTEXT_SERIES:
+            continue  # regional counts and context series are not comparable with national series
         if r["series"] not in SERIES:
             raise DefectionError(f"data '{source}': series '{r['series']}' is not one the model produces."
                                  f"{did_you_mean(r['series'], SERIES)} Known: {', '.join(SERIES)}.")
@@ -115,7 +126,13 @@ def load_observations(source: str, start: dt.date, days: int | None = None) -> l
             period = f"{start} to {start + dt.timedelta(days=days - 1)}" if days else f"starting {start}"
             raise DefectionError(f"data '{source}': the observation of {r['series']} on {r['date']} is outside the "
                                  f"simulated period ({period}). Change run.start or the days, or drop that row.")
-        out.append(Observation(SERIES[r["series"]], r["date"], day, float(r["value"]), r.get("bound") == "lower"))
+        o = Observation(SERIES[r["series"]], r["date"], day, float(r["value"]), r.get("bound") == "lower",
+                        r.get("bound") == "upper")
+        if o.stat in seen:
+            raise DefectionError(f"data '{source}': two national observations of {r['series']} on {r['date']}. "
+                                 "Keep one, or give the other a regional scope.")
+        seen.add(o.stat)
+        out.append(o)
     if not out:
         raise DefectionError(f"data '{source}' has no national observations to calibrate against.")
     return sorted(out, key=lambda o: (o.series, o.day))
@@ -151,14 +168,17 @@ def distance_weights(obs: list[Observation]) -> dict[str, float]:
 
 def make_distance(obs: list[Observation]) -> Callable[[dict, dict], float]:
     weights = distance_weights(obs)
-    bounds = {o.stat: o.lower_bound for o in obs}
+    lower = {o.stat: o.lower_bound for o in obs}
+    upper = {o.stat: o.upper_bound for o in obs}
 
     def distance(x: dict, x0: dict) -> float:
         total = 0.0
         for stat, w in weights.items():
             r = math.log1p(max(0.0, float(x[stat]))) - math.log1p(float(x0[stat]))
-            if bounds[stat]:
+            if lower[stat]:
                 r = min(0.0, r)
+            elif upper[stat]:
+                r = max(0.0, r)
             total += w * r * r
         return math.sqrt(total)
 
