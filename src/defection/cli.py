@@ -454,6 +454,7 @@ def calibrate(
 ) -> None:
     """Fit parameters to observed series with ABC-SMC (pyabc); resumable from its SQLite history."""
     _check_workers(workers, minimum=1)
+    _check_seed(seed)
     from defection.experiments.calibration import calibrate as run_calibration
 
     out = out or Path("runs") / f"calibration-{_stamp()}"
@@ -509,6 +510,7 @@ def forecast(
                                             "directory it did not write)."),
 ) -> None:
     """Simulate from posterior draws; write forecast.parquet (quantiles by date and series) and forecast.png."""
+    _check_seed(seed)
     from defection.engine.outputs import results_dir
     from defection.experiments.calibration import FORECAST_LAYOUT, forecast as run_forecast
 
@@ -649,6 +651,7 @@ def sweep(
 ) -> None:
     """Run a design over parameter ranges, R seeds per point; write summary.parquet, timeseries/, manifest.json."""
     _check_workers(workers, minimum=0)
+    _check_seed(seed)
     from defection.experiments.sweep import sweep as run_sweep
 
     with progress_bar("runs") as bar:
@@ -670,6 +673,7 @@ def sensitivity(
     seed: int = typer.Option(0, help="Seed of the bootstrap."),
 ) -> None:
     """Sobol indices (S1, ST with confidence intervals) or Morris (mu*, sigma); a table and sensitivity.png."""
+    _check_seed(seed)
     from defection.experiments.sensitivity import sensitivity as run_sensitivity
 
     res = run_sensitivity(directory, list(output or []) or None, conf_level=conf, seed=seed)
@@ -709,6 +713,7 @@ def compare(
 ) -> None:
     """Run each policy as an ensemble; table of means, 90% intervals, paired effects, cost per extra defection."""
     _check_workers(workers, minimum=0)
+    _check_seed(seed)
     from defection.experiments.compare import compare as run_compare, preset_name
 
     note = preset_name(preset)[1] if preset is not None else None
@@ -805,6 +810,7 @@ def optimize(
 ) -> None:
     """Find the allocations of a monthly budget across the support levers that best cut coercive capacity."""
     _check_workers(workers, minimum=0)
+    _check_seed(seed)
     from defection.experiments import optimize as opt
 
     problem = opt.plan_optimize(scenario, budget_kyat_month, objectives=list(objective or []) or None,
