@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import json
 import os
 import sys
 import warnings
@@ -149,45 +148,18 @@ def _evaluations_progress(bar: Progress, task: TaskID):
     return update
 
 
-MAX_MANIFEST_BYTES = 10_000_000  # a run's manifest is about 20 kB
-
-
-def _read_manifest(path: Path) -> dict:
-    """The manifest of a ``defection run`` at ``path``, checked: a scenario table, a seed, extra outputs."""
-    if not path.is_file():
-        raise DefectionError(f"--from {path}: no such file. Give the manifest.json written beside a run's results.")
-    try:
-        if path.stat().st_size > MAX_MANIFEST_BYTES:
-            raise DefectionError(f"--from {path}: {path.stat().st_size:,} bytes is far too large for a manifest.json.")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
-        raise DefectionError(f"--from {path}: not a readable JSON manifest ({shorten(str(exc), 200, '...')}).") from None
-    except RecursionError:
-        raise DefectionError(f"--from {path}: not a run manifest (its JSON is nested too deeply).") from None
-    if not isinstance(data, dict) or "scenario" not in data or "seed" not in data:
-        raise DefectionError(f"--from {path}: this JSON is not a run manifest (it lacks 'scenario' and 'seed').")
-    if data.get("kind", "run") != "run":
-        raise DefectionError(f"--from {path}: this is the manifest of a {shorten(data['kind'], 40, '...')!r} job; "
-                             "--from re-runs a `defection run` of a scenario (kind 'run').")
-    seed, extra = data["seed"], data.get("record") or []
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-        raise DefectionError(f"--from {path}: its seed, {shorten(json.dumps(seed), 40, '...')}, is not a run seed (an "
-                             f"integer from 0 to {MAX_SEED:,}); the file was edited or damaged. Give the manifest.json "
-                             "a run wrote.")
-    if not isinstance(data["scenario"], dict) or not isinstance(extra, list) or \
-            not all(isinstance(item, str) for item in extra):
-        raise DefectionError(f"--from {path}: its 'scenario' must be a table and its 'record' a list of output names; "
-                             "the file was edited or damaged. Give the manifest.json a run wrote.")
-    return data
-
-
 MAX_SEED = 2**63 - 1  # seeds are unsigned 64-bit stream keys; the schema's run.seed allows the same range
+
+
+def _check_seed(seed: Optional[int]) -> None:
+    """Refuse a --seed outside 0..MAX_SEED, for every command that takes one, before anything runs."""
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise DefectionError(f"--seed {seed}: a seed is an integer from 0 to {MAX_SEED:,}.")
 
 
 def _check_run_options(scenario: str, classic: bool, *, days, steps, seed, scale, sets, from_manifest) -> None:
     """Refuse options ``run`` would otherwise ignore silently, and a negative seed, before anything runs."""
-    if seed is not None and not 0 <= seed <= MAX_SEED:
-        raise DefectionError(f"--seed {seed}: a seed is an integer from 0 to {MAX_SEED:,}.")
+    _check_seed(seed)
     if from_manifest is not None:
         given = [name for name, value in (("--days", days), ("--steps", steps), ("--seed", seed), ("--scale", scale))
                  if value is not None] + (["--set"] if sets else [])
@@ -244,10 +216,12 @@ def run(
     from defection import api, scenarios
 
     if from_manifest is not None:
-        record = _read_manifest(from_manifest)
-        sc = scenarios.from_dict(record["scenario"], origin=f"scenario in {from_manifest}")
-        sc = api.resolve(sc, seed=int(record["seed"]))
-        record_outputs = record_outputs or list(record.get("record") or [])
+        from defection.engine.readback import read_run_manifest
+
+        record = read_run_manifest(from_manifest, label=f"--from {from_manifest}")
+        sc = scenarios.from_dict(record.scenario, origin=f"scenario in {from_manifest}")
+        sc = api.resolve(sc, seed=record.seed)
+        record_outputs = record_outputs or list(record.record)
     else:
         overrides = list(sets or [])
         if scale is not None:
@@ -480,6 +454,7 @@ def calibrate(
 ) -> None:
     """Fit parameters to observed series with ABC-SMC (pyabc); resumable from its SQLite history."""
     _check_workers(workers, minimum=1)
+    _check_seed(seed)
     from defection.experiments.calibration import calibrate as run_calibration
 
     out = out or Path("runs") / f"calibration-{_stamp()}"
@@ -535,6 +510,7 @@ def forecast(
                                             "directory it did not write)."),
 ) -> None:
     """Simulate from posterior draws; write forecast.parquet (quantiles by date and series) and forecast.png."""
+    _check_seed(seed)
     from defection.engine.outputs import results_dir
     from defection.experiments.calibration import FORECAST_LAYOUT, forecast as run_forecast
 
@@ -675,6 +651,7 @@ def sweep(
 ) -> None:
     """Run a design over parameter ranges, R seeds per point; write summary.parquet, timeseries/, manifest.json."""
     _check_workers(workers, minimum=0)
+    _check_seed(seed)
     from defection.experiments.sweep import sweep as run_sweep
 
     with progress_bar("runs") as bar:
@@ -696,6 +673,7 @@ def sensitivity(
     seed: int = typer.Option(0, help="Seed of the bootstrap."),
 ) -> None:
     """Sobol indices (S1, ST with confidence intervals) or Morris (mu*, sigma); a table and sensitivity.png."""
+    _check_seed(seed)
     from defection.experiments.sensitivity import sensitivity as run_sensitivity
 
     res = run_sensitivity(directory, list(output or []) or None, conf_level=conf, seed=seed)
@@ -735,6 +713,7 @@ def compare(
 ) -> None:
     """Run each policy as an ensemble; table of means, 90% intervals, paired effects, cost per extra defection."""
     _check_workers(workers, minimum=0)
+    _check_seed(seed)
     from defection.experiments.compare import compare as run_compare, preset_name
 
     note = preset_name(preset)[1] if preset is not None else None
@@ -831,6 +810,7 @@ def optimize(
 ) -> None:
     """Find the allocations of a monthly budget across the support levers that best cut coercive capacity."""
     _check_workers(workers, minimum=0)
+    _check_seed(seed)
     from defection.experiments import optimize as opt
 
     problem = opt.plan_optimize(scenario, budget_kyat_month, objectives=list(objective or []) or None,
@@ -856,9 +836,9 @@ def optimize(
                         "[10-90%]", caption=rate_sentence("en"))
     for col in ("trial", "budget", "planned", "capacity drop", "spent"):  # money may wrap its US$ to a 2nd line
         table.add_column(col, justify="right", no_wrap=col in ("trial", "capacity drop"))
-    import pyarrow.parquet as pq
+    from defection.engine.readback import read_pareto
 
-    for r in sorted(pq.read_table(out / "pareto.parquet").to_pylist(), key=lambda r: r["planned_kyat_month"]):
+    for r in sorted(read_pareto(out).to_pylist(), key=lambda r: r["planned_kyat_month"]):
         table.add_row(str(r["trial"]), _mkyat_usd(r["budget_kyat_month"]), _mkyat_usd(r["planned_kyat_month"]),
                       f"{r['capacity_drop'] * 100:.1f}% [{r['capacity_drop_p10'] * 100:.1f}, "
                       f"{r['capacity_drop_p90'] * 100:.1f}]", _mkyat_usd(r["cost_mean"]))

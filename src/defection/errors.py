@@ -21,6 +21,11 @@ class ResourceError(DefectionError):
     """A job that needs more of the machine (memory) than it has."""
 
 
+class ReadBackError(DefectionError):
+    """A file the tool reads back (a manifest, a job, a posterior, a summary table, observations) that does not
+    hold what it should: the message names the file, the field or column (and row), and what was expected."""
+
+
 MESSAGE_LIMIT = 1500  # characters of an error paragraph; beyond, the rest only repeats the same kind of fault
 LISTED = 5  # items named in one list (unknown keys, failing fields); the rest are counted
 

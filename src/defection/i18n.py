@@ -236,6 +236,7 @@ TEXT: dict[str, dict[str, str]] = {
     "series.paramilitary": {"en": "paramilitary", "my": "လုံထိန်းရဲ"},
     "series.observed": {"en": "observed (AAPP)", "my": "မှတ်တမ်းတင်ထားသည့် အချက်အလက် (AAPP)"},
     "series.observed_lower": {"en": "observed, lower bound", "my": "မှတ်တမ်း၊ အနည်းဆုံး"},
+    "series.observed_upper": {"en": "observed, upper bound", "my": "မှတ်တမ်း၊ အများဆုံး"},
     "series.simulated": {"en": "simulated", "my": "ပုံစံတွက်ချက်မှု"},
     "axis.date": {"en": "date", "my": "ရက်စွဲ"},
     "axis.officers": {"en": "officers", "my": "ရဲအရာရှိ"},
@@ -555,6 +556,7 @@ TEXT: dict[str, dict[str, str]] = {
                         "my": "ဤချိန်ညှိမှုကို အောက်ပါ မှတ်တမ်းဒေတာများနှင့် ကိုက်ညီအောင် ပြုလုပ်ခဲ့သည်။ "
                               "ကိုက်ညီမှု ပုံတွင် တွက်ချက်မှုများကို ယှဉ်၍ ပြထားသည်။"},
     "obs.at_least": {"en": "at least {n}", "my": "အနည်းဆုံး {n}"},
+    "obs.at_most": {"en": "at most {n}", "my": "အများဆုံး {n}"},
     "obs.series": {"en": "series", "my": "ဒေတာ"},
     "obs.observed": {"en": "observed", "my": "မှတ်တမ်း"},
     "obs.simulated": {"en": "simulated", "my": "ပုံစံတွက်ချက်မှု"},

@@ -21,7 +21,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from defection.errors import OutputError, listing, shorten
+from defection.engine.readback import kind_of as _kind_of
+from defection.engine.readback import owner_problem
+from defection.errors import OutputError, listing
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -64,13 +66,6 @@ def _lstat_mode(path: Path) -> int | None:
         return os.lstat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
         return None
-
-
-def _kind_of(mode: int) -> str:
-    """What a file system node is, in words for a message."""
-    kinds = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-             (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
-    return next((words for test, words in kinds if test(mode)), "a file")
 
 
 def check_output_file(path: Path, force: bool) -> None:
@@ -375,28 +370,15 @@ def _foreign_entries(root: Path, layout: Layout, enough: int = 6) -> list[str]:
     return found[:enough]
 
 
-MAX_MANIFEST_BYTES = 10_000_000  # a run's manifest is about 20 kB; an experiment's, with its spec, a few times that
-
-
 def _manifest_problem(root: Path, layout: Layout) -> str | None:
     """Why ``root``'s manifest does not show that ``layout``'s command wrote it, or None if it does.
-    The caller has checked that the manifest, if present, is a regular file (not a FIFO that would hang)."""
+    The manifest is read through :mod:`~defection.engine.readback` (a FIFO there is refused unopened)."""
     path = root / layout.manifest
     if not path.is_file():
         return f"it has no {layout.manifest}"
     if not layout.kinds:
         return None
-    try:
-        if path.stat().st_size > MAX_MANIFEST_BYTES:
-            return f"its {layout.manifest} is far too large to be one"
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-        return f"its {layout.manifest} cannot be read as JSON"
-    kind = record.get("kind") if isinstance(record, dict) else None
-    if not isinstance(record, dict) or record.get("package") != "defection" or kind not in layout.kinds:
-        named = f" (its kind is {shorten(str(kind), 40, '...')!r})" if isinstance(kind, str) else ""
-        return f"its {layout.manifest} was not written by `{layout.command}`{named}"
-    return None
+    return owner_problem(path, layout.kinds, layout.command)
 
 
 def _make_staging(target: Path) -> Path:

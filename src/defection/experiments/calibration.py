@@ -5,9 +5,9 @@ The distance compares log-scaled cumulative series at each observed date:
     d(x, x0) = sqrt( sum_i w_i * r_i^2 ),   r_i = log1p(sim_i) - log1p(obs_i)
 
 and for an observation that is a lower bound ("at least 600") only a shortfall counts:
-r_i = min(0, log1p(sim_i) - log1p(obs_i)); for an upper bound ("nearly 2,500") only an excess
-counts: r_i = max(0, ...). Each series gets total weight 1, shared among its dates, so a series
-with many points does not drown one with few.
+r_i = min(0, log1p(sim_i) - log1p(obs_i)); for an upper bound ("at most 50") only an excess does:
+r_i = max(0, log1p(sim_i) - log1p(obs_i)). Each series gets total weight 1, shared among its
+dates, so a series with many points does not drown one with few.
 
 Generations run one at a time, each from a fresh ABCSMC loaded from the history: a calibration
 killed between generations resumes from the history with the same command and ends with the same
@@ -42,6 +42,8 @@ import pyarrow as pa
 
 from defection import api, data, scenarios
 from defection.engine.outputs import Layout, absolute_target, existing_results, manifest, write_json, write_parquet
+from defection.engine.readback import (ObservedRow, open_regular, read_calibration_manifest, read_job, read_observations,
+                                      read_posterior)
 from defection.errors import DefectionError, did_you_mean
 from defection.experiments.design import DesignError, Vary, parse_varies
 from defection.experiments.models import DefectionModel
@@ -82,8 +84,8 @@ class Observation:
     date: str
     day: int
     value: float
-    lower_bound: bool
-    upper_bound: bool = False  # "nearly 2,500": only an excess counts
+    lower_bound: bool  # "at least value": only a shortfall counts
+    upper_bound: bool = False  # "at most value": only an excess counts
 
     @property
     def stat(self) -> str:
@@ -104,33 +106,34 @@ def parse_fits(specs: list[str]) -> list[Fit]:
 def load_observations(source: str, start: dt.date, days: int | None = None) -> list[Observation]:
     """National observations from a shipped data set name or a CSV path, as model series and days.
 
-    A row whose ``scope`` is not "national" (the Kayah State count of police defections) is left out:
-    a regional count is not comparable with a national series. So is a row of one of the
+    The file is read and each of its values checked by :func:`~defection.engine.readback.read_observations`
+    (a date, a count that is a finite number of 0 or more, a bound word: point, lower or upper). A row whose
+    ``scope`` is not "national" (the Kayah State count of police defections) is left out: a regional count is
+    not comparable with a national series. So is a row of one of the
     :data:`CONTEXT_SERIES`, which the model does not produce.
 
-    Raises DefectionError for an unknown data set, an unknown series, an observation outside
-    the simulated period (before ``start`` or on/after day ``days`` when given), or two national
-    observations of one series on one date (they would be one statistic).
+    Raises DefectionError for an unknown data set, a bad value (naming its row and column), an unknown series,
+    an observation outside the simulated period (before ``start`` or on/after day ``days`` when given), or two
+    national observations of one series on one date (they would be one statistic).
     """
-    rows = _read_rows(source)
     out = []
     seen: set[str] = set()
-    for r in rows:
-        if r.get("scope", "national") != "national" or r["series"] in CONTEXT_SERIES:
+    for r in _read_rows(source):
+        if r.scope != "national" or r.series in CONTEXT_SERIES:
             continue  # regional counts and context series are not comparable with national series
-        if r["series"] not in SERIES:
-            raise DefectionError(f"data '{source}': series '{r['series']}' is not one the model produces."
-                                 f"{did_you_mean(r['series'], SERIES)} Known: {', '.join(SERIES)}.")
-        day = (dt.date.fromisoformat(r["date"]) - start).days
+        where = f"data '{source}', row {r.row} (line {r.line})"
+        if r.series not in SERIES:
+            raise DefectionError(f"{where}, column 'series': '{r.series}' is not one the model produces."
+                                 f"{did_you_mean(r.series, SERIES)} Known: {', '.join(SERIES)}.")
+        day = (r.date - start).days
         if day < 0 or (days is not None and day >= days):
             period = f"{start} to {start + dt.timedelta(days=days - 1)}" if days else f"starting {start}"
-            raise DefectionError(f"data '{source}': the observation of {r['series']} on {r['date']} is outside the "
-                                 f"simulated period ({period}). Change run.start or the days, or drop that row.")
-        o = Observation(SERIES[r["series"]], r["date"], day, float(r["value"]), r.get("bound") == "lower",
-                        r.get("bound") == "upper")
+            raise DefectionError(f"{where}: the observation of {r.series} on {r.date} is outside the simulated "
+                                 f"period ({period}). Change run.start or the days, or drop that row.")
+        o = Observation(SERIES[r.series], r.date.isoformat(), day, r.value, r.bound == "lower", r.bound == "upper")
         if o.stat in seen:
-            raise DefectionError(f"data '{source}': two national observations of {r['series']} on {r['date']}. "
-                                 "Keep one, or give the other a regional scope.")
+            raise DefectionError(f"{where}: two national observations of {r.series} on {r.date}. Keep one, or "
+                                 "give the other a regional scope.")
         seen.add(o.stat)
         out.append(o)
     if not out:
@@ -138,25 +141,14 @@ def load_observations(source: str, start: dt.date, days: int | None = None) -> l
     return sorted(out, key=lambda o: (o.series, o.day))
 
 
-def _read_rows(source: str) -> list[dict[str, str]]:
-    import csv
-
+def _read_rows(source: str) -> list[ObservedRow]:
     if source in data.DATASETS:
-        return data.rows(source)
+        return read_observations(data.path(source), f"data set {source}")
     path = Path(source)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise DefectionError(f"--data '{source}': no such data set or file.{did_you_mean(source, data.DATASETS)} "
                              f"Shipped data sets: {', '.join(data.DATASETS)}; or give a CSV path.")
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.DictReader(fh))
-    except UnicodeDecodeError:
-        raise DefectionError(f"--data {source}: not a CSV text file (it is not UTF-8 text). Give a CSV with columns "
-                             "date, series, value, bound.") from None
-    missing = {"date", "series", "value"} - set(rows[0] if rows else {})
-    if missing:
-        raise DefectionError(f"--data {source}: the CSV lacks column(s) {', '.join(sorted(missing))}.")
-    return rows
+    return read_observations(path, f"--data {source}")
 
 
 def distance_weights(obs: list[Observation]) -> dict[str, float]:
@@ -372,6 +364,8 @@ def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list
     job = Job(sc.model_dump(mode="json"), data_source, [asdict(f) for f in fits], population, generations, seed)
     out = Path(out)
     existing_results(absolute_target(out), CALIBRATION_LAYOUT)  # a link, a file or another directory is refused
+    if os.path.lexists(out / "job.json"):
+        read_job(out / "job.json")  # a damaged one is named before anything, even the lock, is written there
     out.mkdir(parents=True, exist_ok=True)
     try:
         with FileLock(out / LOCK_NAME, timeout=0):
@@ -391,13 +385,9 @@ def _check_job(out: Path, job: Job) -> None:
     """Write job.json for a new calibration; refuse a directory that holds a different one."""
     job_path = out / "job.json"
     wanted = json.loads(json.dumps(asdict(job), default=str))
-    if job_path.exists():
-        try:
-            previous = json.loads(job_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise DefectionError(f"{job_path} cannot be read ({exc}), so {out} cannot be resumed; it was left as "
-                                 f"it is. Use a new --out directory.") from None
-        if {k: v for k, v in previous.items() if k != "versions"} != wanted:
+    if os.path.lexists(job_path):
+        previous = read_job(job_path)  # a damaged or special file: the reason, and the directory is left as it is
+        if previous.model_dump(exclude={"versions"}) != wanted:
             raise DefectionError(f"{out} holds a different calibration (see its job.json). Use a new --out "
                                  "directory to start another, or the same command as before to resume.")
     elif (out / "history.db").exists():
@@ -459,10 +449,10 @@ def read_history(db_path: Path) -> tuple[int | None, int]:
     never touched by pyabc (which would add its tables). Raises DefectionError with the reason for a
     history that cannot be resumed; the file is left as it is.
     """
-    if not db_path.exists():
+    if not os.path.lexists(db_path):
         return None, 0
     kept = "it was left as it is. Move it away or choose a new --out directory to start another calibration"
-    with open(db_path, "rb") as fh:
+    with open_regular(db_path) as fh:  # a FIFO or a device there is refused unopened
         if fh.read(16) != b"SQLite format 3\x00":
             raise DefectionError(f"{db_path} is not an SQLite database (damaged, or not written by `defection "
                                  f"calibrate`); {kept}.")
@@ -605,21 +595,18 @@ def simulate_draws(sc: Scenario, fits: list[Fit], particles: list[dict[str, floa
     return out
 
 
-def read_calibration(cal_dir: Path) -> tuple[Scenario, list[Fit], pa.Table, list[Observation], int]:
-    import pyarrow.parquet as pq
-
+def read_calibration(cal_dir: Path, observations: bool = True) -> tuple[Scenario, list[Fit], pa.Table,
+                                                                      list[Observation], int]:
+    """A finished calibration's scenario, fitted parameters, posterior particles, observations and seed, each
+    read through :mod:`~defection.engine.readback` (a damaged file is named, with the field and what was
+    expected). Without ``observations``, a manifest that records none is accepted."""
     cal_dir = Path(cal_dir)
-    path = cal_dir / "manifest.json"
-    if not path.is_file() or not (cal_dir / "posterior.parquet").is_file():
-        raise DefectionError(f"{cal_dir} is not a finished calibration directory (it needs manifest.json and "
-                             "posterior.parquet, written by `defection calibrate`).")
-    record = json.loads(path.read_text(encoding="utf-8"))
-    if record.get("kind") != "calibration":
-        raise DefectionError(f"{cal_dir} holds a '{record.get('kind')}' result, not a calibration.")
-    sc = scenarios.from_dict(record["scenario"], origin=f"scenario in {path}")
-    fits = [Fit(**f) for f in record["fits"]]
-    obs = [Observation(**o) for o in record["observations"]]
-    return sc, fits, pq.read_table(cal_dir / "posterior.parquet"), obs, int(record["seed"])
+    record = read_calibration_manifest(cal_dir, observations)
+    sc = scenarios.from_dict(record.scenario, origin=f"scenario in {cal_dir / 'manifest.json'}")
+    fits = [Fit(**f.model_dump()) for f in record.fits]
+    obs = [Observation(**o.model_dump()) for o in record.observations]
+    table = read_posterior(cal_dir / "posterior.parquet", {f.key: (f.lo, f.hi) for f in fits})
+    return sc, fits, table, obs, record.seed
 
 
 def horizon_end(sc: Scenario) -> dt.date:

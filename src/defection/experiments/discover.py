@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow.parquet as pq
 
 from defection.engine.outputs import write_json
+from defection.engine.readback import read_sweep_summary, varied_keys
 from defection.errors import DefectionError, did_you_mean
 from defection.experiments.store import read_manifest
 
@@ -80,8 +80,8 @@ def discover(path: str | Path, outcome: str = "defected", *, above: float | None
         raise DefectionError(f"--peel-alpha {peel_alpha}: the share peeled per step must be in (0, 0.5), e.g. 0.05.")
     import pandas as pd
 
-    summary = pq.read_table(path / "summary.parquet")
-    keys = [v["key"] for v in record["spec"]["vary"]]
+    keys = varied_keys(record, str(path / "manifest.json"))
+    summary = read_sweep_summary(path, keys, record.spec.n_points)
     outcomes = [c for c in summary.column_names if c not in ("run", "seed", "point", "replicate", *keys)]
     if outcome not in outcomes:
         raise DefectionError(f"--outcome {outcome}: not an outcome of this sweep.{did_you_mean(outcome, outcomes)} "

@@ -539,7 +539,7 @@ def uncertain_draws(base: dict[str, Any], n: int, seed: int, posterior: Path | N
     if posterior is not None:
         from defection.experiments import calibration
 
-        _, fits, table, _, _ = calibration.read_calibration(Path(posterior))
+        _, fits, table, _, _ = calibration.read_calibration(Path(posterior), observations=False)
         particles = calibration.draw_particles(table, n, calibration.generator(seed, "posterior-draws"))
         for d, p in enumerate(particles):
             draws[d].update({f.key: (int(round(p[f.key])) if f.integer else float(p[f.key])) for f in fits})
@@ -1604,14 +1604,23 @@ def work_dir(out: Path) -> Path:
 
 
 def finished(out: Path, problem: Problem) -> dict[str, Any] | None:
-    """The summary of the same optimisation already complete in ``out``, else None."""
+    """The summary of the same optimisation already complete in ``out``, else None.
+
+    Its files are read through :mod:`~defection.engine.readback`. A manifest that is absent or not an
+    optimisation's means "not this one" (writing into ``out`` then refuses, naming why); a summary of the same
+    optimisation that does not read back is refused, naming the file and the field."""
+    from defection.engine.readback import OptimizeManifest, load, read_optimize_summary
+    from defection.errors import ReadBackError
+
+    if not os.path.isdir(out) or not os.path.lexists(Path(out) / "manifest.json"):
+        return None
     try:
-        record = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
-        if record.get("kind") == "optimize" and record.get("spec_hash") == problem.spec_hash():
-            return json.loads((Path(out) / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    return None
+        record = load(OptimizeManifest, Path(out) / "manifest.json")
+    except ReadBackError:
+        return None  # existing_results names what is wrong with it
+    if record.kind != "optimize" or record.spec_hash != problem.spec_hash():
+        return None
+    return read_optimize_summary(out).model_dump(exclude_unset=True)
 
 
 def optimize(problem: Problem, out: str | Path, *, scheduler: Any = None, workers: int | None = None,

@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from defection.engine.outputs import write_json, write_parquet
+from defection.engine.readback import (ExperimentManifest, read_sweep_design, read_sweep_summary,
+                                       sobol_or_morris_problem)
 from defection.errors import DefectionError, did_you_mean
 from defection.experiments.design import MORRIS_LEVELS
 from defection.experiments.small_designs import wide_indices
@@ -25,13 +25,10 @@ from defection.experiments.store import read_manifest
 DEFAULT_OUTPUTS = ("defected", "coercive_capacity_min_share", "civilians_killed")
 
 
-def _point_means(record: dict[str, Any], summary: pa.Table, output: str) -> np.ndarray:
-    spec = record["spec"]
-    n_points = int(spec["n_points"])
+def _point_means(record: ExperimentManifest, summary: pa.Table, output: str, n_points: int) -> np.ndarray:
     values = summary.column(output).to_numpy(zero_copy_only=False).astype(float)
     if output == "day_capacity_below_half":
-        days = int(record["scenario"].get("run", {}).get("days", 0)) if record.get("scenario") else 0
-        values = np.where(np.isnan(values), float(days), values)
+        values = np.where(np.isnan(values), float(record.days()), values)
     points = summary.column("point").to_numpy()
     sums = np.bincount(points, weights=np.nan_to_num(values), minlength=n_points)
     counts = np.bincount(points[~np.isnan(values)], minlength=n_points)
@@ -72,18 +69,18 @@ def sensitivity(path: str | Path, outputs: list[str] | tuple[str, ...] | None = 
         the indices.
     """
     path = Path(path)
+    if not 0 < conf_level < 1:
+        raise DefectionError(f"--conf {conf_level}: a confidence level is between 0 and 1, e.g. 0.95.")
     record = read_manifest(path, kinds=("sweep",))
-    spec = record["spec"]
-    method = spec.get("design")
+    spec = record.spec
+    method = spec.design
     if method not in ("sobol", "morris"):
         raise DefectionError(f"{path} was swept with --design {method}; sensitivity indices need a sweep with "
                              f"--design sobol (Sobol S1/ST) or --design morris (mu*, sigma). Run one of those.")
-    if not 0 < conf_level < 1:
-        raise DefectionError(f"--conf {conf_level}: a confidence level is between 0 and 1, e.g. 0.95.")
-    summary = pq.read_table(path / "summary.parquet")
-    design = pq.read_table(path / "design.parquet")
-    problem = spec["problem"]
-    names = problem["names"]
+    checked = sobol_or_morris_problem(record, str(path / "manifest.json"))
+    problem, names, n_points = checked.salib(), list(checked.names), int(spec.n_points or 0)
+    summary = read_sweep_summary(path, names, n_points)
+    design = read_sweep_design(path, names, n_points) if method == "morris" else None
     available = [c for c in summary.column_names if c not in ("run", "seed", "point", "replicate", *names)]
     outputs = list(outputs or [o for o in DEFAULT_OUTPUTS if o in available] or available[:1])
     for o in outputs:
@@ -93,7 +90,7 @@ def sensitivity(path: str | Path, outputs: list[str] | tuple[str, ...] | None = 
     rows: list[dict[str, Any]] = []
     results: dict[str, dict[str, Any]] = {}
     for o in outputs:
-        Y = _point_means(record, summary, o)
+        Y = _point_means(record, summary, o, n_points)
         if method == "sobol":
             from SALib.analyze import sobol
 
@@ -109,7 +106,8 @@ def sensitivity(path: str | Path, outputs: list[str] | tuple[str, ...] | None = 
         else:
             from SALib.analyze import morris
 
-            X = np.column_stack([_first_by_point(design, n, len(Y)) for n in names])
+            assert design is not None  # read above for a Morris sweep
+            X = np.column_stack([design.column(n).to_numpy().astype(float) for n in names])
             res = morris.analyze(problem, X, Y, num_resamples=num_resamples, conf_level=conf_level,
                                  num_levels=MORRIS_LEVELS, seed=seed)
             entry = {"names": names, **{k: np.asarray(res[k], float).tolist() for k in ("mu_star", "mu_star_conf", "sigma")}}
@@ -119,20 +117,13 @@ def sensitivity(path: str | Path, outputs: list[str] | tuple[str, ...] | None = 
         results[o] = entry
     table = pa.Table.from_pylist(rows)
     warning = wide_indices(method, results, conf_level)
-    record = {"method": method, "conf_level": conf_level, "outputs": results,
-              "design_warnings": [{**warning, "samples": spec.get("samples")}] if warning else []}
+    written = {"method": method, "conf_level": conf_level, "outputs": results,
+               "design_warnings": [{**warning, "samples": spec.samples}] if warning else []}
     write_parquet(path / "sensitivity.parquet", table)
-    write_json(path / "sensitivity.json", record)
+    write_json(path / "sensitivity.json", written)
     if plot:
         figure(method, results, path / "sensitivity.png", conf_level)
-    return {**record, "table": table}
-
-
-def _first_by_point(design: pa.Table, name: str, n_points: int) -> np.ndarray:
-    rep0 = design.filter(pc.equal(design.column("replicate"), 0)).sort_by("point")
-    values = rep0.column(name).to_numpy().astype(float)
-    assert len(values) == n_points
-    return values
+    return {**written, "table": table}
 
 
 def figure(method: str, results: dict[str, dict[str, Any]], out: Path, conf_level: float) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -28,7 +27,8 @@ import pyarrow.parquet as pq
 from defection.engine.outputs import Layout, absolute_target, existing_results
 from defection.engine.outputs import manifest as make_manifest
 from defection.engine.outputs import write_json, write_parquet
-from defection.errors import DefectionError, OutputError
+from defection.engine.readback import ExperimentManifest, read_experiment_manifest, read_previous_manifest
+from defection.errors import OutputError
 from defection.experiments import models
 from defection.experiments.plan import Plan
 
@@ -117,8 +117,8 @@ def prepare(plan: Plan, out: Path, force: bool) -> tuple[bool, pa.Table]:
     out = Path(out)
     layout = dataclasses.replace(EXPERIMENT_LAYOUT, command=f"defection {plan.kind}")
     if existing_results(absolute_target(out), layout):
-        previous = _read_previous(out / "manifest.json")
-        if previous.get("spec_hash") == plan.spec_hash() and not force:
+        previous = read_previous_manifest(out / "manifest.json")
+        if previous is not None and previous.spec_hash == plan.spec_hash() and not force:
             fresh = plan.design_table()
             design = None
             with contextlib.suppress(Exception):
@@ -127,8 +127,9 @@ def prepare(plan: Plan, out: Path, force: bool) -> tuple[bool, pa.Table]:
                 write_parquet(out / "design.parquet", fresh)
             return True, fresh
         if not force:
-            diff = _spec_difference(previous.get("spec", {}), plan.full_spec())
-            raise OutputError(f"--out {out} holds a different {previous.get('kind', 'experiment')} "
+            diff = (_spec_difference(previous.spec.model_dump(exclude_unset=True), plan.full_spec())
+                    if previous is not None else "its manifest.json does not read back as an experiment's")
+            raise OutputError(f"--out {out} holds a different {previous.kind if previous else 'experiment'} "
                               f"({diff}). Re-run the exact same command to resume it, choose a new --out, "
                               f"or pass --force to discard it and start over.")
         _discard_contents(out)
@@ -137,12 +138,6 @@ def prepare(plan: Plan, out: Path, force: bool) -> tuple[bool, pa.Table]:
     write_manifest(plan, out, status="running")  # first: a directory killed now is still ours, and resumes
     write_parquet(out / "design.parquet", design)
     return False, design
-
-
-def _read_previous(path: Path) -> dict[str, Any]:
-    """The manifest of the experiment in a directory (checked as ours by ``existing_results``)."""
-    previous = json.loads(path.read_text(encoding="utf-8"))
-    return previous if isinstance(previous.get("spec"), dict) else {**previous, "spec": {}}
 
 
 def _discard_contents(out: Path) -> None:
@@ -198,21 +193,7 @@ def assemble(plan: Plan, out: Path) -> tuple[pa.Table, pa.Table]:
     return summary, failures
 
 
-def read_manifest(path: Path, kinds: tuple[str, ...] = ("sweep", "compare")) -> dict[str, Any]:
-    """The manifest of a finished experiment directory, with a clean error if it is not one."""
-    path = Path(path)
-    mpath = path / "manifest.json"
-    if not path.is_dir():
-        raise DefectionError(f"{path} is not a directory. Give the --out directory of a `defection sweep`.")
-    if not mpath.exists():
-        raise DefectionError(f"{path} has no manifest.json, so it is not the output of `defection sweep`.")
-    try:
-        record = json.loads(mpath.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DefectionError(f"{mpath} cannot be read as JSON ({exc}).") from None
-    if record.get("kind") not in kinds:
-        raise DefectionError(f"{path} holds a '{record.get('kind')}', not a {' or '.join(kinds)}.")
-    if record.get("status") != "complete" or not (path / "summary.parquet").exists():
-        raise DefectionError(f"{path}: the {record.get('kind')} is not complete (status "
-                             f"'{record.get('status')}'). Re-run the same command to finish it first.")
-    return record
+def read_manifest(path: Path, kinds: tuple[str, ...] = ("sweep", "compare")) -> ExperimentManifest:
+    """The manifest of a finished experiment directory, read through :mod:`~defection.engine.readback`: a
+    :class:`~defection.errors.ReadBackError` names the file, the field and what was expected if it is not one."""
+    return read_experiment_manifest(Path(path), kinds)

@@ -353,7 +353,8 @@ def _observations(res: Results) -> list[dict[str, Any]]:
     recorded = res.manifest.get("observations") if res.kind in ("calibration",) else None
     if isinstance(recorded, list) and recorded:
         return [{"date": str(o.get("date")), "series": str(o.get("series")), "value": o.get("value"),
-                 "lower": bool(o.get("lower_bound")), "source": ""} for o in recorded if isinstance(o, dict)]
+                 "lower": bool(o.get("lower_bound")), "upper": bool(o.get("upper_bound")), "source": ""}
+                for o in recorded if isinstance(o, dict)]
     from defection import data
 
     try:
@@ -361,6 +362,7 @@ def _observations(res: Results) -> list[dict[str, Any]]:
     except Exception:  # noqa: BLE001 - the shipped data are part of the package; a broken install says so
         return []
     return [{"date": r["date"], "series": r["series"], "value": float(r["value"]), "lower": r["bound"] == "lower",
+             "upper": r["bound"] == "upper",
              "source": r.get("source", "")} for r in rows if r.get("scope", "national") == "national"]
 
 
@@ -412,6 +414,8 @@ def observed(res: Results, lang: str) -> str:
         observed_text = fmt_int(o["value"], lang)
         if o["lower"]:
             observed_text = t("obs.at_least", lang).format(n=observed_text)
+        elif o["upper"]:
+            observed_text = t("obs.at_most", lang).format(n=observed_text)
         if sim is None:
             sim_text, ratio = "", ""
         elif isinstance(sim, tuple):

@@ -2,7 +2,7 @@
 
 Plotting only: the simulations behind a figure are run by :mod:`defection.experiments.calibration`,
 which passes their arrays in. Observations are any objects with ``series``, ``date``, ``value`` and
-``lower_bound`` (and optionally ``upper_bound``).
+``lower_bound`` (and ``upper_bound``).
 """
 from __future__ import annotations
 
@@ -16,13 +16,15 @@ PANELS = (("defected_police", "Police defections"), ("civilians_killed", "Civili
           ("civilians_arrested", "Civilians arrested (cumulative)"), ("civilians_detained", "Civilians detained"))
 
 
-def _observed(ax, obs, series) -> None:
-    def kind(o) -> str:
-        return "lower" if o.lower_bound else "upper" if getattr(o, "upper_bound", False) else "point"
+def _bound(o) -> str:
+    """point, lower or upper: what an observation's value is (``upper_bound`` is absent from older records)."""
+    return "lower" if o.lower_bound else "upper" if getattr(o, "upper_bound", False) else "point"
 
-    for which, marker, label in (("point", "o", "observed"), ("lower", "^", "observed, lower bound"),
+
+def _observed(ax, obs, series) -> None:
+    for bound, marker, label in (("point", "o", "observed"), ("lower", "^", "observed, lower bound"),
                                  ("upper", "v", "observed, upper bound")):
-        pts = [(np.datetime64(o.date), o.value) for o in obs if o.series == series and kind(o) == which]
+        pts = [(np.datetime64(o.date), o.value) for o in obs if o.series == series and _bound(o) == bound]
         if pts:
             ax.scatter([d for d, _ in pts], [v for _, v in pts], marker=marker, color="black", zorder=3, s=25,
                        label=label)

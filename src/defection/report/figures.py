@@ -170,7 +170,8 @@ def _month_label(value: float, months: list[str], lang: str = "my") -> str:
 def _observations(ax, points, dates, lang: str) -> None:
     inside = [(np.datetime64(d), v, b) for d, v, b in points
               if len(dates) and dates[0] <= np.datetime64(d) <= dates[-1]]
-    for bound, marker, key in (("point", "o", "series.observed"), ("lower", "^", "series.observed_lower")):
+    for bound, marker, key in (("point", "o", "series.observed"), ("lower", "^", "series.observed_lower"),
+                               ("upper", "v", "series.observed_upper")):
         sel = [(d, v) for d, v, b in inside if b == bound]
         if sel:
             ax.scatter([d for d, _ in sel], [v for _, v in sel], marker=marker, color="black", zorder=3, s=25,

@@ -67,6 +67,13 @@ class ResultFiles:
     def has(self, rel: str) -> bool:
         return rel in self.files
 
+    def mode(self, name: str) -> int | None:
+        """The mode of the top-level entry ``name`` itself (a link is not followed), or None if there is none."""
+        try:
+            return os.stat(name, dir_fd=self.fd, follow_symlinks=False).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
     def open(self, rel: str):
         """A binary file object for ``rel``; OSError if any component is a link or it is not a regular file."""
         *dirs, name = rel.split("/")

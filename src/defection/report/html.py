@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from defection.errors import DefectionError
+from defection.errors import DefectionError, ReadBackError
 from defection.i18n import LANGS, fmt_date, fmt_int, t
 from defection.report import appendix, brief, policy
 from defection.report.files import FIGURES, TABLES, ResultFiles
@@ -185,7 +185,10 @@ def _build(files: ResultFiles, lang: str, max_figures: int) -> str:
                              + (f" (symbolic links are not read: {', '.join(files.links[:5])})" if files.links else "")
                              + ". Give a directory written by defection run, sweep, compare, calibrate, forecast or "
                                "optimize.")
-    res = Results(files)
+    res = Results(files)  # a damaged manifest.json raises here, naming the field
+    if res.result() is None:
+        raise ReadBackError(f"report: '{root}' holds no result that reads back: {_why_no_result(res)}. Give a "
+                            "directory written by defection run, sweep, compare, calibrate, forecast or optimize.")
     kind = t(f"kind.{res.kind}", lang) if res.kind in KINDS else res.kind
     title = f"{t('report.title', lang)}: {root.resolve().name}"
     created = str(res.manifest.get("created", ""))[:10]
@@ -215,6 +218,17 @@ def _build(files: ResultFiles, lang: str, max_figures: int) -> str:
             '<link rel="icon" href="data:,">'
             f"<title>{esc(title)}</title><style>{CSS}</style></head>"
             f"<body><main>{''.join(body)}</main></body></html>\n")
+
+
+def _why_no_result(res: Results) -> str:
+    expected = res.expected()
+    if expected:
+        return (f"it holds a {res.kind!r} result{' by its manifest' if res.manifest else ''}, but "
+                f"{' and '.join(expected)} {'is' if len(expected) == 1 else 'are'} missing or damaged")
+    if res.manifest:
+        return f"its manifest's kind, {res.kind!r}, is not one the commands write"
+    return ("it has none of the files a result is read from (manifest.json, summary.json, timeseries.parquet, "
+            "summary.parquet, compare.json, posterior_summary.json, forecast.parquet, pareto.parquet)")
 
 
 def write(directory: Path, out: Path, lang: str = "en") -> Path:

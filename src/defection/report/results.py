@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import stat
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
+from defection.engine.readback import kind_of, parse_manifest
+from defection.errors import ReadBackError
 from defection.report.files import ResultFiles
 
 FORCES = ("police", "army")  # a column ending _police or _army is a per-force breakdown of the column without it
@@ -34,12 +37,52 @@ class Results:
 
     def __init__(self, files: ResultFiles):
         self.files = files
-        manifest = files.read_json("manifest.json")
-        self.manifest: dict[str, Any] = manifest if isinstance(manifest, dict) else {}
+        self.manifest: dict[str, Any] = self._read_manifest()
         summary = files.read_json("summary.json")
         self.summary: dict[str, Any] | None = summary if isinstance(summary, dict) else None
         self.kind = str(self.manifest.get("kind") or self._guess_kind())
         self._series_cache: dict[str, Any] = {}
+
+    def _read_manifest(self) -> dict[str, Any]:
+        """The directory's manifest.json, checked by :func:`~defection.engine.readback.parse_manifest`: one that
+        is not JSON, not an object or whose fields have the wrong types raises a ReadBackError naming the file and
+        the field. A FIFO or a device under that name is refused unopened; a link is not read (it is named)."""
+        label = str(self.files.root / "manifest.json")
+        if not self.files.has("manifest.json"):
+            mode = self.files.mode("manifest.json")
+            if mode is not None and not (stat.S_ISLNK(mode) or stat.S_ISREG(mode)):
+                raise ReadBackError(f"{label} is {kind_of(mode)} where a regular file belongs, so it was not "
+                                    "opened. Give a directory written by defection run, sweep, compare, calibrate, "
+                                    "forecast or optimize.")
+            return {}
+        data = self.files.read_bytes("manifest.json")
+        if data is None:
+            raise ReadBackError(f"{label} cannot be read: it changed into something other than a regular file while "
+                                "it was opened, or it is far too large for a manifest.")
+        return parse_manifest(data, label)
+
+    def result(self) -> str | None:
+        """The file holding this directory's result, if one reads back (``compare.json``, ``timeseries.parquet``,
+        ...); None if none does: the report has nothing to show then."""
+        checks = {"run": (("timeseries.parquet", lambda: self.run_series), ("summary.json", lambda: self.summary)),
+                  "sweep": (("summary.parquet", lambda: self.runs),),
+                  "compare": (("compare.json", lambda: self.compare), ("summary.parquet", lambda: self.runs)),
+                  "calibration": (("posterior_summary.json", lambda: self.posterior),),
+                  "forecast": (("forecast.parquet", lambda: self.forecast),),
+                  "optimize": (("pareto.parquet", lambda: self.files.read_table("pareto.parquet")),
+                               ("trials.parquet", lambda: self.files.read_table("trials.parquet")))}
+        checks["classic"] = checks["run"]
+        for name, read in checks.get(self.kind, ()):
+            if read() is not None:
+                return name
+        return None
+
+    def expected(self) -> list[str]:
+        """The files that hold a result of this kind (for a message saying none reads back)."""
+        return {"run": ["timeseries.parquet", "summary.json"], "classic": ["timeseries.parquet", "summary.json"],
+                "sweep": ["summary.parquet"], "compare": ["compare.json", "summary.parquet"],
+                "calibration": ["posterior_summary.json"], "forecast": ["forecast.parquet"],
+                "optimize": ["pareto.parquet", "trials.parquet"]}.get(self.kind, [])
 
     def _guess_kind(self) -> str:
         for name, kind in (("compare.json", "compare"), ("posterior_summary.json", "calibration"),
