@@ -107,12 +107,25 @@ class _CompileNotice:
 
 
 SetOption = typer.Option(None, "--set", help="Override a parameter: section.key=value (repeatable).")
+YesOption = typer.Option(False, "--yes", help="Start a job of more than 100,000 runs, which is refused without it "
+                                              "(a job needing more memory than the machine has is refused anyway).")
+
+
+def _size_gate(yes: bool, workers: Optional[int] = None, scheduler: Optional[str] = None):
+    """What a command gives its library function as ``gate``: says the job's size on stderr before it starts
+    (runs, estimated time, memory), and refuses it over the limits (defection.experiments.size)."""
+    from defection.experiments.size import SizeGate
+
+    return SizeGate(workers, scheduler, confirmed=yes,
+                    say=lambda sentence: console.print(sentence, soft_wrap=True, highlight=False))
 
 
 def progress_bar(unit: str) -> Progress:
+    """A bar of ``unit`` done. Every bar is drawn only on a terminal: in a log it would leave an empty line."""
     return Progress(text_column("{task.description}", "bold"), BarColumn(), MofNCompleteColumn(),
                     text_column(unit),
-                    TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)
+                    TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
+                    disable=not console.is_terminal)
 
 
 class EtaFromAllSoFar(ProgressColumn):
@@ -134,7 +147,7 @@ def evaluations_bar() -> Progress:
     """The optimiser's bar: evaluations (a candidate on a draw) done of the search's total, and the time left."""
     return Progress(text_column("{task.description}", "bold"), BarColumn(), MofNCompleteColumn(),
                     text_column("evaluations"), TimeElapsedColumn(), EtaFromAllSoFar(), console=console,
-                    transient=True)
+                    transient=True, disable=not console.is_terminal)
 
 
 def _evaluations_progress(bar: Progress, task: TaskID):
@@ -282,7 +295,7 @@ def _run_progress_bar() -> Progress:
     """The ``run`` command's bar: days done, then days/s and agent-steps/s (agents x days per second)."""
     return Progress(text_column("{task.description}", "bold"), BarColumn(), MofNCompleteColumn(), text_column("days"),
                     text_column("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(), console=console,
-                    transient=True)
+                    transient=True, disable=not console.is_terminal)
 
 
 def _rate_updater(bar: Progress, task, agents: int, notice: Optional[_CompileNotice] = None):
@@ -477,6 +490,7 @@ def calibrate(
     workers: Optional[int] = typer.Option(None, help="Local processes (default: all cores; 1 is fully deterministic)."),
     scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (tcp://HOST:PORT) to sample on."),
     sets: Optional[list[str]] = SetOption,
+    yes: bool = YesOption,
 ) -> None:
     """Fit parameters to observed series with ABC-SMC (pyabc); resumable from its SQLite history."""
     _check_workers(workers, minimum=1)
@@ -490,7 +504,8 @@ def calibrate(
                                   progress=lambda t, eps: bar.update(task, completed=t,
                                                                      description=f"ABC-SMC eps={eps:.3f}",
                                                                      count=f"{t}/{generations} generations"),
-                                  finishing=_finishing_progress(bar))
+                                  finishing=_finishing_progress(bar),
+                                  gate=_size_gate(yes, 0 if workers == 1 else workers, scheduler))
     table = Table(title=f"posterior after {summary['generations']} generations, "
                         f"{summary['simulations']:,} simulations (epsilon {summary['epsilon']:.3f})")
     for col in ("parameter", "median", "5%", "95%", "prior"):
@@ -506,7 +521,8 @@ def calibrate(
 def calibration_bar() -> Progress:
     """calibrate's bar: one line for the generations, then one for what is written after the last of them."""
     return Progress(text_column("{task.description}", "bold"), BarColumn(), text_column("{task.fields[count]}"),
-                    TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)
+                    TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
+                    disable=not console.is_terminal)
 
 
 def _finishing_progress(bar: Progress):
@@ -533,6 +549,7 @@ def forecast(
     seed: int = typer.Option(0, help="Seed for drawing particles and runs."),
     force: bool = typer.Option(False, help="Replace the results this command wrote earlier in --out (never a "
                                             "directory it did not write)."),
+    yes: bool = YesOption,
 ) -> None:
     """Simulate from posterior draws; write forecast.parquet (quantiles by date and series) and forecast.png."""
     from defection.engine.outputs import results_dir
@@ -550,7 +567,8 @@ def forecast(
                 notice.step_done()
                 bar.update(task, completed=done)
 
-            table = run_forecast(calibration, last, draws, where.staging, seed=seed, progress=advance)
+            table = run_forecast(calibration, last, draws, where.staging, seed=seed, progress=advance,
+                                 gate=_size_gate(yes))
     TextConsole().print(f"{table.num_rows:,} rows (date x series) in {printable(where.target / 'forecast.parquet')}")
 
 
@@ -673,6 +691,7 @@ def sweep(
     sets: Optional[list[str]] = SetOption,
     force: bool = typer.Option(False, help="Discard a different experiment of ours already in --out (never a "
                                             "directory it did not write)."),
+    yes: bool = YesOption,
 ) -> None:
     """Run a design over parameter ranges, R seeds per point; write summary.parquet, timeseries/, manifest.json."""
     _check_workers(workers, minimum=0)
@@ -682,7 +701,7 @@ def sweep(
         outcome = run_sweep(scenario, list(vary or []), out=out, design=design, samples=samples,
                             replicates=replicates, seed=seed, days=days, overrides=list(sets or []), chunk=chunk,
                             timeseries=timeseries, model=model, scheduler=scheduler, workers=workers, force=force,
-                            progress=_runs_progress(bar, "sweep"))
+                            progress=_runs_progress(bar, "sweep"), gate=_size_gate(yes, workers, scheduler))
     _print_outcome(outcome, "sweep")
     TextConsole().print(f"results in {printable(outcome.out)}")
     outcome.raise_for_failures()  # exit code 3 and a paragraph: how many failed, where the tracebacks are
@@ -733,6 +752,7 @@ def compare(
     sets: Optional[list[str]] = SetOption,
     force: bool = typer.Option(False, help="Discard a different experiment of ours already in --out (never a "
                                             "directory it did not write)."),
+    yes: bool = YesOption,
 ) -> None:
     """Run each policy as an ensemble; table of means, 90% intervals, paired effects, cost per extra defection."""
     _check_workers(workers, minimum=0)
@@ -745,7 +765,8 @@ def compare(
         warnings.filterwarnings("ignore", message="note: --preset", category=FutureWarning)
         res = run_compare(scenario, list(policy or []), out=out, preset=preset, replicates=replicates, seed=seed,
                           days=days, overrides=list(sets or []), chunk=chunk, scheduler=scheduler, workers=workers,
-                          force=force, progress=_runs_progress(bar, "compare"))
+                          force=force, progress=_runs_progress(bar, "compare"),
+                          gate=_size_gate(yes, workers, scheduler))
     _print_outcome(res["outcome"], "compare")
     from defection.formatting import costs_table, effects_table
 
@@ -829,10 +850,14 @@ def optimize(
     sets: Optional[list[str]] = SetOption,
     force: bool = typer.Option(False, help="Replace results in --out (only a directory it wrote) and discard an "
                                             "interrupted different study."),
+    yes: bool = YesOption,
 ) -> None:
     """Find the allocations of a monthly budget across the support levers that best cut coercive capacity."""
     _check_workers(workers, minimum=0)
     from defection.experiments import optimize as opt
+    from defection.experiments.runner import check_connection
+
+    check_connection(scheduler, workers)  # before the size is said: a bad address is the problem to name
 
     problem = opt.plan_optimize(scenario, budget_kyat_month, objectives=list(objective or []) or None,
                                 constraints=list(constraint or []), statistic=statistic, probability=probability,
@@ -841,7 +866,7 @@ def optimize(
                                 overrides=list(sets or []), min_draws=min_draws, targets=list(target or []),
                                 max_ramp_months=opt.DEFAULT_MAX_RAMP_MONTHS if max_ramp_months is None else max_ramp_months,
                                 max_delay_months=(opt.DEFAULT_MAX_DELAY_MONTHS if max_delay_months is None
-                                                  else max_delay_months))
+                                                  else max_delay_months), gate=_size_gate(yes, workers, scheduler))
     with evaluations_bar() as bar:
         task = bar.add_task("optimize", total=problem.n_evaluations, start=False, resumed=0)
         summary = opt.optimize(problem, out, scheduler=scheduler, workers=workers, force=force,
