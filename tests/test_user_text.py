@@ -20,7 +20,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from defection import cli
@@ -138,9 +138,14 @@ def test_hostile_text_in_every_place_gives_exit_0_or_2_and_no_traceback(workdir,
     assert_shown_not_obeyed(code, out, args)
 
 
-@settings(max_examples=8, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+ONE_RUN_EACH = settings(max_examples=4, deadline=None, derandomize=True, database=None,  # a run is 1-2 s
+                        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+@ONE_RUN_EACH
 @given(name=NAMES)
+@example(name="br[/]acket").via("the issue")
+@example(name="[bold]x[/x] :smile:\x1b]0;t\x07")
 def test_a_run_into_a_directory_named_with_markup_succeeds_and_shows_the_name(workdir, name):
     """`defection run --out 'out/br[/]acket'` crashed after the run; the path is valid, so the run succeeds."""
     out = workdir / f"out-{next(_unique)}" / name
@@ -151,9 +156,10 @@ def test_a_run_into_a_directory_named_with_markup_succeeds_and_shows_the_name(wo
     assert folded(f"results in {printable(out)}") in folded(text), text
 
 
-@settings(max_examples=8, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@ONE_RUN_EACH
 @given(name=HOSTILE)
+@example(name="[/]x").via("the issue")
+@example(name="[bold]b\x1b[2J\x9b31m")
 def test_a_scenario_named_with_markup_runs_and_its_name_is_shown_as_typed(workdir, name):
     """`--set 'name=[/]x'` crashed; `[bold]` in a name restyled the rest of the output."""
     out = workdir / f"named-{next(_unique)}"
