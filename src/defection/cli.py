@@ -10,19 +10,19 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TaskID, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
-from rich.markup import escape
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TaskID, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 from rich.text import Text
 
 from defection.errors import DefectionError, shorten
-from defection.terminal import printable, shown
+from defection.terminal import TextConsole, line, printable, styled, text_column
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate how a security force splits under repression.")
-console = Console(stderr=True)
+# Every console prints text, never markup: user text in a message, a table or a bar is shown, not obeyed
+# (defection.terminal.TextConsole). Results go to stdout, messages and bars to stderr.
+console = TextConsole(stderr=True)
 
 
 
@@ -34,7 +34,7 @@ def _show_version(value: bool) -> None:
     from defection.engine.outputs import git_commit
 
     commit = git_commit()
-    Console(highlight=False).print(f"defection {__version__}" + (f" (git {commit})" if commit else ""))
+    TextConsole(highlight=False).print(f"defection {__version__}" + (f" (git {commit})" if commit else ""))
     raise typer.Exit()
 
 
@@ -106,12 +106,25 @@ class _CompileNotice:
 
 
 SetOption = typer.Option(None, "--set", help="Override a parameter: section.key=value (repeatable).")
+YesOption = typer.Option(False, "--yes", help="Start a job of more than 100,000 runs, which is refused without it "
+                                              "(a job needing more memory than the machine has is refused anyway).")
+
+
+def _size_gate(yes: bool, workers: Optional[int] = None, scheduler: Optional[str] = None):
+    """What a command gives its library function as ``gate``: says the job's size on stderr before it starts
+    (runs, estimated time, memory), and refuses it over the limits (defection.experiments.size)."""
+    from defection.experiments.size import SizeGate
+
+    return SizeGate(workers, scheduler, confirmed=yes,
+                    say=lambda sentence: console.print(sentence, soft_wrap=True, highlight=False))
 
 
 def progress_bar(unit: str) -> Progress:
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn(unit),
-                    TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)
+    """A bar of ``unit`` done. Every bar is drawn only on a terminal: in a log it would leave an empty line."""
+    return Progress(text_column("{task.description}", "bold"), BarColumn(), MofNCompleteColumn(),
+                    text_column(unit),
+                    TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
+                    disable=not console.is_terminal)
 
 
 class EtaFromAllSoFar(ProgressColumn):
@@ -131,9 +144,9 @@ class EtaFromAllSoFar(ProgressColumn):
 
 def evaluations_bar() -> Progress:
     """The optimiser's bar: evaluations (a candidate on a draw) done of the search's total, and the time left."""
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("evaluations"), TimeElapsedColumn(), EtaFromAllSoFar(), console=console,
-                    transient=True)
+    return Progress(text_column("{task.description}", "bold"), BarColumn(), MofNCompleteColumn(),
+                    text_column("evaluations"), TimeElapsedColumn(), EtaFromAllSoFar(), console=console,
+                    transient=True, disable=not console.is_terminal)
 
 
 def _evaluations_progress(bar: Progress, task: TaskID):
@@ -235,7 +248,7 @@ def run(
     # --out is locked and checked before the run; the results appear there whole, or not at all (Ctrl-C, error)
     with results_dir(out, force) as where:
         with _run_progress_bar() as bar:
-            task = bar.add_task(f"{shown(sc.name)} seed {sc.run.seed}, {agents:,} agents", total=sc.run.days, rate="")
+            task = bar.add_task(f"{sc.name} seed {sc.run.seed}, {agents:,} agents", total=sc.run.days, rate="")
             with _CompileNotice(bar, task) as notice:
                 result = api.run(sc, progress=_rate_updater(bar, task, agents, notice), record_regions=regions)
         extra: dict[str, Any] = {"record": ["regions"]} if regions else {}
@@ -254,9 +267,9 @@ def _agent_count(sc) -> int:
 
 def _run_progress_bar() -> Progress:
     """The ``run`` command's bar: days done, then days/s and agent-steps/s (agents x days per second)."""
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("days"),
-                    TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(), console=console,
-                    transient=True)
+    return Progress(text_column("{task.description}", "bold"), BarColumn(), MofNCompleteColumn(), text_column("days"),
+                    text_column("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(), console=console,
+                    transient=True, disable=not console.is_terminal)
 
 
 def _rate_updater(bar: Progress, task, agents: int, notice: Optional[_CompileNotice] = None):
@@ -281,7 +294,7 @@ def _print_summary(result, out: Path) -> None:
     """The run's last day: defections, quiet resisters and coercive capacity (percent of day 0) for each force
     the series record and in total, then the other outcomes."""
     f = result.summary["final"]
-    table = Table(title=f"{shown(result.scenario.name)}, seed {result.seed}, to {result.summary['end_date']}")
+    table = Table(title=f"{printable(result.scenario.name)}, seed {result.seed}, to {result.summary['end_date']}")
     forces = _forces(result.timeseries.column_names)
     table.add_column("outcome")
     for col in (*forces, "total"):
@@ -297,8 +310,8 @@ def _print_summary(result, out: Path) -> None:
                           _number(f[key], ",.0f") if isinstance(f[key], (int, float)) else str(f[key]))
     if isinstance(f.get("programme_cost"), (int, float)):
         _add_usd_row(table, f["programme_cost"], [by_force.get(force, {}).get("programme_cost") for force in forces])
-    Console().print(table)
-    Console().print(f"results in {shown(out)}")
+    TextConsole().print(table)
+    TextConsole().print(f"results in {printable(out)}")
 
 
 def _add_usd_row(table, total: float, per_force: list[Any]) -> None:
@@ -359,7 +372,7 @@ def _print_profile(profile) -> None:
         table.add_column(col, justify="right" if col != "mechanism" else "left")
     for k, (name, seconds, share) in enumerate(profile, 1):
         table.add_row(str(k), name, f"{seconds:.3f}", f"{share:.0%}")
-    Console().print(table)
+    TextConsole().print(table)
 
 
 def _is_classic(name: str) -> bool:
@@ -430,8 +443,8 @@ def _print_classic_summary(summary: dict, out: Path) -> None:
         else:
             text = f"{value:,.4g}"
         table.add_row(key.replace("_", " "), text)
-    Console().print(table)
-    Console().print(f"results in {shown(out)} (timeseries.parquet, summary.json, overview.png, manifest.json)")
+    TextConsole().print(table)
+    TextConsole().print(f"results in {printable(out)} (timeseries.parquet, summary.json, overview.png, manifest.json)")
 
 
 # --- calibration and forecasts (experiments/calibration.py) ---------------------------------
@@ -451,6 +464,7 @@ def calibrate(
     workers: Optional[int] = typer.Option(None, help="Local processes (default: all cores; 1 is fully deterministic)."),
     scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (tcp://HOST:PORT) to sample on."),
     sets: Optional[list[str]] = SetOption,
+    yes: bool = YesOption,
 ) -> None:
     """Fit parameters to observed series with ABC-SMC (pyabc); resumable from its SQLite history."""
     _check_workers(workers, minimum=1)
@@ -465,7 +479,8 @@ def calibrate(
                                   progress=lambda t, eps: bar.update(task, completed=t,
                                                                      description=f"ABC-SMC eps={eps:.3f}",
                                                                      count=f"{t}/{generations} generations"),
-                                  finishing=_finishing_progress(bar))
+                                  finishing=_finishing_progress(bar),
+                                  gate=_size_gate(yes, 0 if workers == 1 else workers, scheduler))
     table = Table(title=f"posterior after {summary['generations']} generations, "
                         f"{summary['simulations']:,} simulations (epsilon {summary['epsilon']:.3f})")
     for col in ("parameter", "median", "5%", "95%", "prior"):
@@ -473,15 +488,16 @@ def calibrate(
     for key, s in summary["posterior"].items():
         table.add_row(key, f"{s['median']:.4g}", f"{s['q05']:.4g}", f"{s['q95']:.4g}",
                       f"{s['prior_lo']:.4g} to {s['prior_hi']:.4g}")
-    Console().print(table)
-    Console().print(f"results in {shown(out)}")
+    TextConsole().print(table)
+    TextConsole().print(f"results in {printable(out)}")
     _print_design_warnings(summary.get("design_warnings"))
 
 
 def calibration_bar() -> Progress:
     """calibrate's bar: one line for the generations, then one for what is written after the last of them."""
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
-                    TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)
+    return Progress(text_column("{task.description}", "bold"), BarColumn(), text_column("{task.fields[count]}"),
+                    TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
+                    disable=not console.is_terminal)
 
 
 def _finishing_progress(bar: Progress):
@@ -508,6 +524,7 @@ def forecast(
     seed: int = typer.Option(0, help="Seed for drawing particles and runs."),
     force: bool = typer.Option(False, help="Replace the results this command wrote earlier in --out (never a "
                                             "directory it did not write)."),
+    yes: bool = YesOption,
 ) -> None:
     """Simulate from posterior draws; write forecast.parquet (quantiles by date and series) and forecast.png."""
     _check_seed(seed)
@@ -526,8 +543,9 @@ def forecast(
                 notice.step_done()
                 bar.update(task, completed=done)
 
-            table = run_forecast(calibration, last, draws, where.staging, seed=seed, progress=advance)
-    Console().print(f"{table.num_rows:,} rows (date x series) in {shown(where.target / 'forecast.parquet')}")
+            table = run_forecast(calibration, last, draws, where.staging, seed=seed, progress=advance,
+                                 gate=_size_gate(yes))
+    TextConsole().print(f"{table.num_rows:,} rows (date x series) in {printable(where.target / 'forecast.parquet')}")
 
 
 def _stamp() -> str:
@@ -581,7 +599,7 @@ def report(
     if directory.is_dir() and lang in LANGS:
         check_output_file(out, force)
     path = write(directory, out, lang)
-    Console().print(f"report in {shown(path)}")
+    TextConsole().print(f"report in {printable(path)}")
 
 # --- experiments at scale (experiments/sweep.py, sensitivity.py, compare.py, discover.py, ema.py) ---------
 
@@ -614,17 +632,18 @@ def _print_design_warnings(warnings) -> None:
     """A design too small to mean anything, one sentence each on stderr; the command still succeeds (exit 0)."""
     from defection.formatting import design_warning_lines
 
-    for line in design_warning_lines(warnings):  # names in it (policies, parameters) are data: escaped
-        console.print(f"[bold yellow]warning:[/] {escape(line)}", soft_wrap=True, highlight=False)
+    for sentence in design_warning_lines(warnings):  # names in it (policies, parameters) are shown as text
+        console.print(line(styled("warning:", "bold yellow"), " ", sentence), soft_wrap=True, highlight=False)
 
 
 def _print_outcome(outcome, what: str) -> None:
-    msg = f"{outcome.ok:,} of {outcome.runs:,} runs succeeded"
+    parts: list[Any] = [f"{what}: {outcome.ok:,} of {outcome.runs:,} runs succeeded"]
     if outcome.failed:
-        msg += f", [bold red]{outcome.failed:,} failed[/] (see {shown(outcome.out / 'failures.parquet')})"
+        parts += [", ", styled(f"{outcome.failed:,} failed", "bold red"),
+                  f" (see {printable(outcome.out / 'failures.parquet')})"]
     if outcome.resumed:
-        msg += f"; {outcome.resumed:,} were already done and were not re-run"
-    console.print(f"{what}: {msg}; {outcome.seconds:,.1f} s.")
+        parts.append(f"; {outcome.resumed:,} were already done and were not re-run")
+    console.print(line(*parts, f"; {outcome.seconds:,.1f} s."))
 
 
 @app.command()
@@ -648,6 +667,7 @@ def sweep(
     sets: Optional[list[str]] = SetOption,
     force: bool = typer.Option(False, help="Discard a different experiment of ours already in --out (never a "
                                             "directory it did not write)."),
+    yes: bool = YesOption,
 ) -> None:
     """Run a design over parameter ranges, R seeds per point; write summary.parquet, timeseries/, manifest.json."""
     _check_workers(workers, minimum=0)
@@ -658,9 +678,9 @@ def sweep(
         outcome = run_sweep(scenario, list(vary or []), out=out, design=design, samples=samples,
                             replicates=replicates, seed=seed, days=days, overrides=list(sets or []), chunk=chunk,
                             timeseries=timeseries, model=model, scheduler=scheduler, workers=workers, force=force,
-                            progress=_runs_progress(bar, "sweep"))
+                            progress=_runs_progress(bar, "sweep"), gate=_size_gate(yes, workers, scheduler))
     _print_outcome(outcome, "sweep")
-    Console().print(f"results in {shown(outcome.out)}")
+    TextConsole().print(f"results in {printable(outcome.out)}")
     outcome.raise_for_failures()  # exit code 3 and a paragraph: how many failed, where the tracebacks are
 
 
@@ -686,9 +706,9 @@ def sensitivity(
             table.add_column(c.replace("_conf", " ±"), justify="right")
         order = sorted(range(len(r["names"])), key=lambda j: -r[cols[-2] if res["method"] == "sobol" else cols[0]][j])
         for j in order:
-            table.add_row(shown(r["names"][j]), *(f"{r[c][j]:.3g}" for c in cols))
-        Console().print(table)
-    Console().print(f"figure in {shown(Path(directory) / 'sensitivity.png')}")
+            table.add_row(printable(r["names"][j]), *(f"{r[c][j]:.3g}" for c in cols))
+        TextConsole().print(table)
+    TextConsole().print(f"figure in {printable(Path(directory) / 'sensitivity.png')}")
     _print_design_warnings(res["design_warnings"])
 
 
@@ -710,6 +730,7 @@ def compare(
     sets: Optional[list[str]] = SetOption,
     force: bool = typer.Option(False, help="Discard a different experiment of ours already in --out (never a "
                                             "directory it did not write)."),
+    yes: bool = YesOption,
 ) -> None:
     """Run each policy as an ensemble; table of means, 90% intervals, paired effects, cost per extra defection."""
     _check_workers(workers, minimum=0)
@@ -723,7 +744,8 @@ def compare(
         warnings.filterwarnings("ignore", message="note: --preset", category=FutureWarning)
         res = run_compare(scenario, list(policy or []), out=out, preset=preset, replicates=replicates, seed=seed,
                           days=days, overrides=list(sets or []), chunk=chunk, scheduler=scheduler, workers=workers,
-                          force=force, progress=_runs_progress(bar, "compare"))
+                          force=force, progress=_runs_progress(bar, "compare"),
+                          gate=_size_gate(yes, workers, scheduler))
     _print_outcome(res["outcome"], "compare")
     from defection.formatting import costs_table, effects_table
 
@@ -732,14 +754,14 @@ def compare(
     for col in headers:
         table.add_column(col, justify="left" if col.startswith("policy") else "right", no_wrap=True)
     names = {p["policy"] for p in res["policies"]}
-    for row in rows:  # a policy's name is data: rich markup in it is escaped, not interpreted
-        table.add_row(f"[bold]{shown(row[0])}[/]" if row[0] in names else shown(row[0]), *row[1:])
-    Console().print(table)
+    for row in rows:  # a policy's name is data, shown as text
+        table.add_row(styled(row[0], "bold") if row[0] in names else printable(row[0]), *row[1:])
+    TextConsole().print(table)
     if censored:
-        Console().print("day capacity <50%: a run whose capacity never fell below half counts as its last day, so "
+        TextConsole().print("day capacity <50%: a run whose capacity never fell below half counts as its last day, so "
                         "that mean is a lower bound.", highlight=False)
     _print_costs(*costs_table(res, "en"))
-    Console().print(f"results in {shown(res['outcome'].out)} (compare.parquet, compare.png)")
+    TextConsole().print(f"results in {printable(res['outcome'].out)} (compare.parquet, compare.png)")
     _print_design_warnings(res.get("design_warnings"))
     res["outcome"].raise_for_failures()
 
@@ -759,8 +781,8 @@ def _print_costs(headers: list[str], rows: list[list[str]]) -> None:
         for k in columns:
             table.add_column(headers[k], justify="left" if k == 0 else "right", no_wrap=True)
         for row in rows:
-            table.add_row(shown(row[0]), *[row[k] for k in columns[1:]])
-        Console().print(table)
+            table.add_row(printable(row[0]), *[row[k] for k in columns[1:]])
+        TextConsole().print(table)
 
 
 @app.command()
@@ -807,11 +829,15 @@ def optimize(
     sets: Optional[list[str]] = SetOption,
     force: bool = typer.Option(False, help="Replace results in --out (only a directory it wrote) and discard an "
                                             "interrupted different study."),
+    yes: bool = YesOption,
 ) -> None:
     """Find the allocations of a monthly budget across the support levers that best cut coercive capacity."""
     _check_workers(workers, minimum=0)
     _check_seed(seed)
     from defection.experiments import optimize as opt
+    from defection.experiments.runner import check_connection
+
+    check_connection(scheduler, workers)  # before the size is said: a bad address is the problem to name
 
     problem = opt.plan_optimize(scenario, budget_kyat_month, objectives=list(objective or []) or None,
                                 constraints=list(constraint or []), statistic=statistic, probability=probability,
@@ -820,13 +846,13 @@ def optimize(
                                 overrides=list(sets or []), min_draws=min_draws, targets=list(target or []),
                                 max_ramp_months=opt.DEFAULT_MAX_RAMP_MONTHS if max_ramp_months is None else max_ramp_months,
                                 max_delay_months=(opt.DEFAULT_MAX_DELAY_MONTHS if max_delay_months is None
-                                                  else max_delay_months))
+                                                  else max_delay_months), gate=_size_gate(yes, workers, scheduler))
     with evaluations_bar() as bar:
         task = bar.add_task("optimize", total=problem.n_evaluations, start=False, resumed=0)
         summary = opt.optimize(problem, out, scheduler=scheduler, workers=workers, force=force,
                                progress=_evaluations_progress(bar, task))
     if summary.get("already_complete"):
-        console.print(f"optimize: already complete in {shown(out)}; nothing was run (pass --force to run it "
+        console.print(f"optimize: already complete in {printable(out)}; nothing was run (pass --force to run it "
                       "again).")
     from defection.formatting import rate_sentence
 
@@ -842,13 +868,14 @@ def optimize(
         table.add_row(str(r["trial"]), _mkyat_usd(r["budget_kyat_month"]), _mkyat_usd(r["planned_kyat_month"]),
                       f"{r['capacity_drop'] * 100:.1f}% [{r['capacity_drop_p10'] * 100:.1f}, "
                       f"{r['capacity_drop_p90'] * 100:.1f}]", _mkyat_usd(r["cost_mean"]))
-    Console().print(table)
+    TextConsole().print(table)
     if summary.get("not_met"):
-        Console().print(f"[bold]{summary['not_met']}[/]: see pareto.png for how close the candidates came.")
+        TextConsole().print(line(styled(summary["not_met"], "bold"), ": see pareto.png for how close the candidates "
+                                 "came."))
     if summary.get("answer"):
-        for line in _answer_lines(summary["answer"]):
-            Console().print(line, highlight=False, markup=False)
-    Console().print(f"results in {shown(out)} (trials.parquet, pareto.parquet, summary.json, "
+        for sentence in _answer_lines(summary["answer"]):
+            TextConsole().print(sentence, highlight=False)
+    TextConsole().print(f"results in {printable(out)} (trials.parquet, pareto.parquet, summary.json, "
                     f"{', '.join(summary.get('figures', []))}, {'answer.json, ' if summary.get('answer') else ''}"
                     "study.db)")
     if summary.get("failed"):
@@ -910,12 +937,12 @@ def discover(
     for col in ("parameter", "box", "swept range"):
         table.add_column(col, justify="left" if col == "parameter" else "right")
     for b in res["box"]:
-        table.add_row(shown(b["parameter"]), f"{b['lo']:.4g} to {b['hi']:.4g}",
+        table.add_row(printable(b["parameter"]), f"{b['lo']:.4g} to {b['hi']:.4g}",
                       f"{b['swept_lo']:.4g} to {b['swept_hi']:.4g}")
-    Console().print(table)
+    TextConsole().print(table)
     if not res["met_threshold"]:
         console.print(f"no box reached density {threshold:.0%}; shown is the densest box on the trajectory.")
-    Console().print(f"details in {shown(Path(directory) / 'discover.json')}, trade-off in discover.png")
+    TextConsole().print(f"details in {printable(Path(directory) / 'discover.json')}, trade-off in discover.png")
 
 
 @app.command("export-ema")
@@ -935,7 +962,7 @@ def export_ema(
 
     path = export_script(scenario, out, vary=list(vary or []), levers=list(lever) if lever else None, days=days,
                          overrides=list(sets or []), force=force)
-    Console().print(f"EMA workbench model in {shown(path)}: `from {shown(path.stem)} import get_model`, then "
+    TextConsole().print(f"EMA workbench model in {printable(path)}: `from {printable(path.stem)} import get_model`, then "
                     f"perform_experiments(get_model(), scenarios=100)")
 
 
@@ -965,9 +992,9 @@ def main() -> None:
 
 
 def _print_error(message: str) -> None:
-    # the message quotes user text (names, paths, overrides): shown, never obeyed as markup or control codes
-    console.print(f"[bold red]error:[/] {escape(shorten(printable(message)))}", soft_wrap=True, highlight=False,
-                  emoji=False, markup=True)
+    # the message quotes user text (names, paths, overrides): shown as text, never obeyed as markup or control codes
+    console.print(line(styled("error:", "bold red"), " ", shorten(printable(message))), soft_wrap=True,
+                  highlight=False)
 
 
 def _interrupted(exc: BaseException | None) -> bool:

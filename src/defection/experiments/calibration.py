@@ -47,6 +47,7 @@ from defection.engine.readback import (ObservedRow, open_regular, read_calibrati
 from defection.errors import DefectionError, did_you_mean
 from defection.experiments.design import DesignError, Vary, parse_varies
 from defection.experiments.models import DefectionModel
+from defection.experiments.size import Gate, plural, work_of
 from defection.experiments.small_designs import epsilon_still_falling
 from defection.scenarios.schema import Scenario
 
@@ -278,6 +279,9 @@ FORECAST_LAYOUT = Layout("defection forecast", ("forecast",), r"forecast\.parque
 
 LOG_NAME = "calibrate.log"  # pyabc's log of the calibration, appended to by each (resumed) run
 Finishing = Callable[[str, int, int | None], None]  # (what is being done, done, total or None)
+# Simulations ABC-SMC makes per particle kept, rejected ones included: 1,844 for the default 150 particles x 5
+# generations (docs/calibration.md); what a calibration's size is estimated with before it starts
+SIMULATIONS_PER_PARTICLE = 2.5
 
 
 @contextlib.contextmanager
@@ -309,7 +313,7 @@ def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list
               generations: int, out: Path, seed: int = 0, workers: int | None = None, scheduler: str | None = None,
               overrides: list[str] | None = None, predictive_draws: int = 40,
               progress: Callable[[int, float], None] | None = None,
-              finishing: Finishing | None = None) -> dict[str, Any]:
+              finishing: Finishing | None = None, gate: Gate | None = None) -> dict[str, Any]:
     """Run (or resume) ABC-SMC and write posterior.parquet, posterior_summary.json and the figures.
 
     Parameters
@@ -344,6 +348,9 @@ def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list
         what is being done, in words, and for the posterior draws simulated for the fit figure, how many
         of how many (``total`` is None for a step not counted). pyabc's log goes to ``calibrate.log`` in
         ``out`` (:func:`pyabc_log_to`), not to the terminal.
+    gate : callable, optional
+        Told the calibration's size (a :class:`~defection.experiments.size.Work`: its simulations, estimated)
+        before anything is written; it may refuse it by raising (the command line's ``SizeGate``).
 
     Returns
     -------
@@ -361,6 +368,12 @@ def calibrate(scenario: str | Path | Scenario, data_source: str, fit_specs: list
     sc = api.resolve(scenario, overrides)
     fits = parse_fits(list(fit_specs) or list(DEFAULT_FITS))
     obs = load_observations(data_source, sc.run.start)
+    if gate is not None:
+        sims = round(population * generations * SIMULATIONS_PER_PARTICLE) + predictive_draws
+        gate(work_of("calibrate", sims, f"{population:,} particles x {generations:,} generations, about "
+                     f"{SIMULATIONS_PER_PARTICLE} simulations a particle, and {predictive_draws} for the fit figure",
+                     sc, days=max((o.day for o in obs), default=sc.run.days) + 15,
+                     knob="--population or --generations"))
     job = Job(sc.model_dump(mode="json"), data_source, [asdict(f) for f in fits], population, generations, seed)
     out = Path(out)
     existing_results(absolute_target(out), CALIBRATION_LAYOUT)  # a link, a file or another directory is refused
@@ -615,7 +628,7 @@ def horizon_end(sc: Scenario) -> dt.date:
 
 
 def forecast(cal_dir: Path, until: dt.date | None, draws: int, out: Path, seed: int = 0,
-             progress: Callable[[int], None] | None = None) -> pa.Table:
+             progress: Callable[[int], None] | None = None, gate: Gate | None = None) -> pa.Table:
     """Simulate from posterior draws to ``until``; write forecast.parquet (long form) and forecast.png.
 
     Parameters
@@ -632,6 +645,9 @@ def forecast(cal_dir: Path, until: dt.date | None, draws: int, out: Path, seed: 
         The seed of the draws and of their runs (default 0).
     progress : callable, optional
         ``progress(done)``, called after each draw's run.
+    gate : callable, optional
+        Told the forecast's size (a :class:`~defection.experiments.size.Work`) before the draws are made; it may
+        refuse it by raising (the command line's ``SizeGate``).
 
     Returns
     -------
@@ -646,6 +662,9 @@ def forecast(cal_dir: Path, until: dt.date | None, draws: int, out: Path, seed: 
     days = (until - sc.run.start).days + 1
     if days < 1:
         raise DefectionError(f"--until {until} is before the scenario starts ({sc.run.start}).")
+    if gate is not None:  # every draw's series are kept until the quantiles are taken, one series at a time
+        gate(work_of("forecast", draws, f"{plural(draws, 'posterior draw')}, one run each", sc, days=days, knob="--draws",
+                     held_per_run=days * (len(FORECAST_SERIES) + 1) * 8 + 1024, parallel=False))
     particles = draw_particles(table, draws, generator(seed, "posterior-draws"))
     sims = simulate_draws(sc, fits, particles, days, generator(seed, "predictive-runs"), progress=progress)
     dates = dates_from(sc.run.start, days)

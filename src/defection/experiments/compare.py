@@ -26,9 +26,10 @@ import pyarrow.parquet as pq
 
 from defection.engine.outputs import write_json, write_parquet
 from defection.errors import DefectionError, ScenarioError, nearest
-from defection.experiments import models
+from defection.experiments import models, runner
 from defection.experiments.executor import execute
 from defection.experiments.plan import Plan, Progress
+from defection.experiments.size import Gate, plural, work_of
 from defection.experiments.small_designs import undecided_effects
 
 BASELINE = "status-quo"
@@ -122,7 +123,9 @@ def _refuse_run_settings(entries: list[tuple[str, dict[str, str], str]]) -> None
 def plan_compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str, ...] = (), *,
                  preset: str | None = None, replicates: int = 20, seed: int = 0, days: int | None = None,
                  overrides: list[str] | dict[str, Any] | None = None, chunk: int | None = None,
-                 timeseries: bool = True) -> Plan:
+                 timeseries: bool = True, gate: Gate | None = None) -> Plan:
+    """Validate a comparison's specification and return its :class:`Plan` (nothing is run). ``gate`` (a
+    :class:`~defection.experiments.size.SizeGate`) is told its size before the plan is made, and may refuse it."""
     from defection import api, scenarios
 
     if replicates < 2:
@@ -161,6 +164,9 @@ def plan_compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str
                                override_label="")
         except ScenarioError as exc:
             raise DefectionError(f"--policy {name}: {exc}") from None
+    if gate is not None:
+        gate(work_of("compare", len(entries) * replicates, f"{len(entries)} policies x {plural(replicates, 'paired seed')}",
+                     base_sc, knob="--replicates"))
     sim = models.get("defection")
     return Plan(kind="compare", model="defection", base=base, points=[dict(s) for _, s, _ in entries],
                 labels={"policy": (pa.string(), names)}, replicates=replicates, seed=seed, seed_by="replicate",
@@ -173,7 +179,7 @@ def compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str, ...
             preset: str | None = None, replicates: int = 20, seed: int = 0, days: int | None = None,
             overrides: list[str] | dict[str, Any] | None = None, chunk: int | None = None, scheduler: Any = None,
             workers: int | None = None, force: bool = False, plot: bool = True,
-            progress: Progress | None = None) -> dict[str, Any]:
+            progress: Progress | None = None, gate: Gate | None = None) -> dict[str, Any]:
     """Run each policy as an ensemble (paired seeds) and write compare.parquet, compare.json, compare.png.
 
     The first policy is the status quo, the scenario as given; every other one is compared with it
@@ -213,6 +219,9 @@ def compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str, ...
         Keep the daily series and draw compare.png (default True).
     progress : callable, optional
         ``progress(done, total, failed)``, called as runs finish.
+    gate : callable, optional
+        Told the comparison's size (a :class:`~defection.experiments.size.Work`) before it starts; it may refuse
+        it by raising (the command line's :class:`~defection.experiments.size.SizeGate`).
 
     Returns
     -------
@@ -222,8 +231,9 @@ def compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str, ...
         ``"table"`` (per policy and outcome: mean, 5-95% range, paired difference from the status
         quo with its 90% interval) and ``"outcome"`` (the runs' :class:`Outcome`).
     """
+    runner.check_connection(scheduler, workers)  # before the size is said: a bad address is the problem to name
     plan = plan_compare(scenario, policies, preset=preset, replicates=replicates, seed=seed, days=days,
-                        overrides=overrides, chunk=chunk, timeseries=plot)
+                        overrides=overrides, chunk=chunk, timeseries=plot, gate=gate)
     outcome = execute(plan, None if out is None else Path(out), force=force, scheduler=scheduler, workers=workers,
                       progress=progress)
     result = analyse(plan, outcome.summary)

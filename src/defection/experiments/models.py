@@ -69,6 +69,11 @@ class SimModel:
         """The fixed configuration every point starts from (stored in the plan and hashed)."""
         return {}
 
+    def largest_run(self, base: dict[str, Any], varies: list) -> Any:
+        """The scenario of the largest run of a sweep over ``varies`` from ``base``, to size the job by
+        (:mod:`defection.experiments.size`); None for a test function, which simulates nothing."""
+        return None
+
     def single_thread(self) -> None:
         """Hold this process to one thread: in a Dask worker the parallelism comes from the workers."""
 
@@ -119,6 +124,11 @@ class DefectionModel(SimModel):
         from defection import api
 
         return api.resolve(scenario, overrides, days=days).model_dump(mode="json")
+
+    def largest_run(self, base, varies):
+        from defection.experiments.size import largest_run
+
+        return largest_run(base, varies)
 
     def single_thread(self) -> None:
         import numba

@@ -51,6 +51,7 @@ import pyarrow as pa
 from defection.errors import DefectionError, did_you_mean
 from defection.experiments.design import run_seed
 from defection.experiments.runner import failure
+from defection.experiments.size import Gate, plural, work_of
 
 STATISTICS = ("mean", "p10", "probability")
 DEFAULT_STATISTIC = "p10"  # robust: the outcome a candidate reaches in 9 draws out of 10
@@ -59,6 +60,9 @@ DEFAULT_PROBABILITY = 0.9  # --statistic probability: a constraint must hold in 
 RESERVE = "reserve"  # the share of the budget left unspent
 # bump when a change would give a resumed study different candidates (6: halving; 7: costs in the default draws)
 ALGORITHM_VERSION = 7
+# Bytes the search keeps in memory per evaluation: its draw's parameters, and each candidate's results per draw as
+# the study holds them (optuna's trials, read back whole to write trials.parquet)
+HELD_PER_EVALUATION = 2048
 DEFAULT_DRAWS = 16
 # Successive halving over draws: every candidate of a generation runs on the first DEFAULT_MIN_DRAWS draws, the
 # better half on twice as many, and so on up to --draws. Four draws already tell a hopeless candidate from a
@@ -110,6 +114,21 @@ def rungs(draws: int, min_draws: int) -> list[int]:
 def promoted_count(entered: int) -> int:
     """How many of the ``entered`` candidates of a rung go on to the next one (the better half, rounded up)."""
     return -(-int(entered) // PROMOTION_FACTOR)
+
+
+def evaluations_per_generation(population: int, draws: int, min_draws: int) -> int:
+    """Runs of one generation (a candidate on a draw each): every candidate on the first rung's draws, then the
+    better half of those on the draws each further rung adds. Failed candidates make it fewer, never more."""
+    entered, ran, total = int(population), 0, 0
+    for r, n in enumerate(rungs(draws, min_draws)):
+        entered = promoted_count(entered) if r else entered
+        total, ran = total + entered * (n - ran), n
+    return total
+
+
+def planned_evaluations(population: int, generations: int, draws: int, min_draws: int) -> int:
+    """Runs of a whole search, known before it starts: the status quo on every draw, then every generation."""
+    return int(draws) + int(generations) * evaluations_per_generation(population, draws, min_draws)
 
 
 # -- levers and candidates ---------------------------------------------------------------------
@@ -824,18 +843,13 @@ class Problem:
 
     @property
     def evaluations_per_generation(self) -> int:
-        """Runs of one generation (a candidate on a draw each): every candidate on the first rung's draws, then the
-        better half of those on the draws each further rung adds. Failed candidates make it fewer, never more."""
-        entered, ran, total = self.population, 0, 0
-        for r, n in enumerate(self.rungs):
-            entered = promoted_count(entered) if r else entered
-            total, ran = total + entered * (n - ran), n
-        return total
+        """Runs of one generation (:func:`evaluations_per_generation`)."""
+        return evaluations_per_generation(self.population, len(self.draws), self.min_draws)
 
     @property
     def n_evaluations(self) -> int:
-        """Runs of the whole search, known before it starts: the status quo on every draw, then every generation."""
-        return len(self.draws) + self.generations * self.evaluations_per_generation
+        """Runs of the whole search, known before it starts (:func:`planned_evaluations`)."""
+        return planned_evaluations(self.population, self.generations, len(self.draws), self.min_draws)
 
     @property
     def survivors(self) -> int:
@@ -1541,8 +1555,12 @@ def plan_optimize(scenario: Any = "myanmar-2021", budget_kyat_month: str | float
                   overrides: list[str] | None = None, evaluator: Any = None,
                   max_ramp_months: int = DEFAULT_MAX_RAMP_MONTHS,
                   max_delay_months: int = DEFAULT_MAX_DELAY_MONTHS, min_draws: int = DEFAULT_MIN_DRAWS,
-                  targets: list[str] | None = None) -> Problem:
-    """Validate an optimisation's options and return its :class:`Problem` (nothing is run)."""
+                  targets: list[str] | None = None, gate: Gate | None = None) -> Problem:
+    """Validate an optimisation's options and return its :class:`Problem` (nothing is run).
+
+    ``gate`` (a :class:`~defection.experiments.size.SizeGate`) is told the search's size, its evaluations, once
+    the options are checked and before the draws are made; it may refuse it.
+    """
     from defection import api
 
     if statistic not in STATISTICS:
@@ -1576,10 +1594,18 @@ def plan_optimize(scenario: Any = "myanmar-2021", budget_kyat_month: str | float
                             "draw).")
     goals = [parse_target(t) for t in (targets or [])]
     budget = parse_budget(budget_kyat_month)
-    base = api.resolve(scenario, overrides, days=days).model_dump(mode="json")
+    resolved = api.resolve(scenario, overrides, days=days)
+    base = resolved.model_dump(mode="json")
     if not levers():
         raise OptimizeError("the scenario's support section has no lever with a unit cost, so there is nothing "
                             "to allocate.")
+    if draws < 1:
+        raise OptimizeError(f"--draws {draws}: give at least 1 draw.")
+    if gate is not None:
+        generations = -(-int(candidates) // int(population))
+        gate(work_of("optimize", planned_evaluations(population, generations, draws, min_draws),
+                     f"{generations * population:,} candidates on up to {plural(draws, 'draw')}, and the status quo on "
+                     "each draw", resolved, knob="--candidates or --draws", held_per_run=HELD_PER_EVALUATION))
     draw_list, how = uncertain_draws(base, draws, seed, posterior, uncertain)
     return Problem(base=base, budget=budget, objectives=objs, constraints=cons, statistic=statistic,
                    probability=float(probability), draws=draw_list, draws_how=how, seed=int(seed),

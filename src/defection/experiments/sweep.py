@@ -7,16 +7,18 @@ from typing import Any
 import pyarrow as pa
 
 from defection.experiments import design as designs
-from defection.experiments import models
+from defection.experiments import models, runner
 from defection.experiments.executor import Outcome, execute
 from defection.experiments.plan import Plan, Progress
+from defection.experiments.size import Gate, plural, work_of
 
 
 def plan_sweep(scenario: Any = "myanmar-2021", vary: list[str] | tuple[str, ...] = (), *, design: str = "lhs",
                samples: int = 64, replicates: int = 1, seed: int = 0, days: int | None = None,
                overrides: list[str] | dict[str, Any] | None = None, chunk: int | None = None,
-               timeseries: bool = True, model: str = "defection") -> Plan:
-    """Validate a sweep's specification and return its :class:`Plan` (nothing is run)."""
+               timeseries: bool = True, model: str = "defection", gate: Gate | None = None) -> Plan:
+    """Validate a sweep's specification and return its :class:`Plan` (nothing is run). ``gate`` (a
+    :class:`~defection.experiments.size.SizeGate`) is told its size before the design is drawn, and may refuse it."""
     sim = models.get(model)
     if design not in designs.DESIGNS:  # check the cheap things first, so the error names the real problem
         designs.check_design(design, samples, 1, replicates)
@@ -28,6 +30,10 @@ def plan_sweep(scenario: Any = "myanmar-2021", vary: list[str] | tuple[str, ...]
     if seed < 0:
         raise designs.DesignError(f"--seed {seed}: seeds are non-negative integers.")
     base = sim.base(scenario, overrides, days)
+    if gate is not None:
+        n = designs.n_points(design, samples, len(varies))
+        gate(work_of("sweep", n * replicates, f"{plural(n, 'point')} of the {design} design x {plural(replicates, 'seed')}",
+                     sim.largest_run(base, varies), knob="--samples or --replicates"))
     X = designs.sample(varies, design, samples, seed)
     points = [{v.key: (int(row[j]) if v.integer else float(row[j])) for j, v in enumerate(varies)} for row in X]
     labels = {v.key: (pa.int64() if v.integer else pa.float64(), [p[v.key] for p in points]) for v in varies}
@@ -51,7 +57,7 @@ def sweep(scenario: Any = "myanmar-2021", vary: list[str] | tuple[str, ...] = ()
           design: str = "lhs", samples: int = 64, replicates: int = 1, seed: int = 0, days: int | None = None,
           overrides: list[str] | dict[str, Any] | None = None, chunk: int | None = None, timeseries: bool = True,
           model: str = "defection", scheduler: Any = None, workers: int | None = None, force: bool = False,
-          progress: Progress | None = None) -> Outcome:
+          progress: Progress | None = None, gate: Gate | None = None) -> Outcome:
     """Run a sweep into ``out`` (or finish an interrupted one) and return its :class:`Outcome`.
 
     Parameters
@@ -92,6 +98,9 @@ def sweep(scenario: Any = "myanmar-2021", vary: list[str] | tuple[str, ...] = ()
         Replace a non-empty ``out`` that holds something else (default False).
     progress : callable, optional
         ``progress(done, total, failed)``, called as runs finish.
+    gate : callable, optional
+        Told the sweep's size (a :class:`~defection.experiments.size.Work`) before it starts; it may refuse it by
+        raising (the command line's :class:`~defection.experiments.size.SizeGate`).
 
     Returns
     -------
@@ -104,6 +113,7 @@ def sweep(scenario: Any = "myanmar-2021", vary: list[str] | tuple[str, ...] = ()
     >>> sweep("myanmar-2021", ["support.protection_capacity=0:200"], design="lhs", samples=16,
     ...       replicates=2, out="runs/sweep1")
     """
+    runner.check_connection(scheduler, workers)  # before the size is said: a bad address is the problem to name
     plan = plan_sweep(scenario, vary, design=design, samples=samples, replicates=replicates, seed=seed, days=days,
-                      overrides=overrides, chunk=chunk, timeseries=timeseries, model=model)
+                      overrides=overrides, chunk=chunk, timeseries=timeseries, model=model, gate=gate)
     return execute(plan, None if out is None else Path(out), force=force, scheduler=scheduler, workers=workers, progress=progress)
