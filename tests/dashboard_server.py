@@ -116,11 +116,27 @@ def request(port: int, method: str, path: str, body: bytes | None = None, host: 
         conn.close()
 
 
+def session_cookie(port: int) -> str:
+    """A new browser session: the ``Cookie`` header value the server sets on a page load."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", "/", headers={"Host": f"127.0.0.1:{port}"})
+        resp = conn.getresponse()
+        resp.read()
+        cookie = resp.getheader("Set-Cookie") or ""
+    finally:
+        conn.close()
+    assert cookie.startswith("defection_session="), cookie
+    return cookie.split(";", 1)[0]
+
+
 class Dash:
-    """Calls the dashboard's callbacks as raw JSON POSTs to ``/_dash-update-component``."""
+    """Calls the dashboard's callbacks as raw JSON POSTs to ``/_dash-update-component``. Each tab id is a tab of
+    its own browser (its own session cookie, made on first use), unless ``sessions`` maps it to another tab's."""
 
     def __init__(self, port: int) -> None:
         self.port = port
+        self.cookies: dict[str, str] = {}
         status, text = request(port, "GET", "/_dash-dependencies")
         assert status == 200, text
         self.deps = json.loads(text)
@@ -160,9 +176,21 @@ class Dash:
                            "inputs": [entry(i) for i in dep["inputs"]], "state": [entry(s) for s in dep["state"]],
                            "changedPropIds": [trigger]}).encode()
 
-    def call(self, first_output: str, trigger: str, values: dict, host: str | None = None) -> tuple[int, str]:
+    def cookie(self, tab: str) -> str:
+        """The session cookie of the browser that ``tab`` belongs to (a new browser for a new tab id)."""
+        if tab not in self.cookies:
+            self.cookies[tab] = session_cookie(self.port)
+        return self.cookies[tab]
+
+    def call(self, first_output: str, trigger: str, values: dict, host: str | None = None,
+             cookie: str | None = None) -> tuple[int, str]:
+        """One callback; with the session cookie of the browser of the ``tab-id`` sent (``cookie``: this one
+        instead, "" for none)."""
+        tab = values.get("tab-id.data")
+        if cookie is None:
+            cookie = self.cookie(tab) if isinstance(tab, str) and tab else ""
         return request(self.port, "POST", "/_dash-update-component", self.body(first_output, trigger, values),
-                       host=host)
+                       host=host, headers={"Cookie": cookie} if cookie else None)
 
     # --- the callbacks the tests use
     def upload(self, text: bytes | str, filename: str = "up.toml") -> tuple[int, str]:
@@ -179,7 +207,8 @@ class Dash:
             '{"key":["ALL"],"type":"lever-input"}.id': levers()[0],
             '{"key":["ALL"],"type":"switch"}.id': switches()[0]})
 
-    def start(self, tab: str, store: dict | None = None, compare: tuple | None = None, **lever) -> dict:
+    def start(self, tab: str, store: dict | None = None, compare: tuple | None = None, cookie: str | None = None,
+              **lever) -> dict:
         """Press Run (or Run comparison, with ``compare=(a, b)``); the response's outputs by id."""
         ids, vals = levers(**lever)
         switch_ids, switch_vals = switches()
@@ -189,7 +218,8 @@ class Dash:
             '{"key":["ALL"],"type":"lever-input"}.value': vals, '{"key":["ALL"],"type":"lever-input"}.id': ids,
             "scenario-store.data": store or {"name": "myanmar-2021", "toml": None, "filename": None},
             "compare-a.data": a, "compare-b.data": b, "tab-id.data": tab, "lang.value": "en",
-            '{"key":["ALL"],"type":"switch"}.value': switch_vals, '{"key":["ALL"],"type":"switch"}.id': switch_ids})
+            '{"key":["ALL"],"type":"switch"}.value': switch_vals, '{"key":["ALL"],"type":"switch"}.id': switch_ids},
+            cookie=cookie)
         assert status == 200, text
         return json.loads(text)["response"]
 

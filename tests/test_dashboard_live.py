@@ -58,8 +58,10 @@ def test_the_server_keeps_the_live_series_of_the_running_job_only(streamed):
     manager = jobs.JobManager.__new__(jobs.JobManager)  # its bookkeeping only: no worker process
     manager._jobs, manager._lock, manager._sent, manager._pending = {}, __import__("threading").RLock(), None, []
     manager._dispatch = lambda: None
-    manager._jobs[7] = {"id": 7, "owner": "tab", "state": "queued", "done": 0, "total": 2 * DAYS, "error": None,
-                        "result": None, "spec": {"days": DAYS}, "finished_seeds": [], "current": None}
+    manager._keep, manager._kept_bytes = 20, jobs.MAX_KEPT_BYTES
+    manager._jobs[7] = {"id": 7, "owner": "tab", "session": "tab", "state": "queued", "done": 0, "total": 2 * DAYS,
+                        "error": None, "result": None, "spec": {"days": DAYS}, "memory": jobs.JobMemory(0, 0),
+                        "kept": 0, "finished_seeds": [], "current": None}
     half = [e for e in events if e[0] == "seed"][0]
     for kind, job, payload in events[: events.index(half) + 1]:  # the first seed, finished
         manager._apply(kind, job, payload)

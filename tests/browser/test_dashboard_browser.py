@@ -206,6 +206,9 @@ def test_results_stream_in_and_survive_a_reload_while_running(offline_page: Page
     job = int(label.get_attribute("data-job"))
     tab = page.evaluate("() => JSON.parse(window.sessionStorage.getItem('tab-id'))")
     dash, worker = Dash(server["port"]), job_worker(server["proc"].pid)
+    # the page's job belongs to its browser session: ask about it with the page's own cookie
+    dash.cookies[tab] = next(f"{c['name']}={c['value']}" for c in page.context.cookies()
+                             if c["name"] == "defection_session")
 
     def run_past(days: int) -> int:
         """Let the worker run until the server has seen more than ``days`` simulated days; pause it there."""

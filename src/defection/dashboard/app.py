@@ -57,6 +57,31 @@ def _guard_host(server, hosts: frozenset[str]) -> None:
         return None
 
 
+def _one_line_errors(server) -> None:
+    """A request the server cannot use (malformed callback JSON, a value of the wrong shape) gets HTTP 400 and
+    one line, in the answer and in the terminal, never a traceback. HTTP errors (403, 404, 413) keep theirs."""
+    import sys
+
+    import flask
+    from werkzeug.exceptions import BadRequest, HTTPException
+
+    @server.errorhandler(BadRequest)
+    def _not_json(exc):  # werkzeug's own 400 (a body that is not JSON) is a page of HTML: one line instead
+        return flask.Response("Bad request: the body is not the JSON the dashboard expects.\n", status=400,
+                              mimetype="text/plain")
+
+    @server.errorhandler(Exception)
+    def _bad_request(exc):
+        if isinstance(exc, HTTPException):  # Flask answers these itself; kept for safety
+            return exc
+        name = type(exc).__name__
+        path = flask.request.path[:100] if flask.has_request_context() else "?"
+        print(f"defection serve: answered 400 to a request to {path} that it could not use ({name}).",
+              file=sys.stderr, flush=True)
+        return flask.Response(f"Bad request: the dashboard could not use this request ({name}).\n", status=400,
+                              mimetype="text/plain")
+
+
 def create_app(manager=None, default: str = "myanmar-2021", warm: bool = True, host: str = "127.0.0.1",
                port: int = 8765, runs: str | Path | None = None):
     """Build the Dash app, answering only as ``host:port``; ``manager`` runs the ensembles (a new
@@ -72,6 +97,7 @@ def create_app(manager=None, default: str = "myanmar-2021", warm: bool = True, h
     from defection.dashboard.jobs import JobManager
     from defection.dashboard.layout import layout, lever_values
     from defection.dashboard.saved import SavedRuns
+    from defection.dashboard.sessions import Sessions, install
 
     names = scenarios.builtin_names()
     if default not in names:
@@ -82,6 +108,8 @@ def create_app(manager=None, default: str = "myanmar-2021", warm: bool = True, h
                     suppress_callback_exceptions=False)
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES  # larger bodies get 413, unread
     _guard_host(app.server, allowed_hosts(host, port))
+    install(app.server, Sessions())  # job slots per browser session, not per tab id the page chooses
+    _one_line_errors(app.server)
     manager = manager or JobManager()
     values = lever_values(scenarios.load(default))
     saved = SavedRuns(runs)

@@ -8,7 +8,8 @@ from typing import Any
 
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 
-from defection.dashboard import figures
+from defection.dashboard import figures, sessions
+from defection.dashboard.sessions import owner
 from defection.i18n import digits, fmt_date, fmt_number, fmt_value, t
 from defection.dashboard.jobs import MAX_UPLOAD_BYTES, JobManager, base_scenario
 from defection.dashboard.layout import (ALL_KEYS, SCENARIO_KEYS, SWITCH_KEYS, lever_range, lever_values,
@@ -80,7 +81,7 @@ def register(app, manager: JobManager, builtin: list[str], saved=None) -> None:
                 return saved.load(ref.get("saved"))
             except DefectionError:
                 return None
-        return manager.result(ref, tab)
+        return manager.result(ref, owner(tab))
 
     _register_language(app)
     _register_scenario(app, builtin)
@@ -238,7 +239,7 @@ def _register_run(app, manager: JobManager) -> None:
             else:
                 settings = [{"label": "run", "overrides": overrides}]
             spec = {**_scenario_source(store), "settings": settings, "seeds": seeds, "days": days}
-            job_id = manager.submit(spec, owner=tab)  # the server's queue enforces every limit
+            job_id = manager.submit(spec, owner=owner(tab), session=sessions.current())  # the server's queue enforces every limit
         except DefectionError as exc:
             msg = _message("error", str(exc))
             return (no_update, msg, no_update, *keep) if kind == "run" else (no_update, no_update, msg, *keep)
@@ -265,7 +266,7 @@ def _register_run(app, manager: JobManager) -> None:
         """The job's state, kept cheap (the page asks every 0.4 s): the live chart is drawn by :func:`draw_live`
         when the days done change."""
         job = job if isinstance(job, dict) else {}
-        st = manager.status(job.get("job"), tab)
+        st = manager.status(job.get("job"), owner(tab))
         hidden = {"display": "none"}
         if st["state"] == "unknown":
             return {"width": "0%"}, t("run.idle", lang), True, True, no_update, no_update, hidden, None, no_update
@@ -297,13 +298,13 @@ def _register_run(app, manager: JobManager) -> None:
                   State("tab-id", "data"), prevent_initial_call=True)
     def draw_live(stamp, lang, tab):
         """The running job's median and band so far (a dict figure: cheap to build)."""
-        live = manager.live(stamp[0], tab) if isinstance(stamp, list) and stamp else None
+        live = manager.live(stamp[0], owner(tab)) if isinstance(stamp, list) and stamp else None
         return figures.live_figure(live, lang) if live is not None else no_update
 
     @app.callback(Output("run-message", "children", allow_duplicate=True), Input("cancel-button", "n_clicks"),
                   State("job-store", "data"), State("tab-id", "data"), prevent_initial_call=True)
     def cancel(_n, job, tab):
-        manager.cancel((job if isinstance(job, dict) else {}).get("job"), tab)
+        manager.cancel((job if isinstance(job, dict) else {}).get("job"), owner(tab))
         return ""
 
 
@@ -386,8 +387,9 @@ def _register_map(app, result_data) -> None:
         frames = median_regions(tables) if len(tables) > 1 else tables[0]
         metrics = available_metrics(frames)
         metric = metric if metric in metrics else metrics[0]  # the page's value is checked, never used as sent
+        step = {"step_days": 1} if data and data.get("map_step_days") == 1 else {}  # a job's map: weekly already
         try:
-            return region_map_figure(frames, lang=lang, metric=metric), {"display": "block"}
+            return region_map_figure(frames, lang=lang, metric=metric, **step), {"display": "block"}
         except MapError:
             return no_update, {"display": "none"}
 
@@ -421,7 +423,7 @@ def _register_compare(app, manager: JobManager) -> None:
     @app.callback(Output("compare-body", "children"), Input("compare-result-store", "data"), Input("lang", "value"),
                   State("tab-id", "data"))
     def show_compare(job_id, lang, tab):
-        data = manager.result(job_id, tab)
+        data = manager.result(job_id, owner(tab))
         if not data:
             return ""
         a_runs, b_runs = data["runs"]["A"], data["runs"]["B"]

@@ -5,10 +5,17 @@ The web server never simulates in its own process. Jobs wait in a queue kept by 
 to one thread there, so it does not oversubscribe the machine); the page polls
 :meth:`JobManager.status`. Every limit is enforced here, on the server, whatever the browser sends:
 
-* each browser tab (its ``owner`` key) has at most one job queued or running;
+* each browser session (a cookie the server sets and signs, :mod:`defection.dashboard.sessions`) has at
+  most one job queued or running, whatever tab ids its requests invent;
 * at most :data:`MAX_ACTIVE_JOBS` jobs are queued or running in all;
 * one run has at most :data:`MAX_AGENTS` agents and one job at most :data:`MAX_AGENT_DAYS`
   agent-days (agents x days x seeds x settings);
+* a job's memory is estimated before it is queued (:func:`job_memory`: what the worker holds and what the
+  server keeps of its results) and refused above :data:`MAX_JOB_BYTES`, or when the jobs queued or running
+  would need more than :data:`MAX_TOTAL_BYTES` together, or more than the machine has available;
+* finished results are kept up to :data:`MAX_KEPT_BYTES` in all (the oldest daily tables go first, then the
+  oldest jobs), and the worker is replaced by a fresh process after a job that made it large, so memory
+  freed inside it is given back to the machine;
 * a job starts from a built-in scenario, by name, or from uploaded TOML text of at most
   :data:`MAX_UPLOAD_BYTES`: never from a path.
 
@@ -27,6 +34,7 @@ import queue
 import signal
 import threading
 import time
+from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
@@ -47,6 +55,12 @@ MAX_AGENTS = 2_000_000  # officers + civilian agents in one run: about 0.2 GB of
 MAX_AGENT_DAYS = 4_000_000_000  # per job; about 5 minutes on one core of a 2-vCPU VM
 MAX_UPLOAD_BYTES = 1_000_000  # an uploaded scenario's TOML text, UTF-8
 KEEP_TABLES = 5  # finished jobs whose every daily series (downloads, map) the server keeps in memory
+# Memory (issue 28, item 8): the limits above bound work, these bound memory. A job of the default scenario
+# (20 seeds x 730 days) needs about 30 MiB; 50 seeds x 3,650 days of a tiny scenario about 0.6 GiB.
+MAX_JOB_BYTES = 2**30  # one job: the worker's share and the server's copy of its results, at their peak
+MAX_TOTAL_BYTES = 2 * 2**30  # every job queued or running, together
+MAX_KEPT_BYTES = 512 * 2**20  # finished jobs' results the server keeps, together
+RECYCLE_ABOVE = 256 * 2**20  # a job whose worker share is larger is followed by a fresh worker process
 ACTIVE = ("queued", "running")
 FINISHED = ("done", "cancelled", "error")
 
@@ -99,10 +113,14 @@ def base_scenario(spec: dict[str, Any]):
     return builtin_scenario(spec.get("name"))
 
 
+def officers_and_civilians(scenario) -> tuple[int, int]:
+    from defection.api import agent_count as count
+
+    return count(scenario)
+
+
 def agent_count(scenario) -> int:
     """Police officers, soldiers and civilian agents (one per ``run.scale`` people, at least one per township)."""
-    from defection.api import agent_count as officers_and_civilians
-
     return sum(officers_and_civilians(scenario))
 
 
@@ -111,13 +129,16 @@ def _soldiers(scenario) -> int:
     return int(army.n_soldiers) if army is not None else 0
 
 
-def check_limits(spec: dict[str, Any]) -> None:
-    """Refuse a job whose runs or total work exceed the documented limits, naming the limit."""
+def check_limits(spec: dict[str, Any]) -> JobMemory:
+    """Refuse a job whose runs, total work or memory exceed the documented limits, naming the limit; the
+    job's memory estimate otherwise."""
     from defection import scenarios
+    from defection.api import BYTES_PER_CIVILIAN_AGENT, BYTES_PER_OFFICER
 
     base = base_scenario(spec).model_dump(mode="json")
     runs = len(spec["seeds"])
     total = 0
+    largest = 0
     for setting in spec["settings"]:
         sc = scenarios.from_dict(base, dict(setting["overrides"]), origin="the levers",
                                  override_label="lever")
@@ -129,10 +150,112 @@ def check_limits(spec: dict[str, Any]) -> None:
                 f"runs at most {MAX_AGENTS:,} agents. Raise run.scale or lower force.n_officers or "
                 f"army.n_soldiers, or use `defection run` on the command line.")
         total += agents * int(spec["days"]) * runs
+        officers, civilians = officers_and_civilians(sc)
+        largest = max(largest, officers * BYTES_PER_OFFICER + civilians * BYTES_PER_CIVILIAN_AGENT)
     if total > MAX_AGENT_DAYS:
         raise JobRefused(
             f"this job is {total:,} agent-days (agents x days x seeds x settings); the dashboard runs at most "
             f"{MAX_AGENT_DAYS:,} per job. Use fewer seeds or days, or `defection sweep` on the command line.")
+    need = job_memory(largest, int(spec["days"]), runs, len(spec["settings"]))
+    check_memory(need)
+    return need
+
+
+@dataclass(frozen=True)
+class JobMemory:
+    """A job's memory, estimated before it starts: ``worker`` bytes the worker process holds for it at its peak
+    (above its own interpreter), ``kept`` bytes of results the server keeps once it is done."""
+
+    worker: int
+    kept: int
+
+    @property
+    def total(self) -> int:
+        """Both processes at their peak: the worker's share, and the server's results twice (the pickled bytes
+        it receives and the objects they become)."""
+        return self.worker + 2 * self.kept
+
+
+def job_memory(agent_bytes: int, days: int, seeds: int, settings: int) -> JobMemory:
+    """The memory of a job of ``settings`` x ``seeds`` runs of ``days`` days whose largest run's agents take
+    ``agent_bytes``: each run's recorder arrays are ``days`` x columns x 8 bytes, and a run keeps, until the job
+    ends, its daily table, its chart series and (a single setting) its regions on the map's weekly frames."""
+    from defection.model import COLUMNS
+    from defection.model.metrics import COLUMNS as REGION_COLUMNS
+
+    stream = settings == 1  # only a single setting records regions (the map) and streams its series
+    regions = len(region_names())
+    table = days * (len(COLUMNS) + 2) * 8  # the daily table, with date and day
+    series = days * len(COLUMNS) * 8  # the chart's series: at most every column, as float64
+    frames = len(map_days(days)) * regions * (2 + len(MAP_COLUMNS)) * 8 if stream else 0
+    recorders = 2 * (table + (days * regions * (len(REGION_COLUMNS) + 2) * 8 if stream else 0))  # arrays + table
+    runs = seeds * settings
+    held = runs * (table + series + frames)
+    # the worker: the running run's agents and recorders, every finished run, and the result pickled to send
+    worker = agent_bytes + recorders + 2 * held
+    # the server: every run's table and series, one median map per setting; a streamed job's series so far
+    kept = runs * (table + series) + (frames + runs * series if stream else 0)
+    return JobMemory(worker, kept)
+
+
+def check_memory(need: JobMemory) -> None:
+    """Refuse a job over :data:`MAX_JOB_BYTES` or over the memory this machine has available now."""
+    from defection.experiments.size import gib, memory_available
+
+    if need.total > MAX_JOB_BYTES:
+        raise JobRefused(
+            f"this job needs about {gib(need.total)} of memory ({gib(need.worker)} in the worker, "
+            f"{gib(need.kept)} of results kept by the server); the dashboard runs jobs of at most "
+            f"{gib(MAX_JOB_BYTES)}. Use fewer seeds or days, or `defection sweep` on the command line.")
+    available = memory_available()
+    if available is not None and need.total > available:
+        raise JobRefused(f"this job needs about {gib(need.total)} of memory and this machine has "
+                         f"{gib(available)} available now. Use fewer seeds or days.")
+
+
+def region_names() -> tuple[str, ...]:
+    from defection.data import region_names as names
+
+    return names()
+
+
+MAP_COLUMNS = ("defected", "defected_police", "defected_army", "civilians_killed")  # regions_map.METRICS
+MAP_STEP_DAYS = 7  # regions_map.STEP_DAYS
+
+
+def map_days(days: int) -> list[int]:
+    """The days the map draws (one a week and the last): all that the server keeps of a run's regions."""
+    return sorted({*range(0, days, MAP_STEP_DAYS), days - 1}) if days > 0 else []
+
+
+def map_frames(table):
+    """A run's regional table on the map's days and columns only (rows are day-major, regions in census order)."""
+    import numpy as np
+
+    if table is None or not table.num_rows:
+        return table
+    n = len(region_names())
+    days = map_days(table.num_rows // n)
+    rows = (np.asarray(days)[:, None] * n + np.arange(n)).ravel()
+    return table.select(["date", "region", *[c for c in MAP_COLUMNS if c in table.column_names]]).take(rows)
+
+
+def held_bytes(value: Any) -> int:
+    """Bytes of the arrays and tables inside ``value`` (a result), walking dicts, lists and tuples."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes)
+    if isinstance(value, (pa.Table, pa.Array, pa.ChunkedArray)):
+        return int(value.nbytes)
+    if isinstance(value, dict):
+        return sum(held_bytes(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(held_bytes(v) for v in value)
+    if isinstance(value, str):
+        return len(value)
+    return 0
 
 
 # ---------------------------------------------------------------------------------------- worker
@@ -217,14 +340,30 @@ def run_ensemble(job_id: int, spec: dict[str, Any], events=None, cancel=None) ->
             result = simulate(base, int(seed), days, dict(setting["overrides"]), on_day, record_regions=stream)
             runs[label].append(_compact(result))
             tables[label].append(result.timeseries)
-            regions[label].append(result.regions)
+            regions[label].append(map_frames(result.regions))  # the map's days and columns only
             if events is not None and stream:
                 events.put(("seed", job_id, {"start": runs[label][-1]["start"],
                                              "series": live_series_of(result)}))
+            del result  # the run's recorders and agents go before the next run is built
             done += days
+    for label, frames in regions.items():  # the map shows the median over seeds: one table per setting
+        regions[label] = [_median_map(frames)]
     return {"job": job_id, "runs": runs, "seeds": seeds, "days": days, "settings": spec["settings"],
-            "scenario": base.name, "tables": tables, "regions": regions, "manifest": job_manifest(base, spec),
+            "scenario": base.name, "tables": tables, "regions": regions, "map_step_days": 1,
+            "manifest": job_manifest(base, spec),
             "changed": {s["label"]: changed_settings(base, s["overrides"]) for s in spec["settings"]}}
+
+
+def _median_map(frames: list):
+    """The median over seeds of the runs' map frames (None if no run recorded regions)."""
+    frames = [f for f in frames if f is not None and f.num_rows]
+    if not frames:
+        return None
+    if len(frames) == 1:
+        return frames[0]
+    from defection.dashboard.regions_map import median_regions
+
+    return median_regions(frames)
 
 
 def changed_settings(base, overrides: dict[str, Any]) -> dict[str, Any]:
@@ -289,6 +428,31 @@ def _worker_main(tasks, events, cancel, parent: int) -> None:
             events.put(("error", job_id, str(exc)))
         except Exception as exc:  # a user-facing message, never a traceback
             events.put(("error", job_id, f"{type(exc).__name__}: {str(exc)[:300]}"))
+        _release_memory()
+
+
+def _release_memory() -> None:
+    """In the worker, after a job: collect its objects and give pyarrow's and the C library's free pools back."""
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(Exception):
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def rss_bytes(pid: int) -> int | None:
+    """Resident memory of process ``pid`` (Linux: ``/proc/PID/statm``); None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 # ---------------------------------------------------------------------------------------- server side
@@ -321,16 +485,19 @@ class JobManager:
         Jobs queued or running at once, over all owners.
     """
 
-    def __init__(self, keep: int = 20, max_active: int = MAX_ACTIVE_JOBS) -> None:
+    def __init__(self, keep: int = 20, max_active: int = MAX_ACTIVE_JOBS, kept_bytes: int = MAX_KEPT_BYTES,
+                 total_bytes: int = MAX_TOTAL_BYTES, recycle_above: int = RECYCLE_ABOVE) -> None:
         self._ctx = mp.get_context("spawn")
         self._jobs: dict[int, dict[str, Any]] = {}
         self._pending: collections.deque[int] = collections.deque()
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self._keep, self._max_active = keep, max_active
+        self._kept_bytes, self._total_bytes, self._recycle_above = kept_bytes, total_bytes, recycle_above
         self._worker: BaseProcess | None = None
         self._sent: int | None = None  # the job the worker holds
         self._closed = False
+        self.recycled = 0  # workers replaced after a large job
         self._new_channels()
         threading.Thread(target=self._supervise, name="defection-jobs", daemon=True).start()
 
@@ -405,6 +572,7 @@ class JobManager:
             return
         if active and kind == "done":
             job["state"], job["done"], job["result"] = "done", job["total"], payload
+            job["kept"] = held_bytes(payload)
         elif active and kind == "cancelled":
             job["state"] = "cancelled"
         elif active:
@@ -413,7 +581,33 @@ class JobManager:
             job["finished_seeds"], job["current"] = [], None
         if self._sent == job_id:
             self._sent = None
+            if job is not None and self._grown(job):
+                self._recycle()
+        self._trim()
         self._dispatch()
+
+    def _grown(self, job: dict[str, Any]) -> bool:
+        """Whether the worker should be replaced after ``job``: its estimated share was large, or the worker's
+        resident memory is (memory a process frees is not always given back to the machine)."""
+        from defection.api import BYTES_BASE
+
+        worker = self._worker
+        rss = rss_bytes(worker.pid) if worker is not None and worker.pid is not None else None
+        return job["memory"].worker > self._recycle_above or (rss is not None and
+                                                              rss > BYTES_BASE + self._recycle_above)
+
+    def _recycle(self) -> None:
+        """Stop the idle worker (it has just reported the end of its job) and start the next one afresh."""
+        worker, self._worker = self._worker, None
+        if worker is not None and worker.is_alive():
+            with contextlib.suppress(Exception):
+                self._tasks.put(None)
+            worker.join(5)
+            if worker.is_alive():
+                worker.terminate()
+                worker.join(2)
+        self._new_channels()
+        self.recycled += 1
 
     def _check_worker(self) -> None:
         with self._lock:
@@ -427,39 +621,73 @@ class JobManager:
             self._dispatch()
 
     # --- the jobs
-    def submit(self, spec: dict[str, Any], owner: str) -> int:
-        """Queue a job for ``owner`` (a browser tab); :class:`JobRefused` says which limit it breaks."""
+    def submit(self, spec: dict[str, Any], owner: str, session: str | None = None) -> int:
+        """Queue a job for ``owner`` (a browser tab of ``session``, the browser's session cookie; by default the
+        owner is its own session); :class:`JobRefused` says which limit it breaks."""
+        from defection.experiments.size import gib
+
         if not isinstance(owner, str) or not owner:
             raise JobRefused("this page has no session id. Reload the page.")
-        check_limits(spec)
+        slot = owner if session is None else session
+        need = check_limits(spec)
         with self._lock:
             if self._closed:
                 raise JobRefused("the dashboard is shutting down.")
-            mine = [j["id"] for j in self._jobs.values() if j["owner"] == owner and j["state"] in ACTIVE]
+            mine = [j["id"] for j in self._jobs.values() if j["session"] == slot and j["state"] in ACTIVE]
             if mine:
-                raise JobRefused(f"job #{mine[0]} from this page is still queued or running: wait for it to "
-                                 f"finish or cancel it. Each page runs one job at a time.")
+                raise JobRefused(f"job #{mine[0]} from this browser is still queued or running: wait for it to "
+                                 f"finish or cancel it. Each browser session runs one job at a time.")
             active = sum(j["state"] in ACTIVE for j in self._jobs.values())
             if active >= self._max_active:
                 raise JobRefused(f"the server already has {active} jobs queued or running, its limit "
                                  f"({self._max_active}). Wait for one to finish, or cancel one.")
+            queued = sum(j["memory"].total for j in self._jobs.values() if j["state"] in ACTIVE)
+            if queued + need.total > self._total_bytes:
+                raise JobRefused(f"this job needs about {gib(need.total)} of memory and the jobs queued or running "
+                                 f"need {gib(queued)}; together the dashboard runs at most "
+                                 f"{gib(self._total_bytes)}. Wait for a job to finish, or use fewer seeds or days.")
             job_id = next(self._ids)
             total = len(spec["settings"]) * len(spec["seeds"]) * int(spec["days"])
-            self._jobs[job_id] = {"id": job_id, "owner": owner, "state": "queued", "done": 0, "total": total,
-                                  "error": None, "result": None, "spec": spec,
-                                  "finished_seeds": [], "current": None}
+            self._jobs[job_id] = {"id": job_id, "owner": owner, "session": slot, "state": "queued", "done": 0,
+                                  "total": total, "error": None, "result": None, "spec": spec, "memory": need,
+                                  "kept": 0, "finished_seeds": [], "current": None}
             self._pending.append(job_id)
             self._trim()
             self._dispatch()
         return job_id
 
     def _trim(self) -> None:
+        """Forget the oldest finished jobs beyond ``keep``; keep the daily tables (downloads, map) of the newest
+        :data:`KEEP_TABLES` results only; then, while the results kept are over ``kept_bytes``, drop the older jobs'
+        tables, then the older jobs, then the newest job's tables (its chart series stay)."""
         finished = [k for k, j in self._jobs.items() if j["state"] in FINISHED]
         for k in finished[: max(0, len(self._jobs) - self._keep)]:
             del self._jobs[k]
-        # the full daily tables (for downloads and the map) of the newest few results only: the charts need less
-        for k in [k for k in self._jobs if self._jobs[k]["result"]][:-KEEP_TABLES]:
-            self._jobs[k]["result"].update(tables={}, regions={})
+        done = [k for k in self._jobs if self._jobs[k]["result"]]  # oldest first
+        for k in done[:-KEEP_TABLES]:
+            self._drop_tables(k)
+        older, newest = done[:-1], done[-1:]
+        steps = ([(self._drop_tables, k) for k in older] + [(self._forget, k) for k in older]
+                 + [(self._drop_tables, k) for k in newest])  # older tables, then older jobs, then the newest's tables
+        for drop, k in steps:
+            if self.kept_bytes() <= self._kept_bytes:
+                return
+            drop(k)
+
+    def _forget(self, job_id: int) -> None:
+        self._jobs.pop(job_id, None)
+
+    def _drop_tables(self, job_id: int) -> None:
+        job = self._jobs.get(job_id)
+        result = job["result"] if job is not None else None
+        if job is not None and result and (result.get("tables") or result.get("regions")):
+            result.update(tables={}, regions={})
+            job["kept"] = held_bytes(result)
+
+    def kept_bytes(self) -> int:
+        """Bytes of finished jobs' results the server keeps (arrays and tables)."""
+        with self._lock:
+            return sum(j["kept"] for j in self._jobs.values() if j["result"])
 
     def _own(self, job_id: Any, owner: Any) -> dict[str, Any] | None:
         job = self._jobs.get(job_id) if isinstance(job_id, int) else None

@@ -110,19 +110,34 @@ class SavedRuns:
         from defection.dashboard.jobs import BREAKDOWNS, _pairs, kept_series
 
         where = self.directory(run_id)
-        table = pq.read_table(io.BytesIO(_read_bytes(where / "timeseries.parquet")))
-        summary = json.loads(_read_bytes(where / "summary.json"))
-        manifest = json.loads(_read_bytes(where / "manifest.json"))
-        regions = (pq.read_table(io.BytesIO(_read_bytes(where / REGIONS_FILE)))
-                   if _regular_file(where / REGIONS_FILE) else None)
-        if "date" not in table.column_names or "defected" not in table.column_names or not table.num_rows:
-            raise DefectionError(f"saved run '{run_id}' has no daily defections to show.")
-        seed = int(summary.get("seed", manifest.get("seed", 0)) or 0)
-        compact = {"seed": seed, "start": str(table.column("date")[0].as_py()),
-                   "series": {name: table.column(name).to_numpy().astype(float)
-                              for name in kept_series(table.column_names)},
-                   "breakdowns": {name: _pairs(summary.get(name)) for name in BREAKDOWNS}}
-        scenario = manifest.get("scenario") if isinstance(manifest.get("scenario"), dict) else {}
+        name = "timeseries.parquet"
+        try:  # a damaged file is named in one line, never a traceback
+            table = pq.read_table(io.BytesIO(_read_bytes(where / name)))
+            name = "summary.json"
+            summary = json.loads(_read_bytes(where / name))
+            name = "manifest.json"
+            manifest = json.loads(_read_bytes(where / name))
+            name = REGIONS_FILE
+            regions = (pq.read_table(io.BytesIO(_read_bytes(where / REGIONS_FILE)))
+                       if _regular_file(where / REGIONS_FILE) else None)
+            if not isinstance(summary, dict) or not isinstance(manifest, dict):
+                name = "summary.json" if not isinstance(summary, dict) else "manifest.json"
+                raise ValueError("not a JSON object")
+            if "date" not in table.column_names or "defected" not in table.column_names or not table.num_rows:
+                raise DefectionError(f"saved run '{run_id}' has no daily defections to show.")
+            name = "summary.json"
+            seed = int(summary.get("seed", manifest.get("seed", 0)) or 0)
+            name = "timeseries.parquet"
+            compact = {"seed": seed, "start": str(table.column("date")[0].as_py()),
+                       "series": {column: table.column(column).to_numpy().astype(float)
+                                  for column in kept_series(table.column_names)},
+                       "breakdowns": {key: _pairs(summary.get(key)) for key in BREAKDOWNS}}
+        except DefectionError:
+            raise
+        except Exception as exc:
+            raise DefectionError(f"saved run '{run_id}' could not be read: its {name} is damaged "
+                                 f"({type(exc).__name__}).") from None
+        scenario: dict[str, Any] = manifest["scenario"] if isinstance(manifest.get("scenario"), dict) else {}
         return {"job": f"saved:{run_id}", "saved": run_id, "runs": {"run": [compact]}, "seeds": [seed],
                 "days": table.num_rows, "settings": [{"label": "run", "overrides": {}}],
                 "scenario": str(scenario.get("name") or summary.get("scenario") or run_id),
