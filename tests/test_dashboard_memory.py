@@ -74,8 +74,9 @@ def test_a_job_over_the_memory_available_is_refused(monkeypatch):
 
 
 def test_the_map_keeps_the_days_it_draws():
-    from defection.dashboard.regions_map import sampled_days
+    from defection.dashboard.regions_map import METRICS, STEP_DAYS, sampled_days
 
+    assert jobs.MAP_COLUMNS == tuple(METRICS) and jobs.MAP_STEP_DAYS == STEP_DAYS
     for days in (1, 2, 7, 8, 30, 731, 3650):
         assert jobs.map_days(days) == sampled_days(days)
 
