@@ -180,3 +180,19 @@ def test_a_calibration_on_a_full_tmpfs_is_kept_and_resumes_once_space_is_freed(s
     assert code == 0 and (out / "posterior.parquet").is_file(), text
     if "job.json" in kept:
         assert (out / "job.json").read_bytes() == kept["job.json"]
+
+
+def test_an_optimisation_on_a_full_tmpfs_leaves_no_directory_then_completes(small_disk, monkeypatch, capsys):
+    """optuna's study (SQLite) and the results both meet the full disk: a paragraph, exit 2, then a clean run."""
+    where, fill, free = small_disk
+    out = where / "opt"
+    args = ["optimize", "--budget-kyat-month", "2e7", "--draws", "1", "--min-draws", "1", "--candidates", "2",
+            "--population", "2", "--days", "3", "--workers", "0", *TINY, "--out", out]
+    fill(150)
+    code, text = run_cli_raw(args, monkeypatch, capsys)
+    assert_one_paragraph(code, text, "is full", str(out))
+    assert not out.exists()
+    no_staging_left(out)
+    free()
+    code, text = run_cli_raw(args, monkeypatch, capsys)
+    assert code == 0 and (out / "manifest.json").is_file() and (out / "study.db").is_file(), text
