@@ -1075,10 +1075,10 @@ def _disk_full_message(exc: BaseException) -> str:
     said = re.sub(r"^\((?:sqlite3|[\w.]+)\.\w+\)\s*", "", said)  # SQLAlchemy's "(sqlite3.OperationalError) "
     shown = shorten(repr(str(directory)), 300, "...")
     what = f"your disk quota on the disk holding {shown} is used up" if quota else f"the disk holding {shown} is full"
-    return (f"{what} (it said: {shorten(said, 120, '...')}{free}). Nothing incomplete was left "
-            "under a final name: a results directory appears whole or not at all, and a sweep's, comparison's, "
-            "calibration's or optimisation's record is kept as it was, so the same command resumes it once space "
-            "is freed. Free some space, or give an --out on another disk.")
+    return (f"{what} (it said: {shorten(said, 120, '...')}{free}). Files are written under "
+            "temporary names and renamed into place only when complete, so no partial file was left under a "
+            "final name; a sweep's, comparison's, calibration's or optimisation's record is kept as it was, so the "
+            "same command resumes it once space is freed. Free some space, or give an --out on another disk.")
 
 
 def _option_value(option: str) -> Optional[str]:
