@@ -15,7 +15,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColu
 from rich.table import Table
 from rich.text import Text
 
-from defection.errors import DefectionError, shorten
+from defection.errors import DefectionError, DiskFullError, disk_full, shorten
 from defection.terminal import TextConsole, line, printable, styled, text_column
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -976,19 +976,27 @@ def main() -> None:
             _say_interrupted()
         raise
     except DefectionError as exc:
+        if isinstance(exc, DiskFullError) or disk_full(exc) is not None:  # e.g. "writing the results failed"
+            _print_error(_disk_full_message(disk_full(exc) or exc))
+            sys.exit(2)
         _print_error(str(exc))
         sys.exit(getattr(exc, "exit_code", 2))  # 2: bad input; 3: an experiment finished with failed runs
     except KeyboardInterrupt:
         _say_interrupted()
         sys.exit(130)
-    except OSError as exc:  # the file system refused an output (or input) that the commands did not check
-        _print_error(_os_error_message(exc))
-        sys.exit(2)
     except MemoryError:
         _print_error("the machine ran out of memory. A run needs about 11 bytes per civilian agent and 59 per "
                      "officer; raise run.scale (people per civilian agent), or run fewer --workers at once. "
                      "Nothing was saved as a complete result.")
         sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - a full disk, whichever library met it (OSError, SQLite, optuna)
+        if disk_full(exc) is not None:
+            _print_error(_disk_full_message(disk_full(exc) or exc))
+            sys.exit(2)
+        if isinstance(exc, OSError):  # the file system refused an output (or input) the commands did not check
+            _print_error(_os_error_message(exc))
+            sys.exit(2)
+        raise
 
 
 def _print_error(message: str) -> None:
@@ -1040,6 +1048,37 @@ def _os_error_message(exc: OSError) -> str:
             f"({reason}). Give an --out path in a directory you can write to, on a disk with free space. Files are "
             "written under temporary names and renamed into place only when complete, so no partial file was "
             "left under a final name.")
+
+
+def _disk_full_message(exc: BaseException) -> str:
+    """One paragraph for a full disk (ENOSPC) or quota (EDQUOT): the directory, what was kept, what to do."""
+    import re
+    import shutil
+
+    where = _option_value("--out")
+    if where is None and isinstance(exc, OSError) and exc.filename is not None:
+        where = os.path.dirname(os.fsdecode(exc.filename)) or "."
+    directory = Path(where) if where is not None else Path.cwd()
+    # a staging sibling, .NAME.tmp-PID-HEX, stands for the results directory NAME being written
+    if directory.name:
+        directory = directory.with_name(re.sub(r"^\.(.+)\.tmp-\d+(?:-[0-9a-f]+)?$", r"\1", directory.name))
+    quota = (isinstance(exc, OSError) and exc.errno == errno.EDQUOT) or "quota" in str(exc).lower()
+    free = ""
+    probe = Path(os.path.abspath(directory))
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        free = f"; {shutil.disk_usage(probe).free / 2**20:,.1f} MiB free there now"
+    except OSError:
+        pass
+    said = getattr(exc, "strerror", None) or (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    said = re.sub(r"^\((?:sqlite3|[\w.]+)\.\w+\)\s*", "", said)  # SQLAlchemy's "(sqlite3.OperationalError) "
+    shown = shorten(repr(str(directory)), 300, "...")
+    what = f"your disk quota on the disk holding {shown} is used up" if quota else f"the disk holding {shown} is full"
+    return (f"{what} (it said: {shorten(said, 120, '...')}{free}). Files are written under "
+            "temporary names and renamed into place only when complete, so no partial file was left under a "
+            "final name; a sweep's, comparison's, calibration's or optimisation's record is kept as it was, so the "
+            "same command resumes it once space is freed. Free some space, or give an --out on another disk.")
 
 
 def _option_value(option: str) -> Optional[str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable
 
 
@@ -19,6 +20,10 @@ class OutputError(DefectionError):
 
 class ResourceError(DefectionError):
     """A job that needs more of the machine (memory) than it has."""
+
+
+class DiskFullError(DefectionError):
+    """The disk holding an output (or the user's quota on it) filled while the tool wrote there."""
 
 
 class ReadBackError(DefectionError):
@@ -57,3 +62,32 @@ def nearest(word: str, choices: Iterable[str]) -> str | None:
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     hit = nearest(word, choices)
     return f" Did you mean '{hit}'?" if hit else ""
+
+
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+# How the libraries say it without an errno: SQLite (pyabc's history, optuna's study through SQLAlchemy) says
+# "database or disk is full" (SQLITE_FULL); Arrow's and others' messages carry the C library's strerror.
+DISK_FULL_WORDS = ("database or disk is full", "no space left on device", "disk quota exceeded")
+
+
+def disk_full(exc: BaseException | None) -> BaseException | None:
+    """The exception in ``exc``'s chain that says the disk (or a quota) is full, or None.
+
+    The chain is followed through ``__cause__`` and ``__context__`` (a suppressed context too: an error that
+    was re-raised as another, ``raise ... from None``, still came from a full disk) and SQLAlchemy's ``orig``
+    (optuna's ``StorageInternalError`` wraps SQLAlchemy's ``OperationalError``, which wraps sqlite3's)."""
+    chain: list[BaseException] = []
+    todo = [exc]
+    while todo:
+        item = todo.pop(0)
+        if item is None or any(item is seen for seen in chain):
+            continue
+        chain.append(item)
+        orig = getattr(item, "orig", None)
+        todo += [item.__cause__, item.__context__, orig if isinstance(orig, BaseException) else None]
+    for item in chain:  # the system's own word first: an OSError with its errno
+        if isinstance(item, OSError) and item.errno in DISK_FULL_ERRNOS:
+            return item
+    said = [item for item in chain if not isinstance(item, DefectionError)
+            and any(words in str(item).lower() for words in DISK_FULL_WORDS)]
+    return said[-1] if said else None  # the innermost: the library's own words, not a wrapper's

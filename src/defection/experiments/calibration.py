@@ -434,7 +434,7 @@ def _run_generations(out: Path, simulator: Simulator, fits: list[Fit], obs: list
                 abc = pyabc.ABCSMC(simulator, prior, make_distance(obs), population_size=population,
                                    sampler=abc_sampler)
                 if t == 0:  # a new run; one killed before its first generation stays in the history, unused
-                    history = abc.new(db, observed_stats(obs))
+                    history = _new_run(abc, db, db_path, observed_stats(obs))
                 else:
                     assert run_id is not None  # from the history (done > 0) or the generation before
                     history = _load(abc, db_path, run_id)
@@ -444,6 +444,21 @@ def _run_generations(out: Path, simulator: Simulator, fits: list[Fit], obs: list
                 progress(t + 1, float(history.get_all_populations()["epsilon"].iloc[-1]))
     assert run_id is not None  # generations >= 1, so a run was made or resumed
     return run_id
+
+
+def _new_run(abc, db: str, db_path: Path, observed: dict[str, float]):
+    """``abc.new``: a new run in the history. A history.db that this call created and could not finish (its
+    schema half written, as on a full disk) holds nothing and is removed, so the same command starts afresh;
+    one that was there before is never touched here."""
+    fresh = not os.path.lexists(db_path)
+    try:
+        return abc.new(db, observed)
+    except BaseException:
+        if fresh:
+            for leftover in (db_path, db_path.with_name(db_path.name + "-journal")):
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)
+        raise
 
 
 def _load(abc, db_path: Path, run_id: int):
