@@ -30,7 +30,8 @@ def test_run_summary_shows_police_army_and_total(tmp_path, monkeypatch, capsys):
     code, text = run_cli(args, monkeypatch, capsys)
     assert code == 0, text
     assert re.search(r"outcome ┃ police ┃ army ┃ total", text), text
-    for label in ("defected", "quiet resisters", "coercive capacity, change from day 0", "army combat", "army support"):
+    for label in ("defected", "quiet resisters", "coercive capacity on the last day, % of day 0", "army combat",
+                  "army support"):
         assert f"│ {label} " in text, (label, text)
     final = json.loads(Path("r/summary.json").read_text())["final"]  # the table shows the run's numbers
     row = re.search(r"│ defected │ ([\d,]+) │ ([\d,]+) │ ([\d,]+) │", text)
@@ -112,7 +113,7 @@ def test_compare_table_has_rows_for_each_force(monkeypatch, capsys):
     assert code == 0, text
     assert re.search(r"│ police │ 112 │ 111–113 │ \+10 \[\+10, \+10\] │", text), text
     assert re.search(r"│ army │ 18 │ 17–19 │ \+10 \[\+10, \+10\] │", text), text
-    assert re.search(r"│ police │ 70\.0% │ 70\.0–70\.0 │ -10\.0% \[-10\.0, -10\.0\] │", text), text
+    assert re.search(r"│ police │ 70\.0% │ 70\.0–70\.0 │ -10\.0 pp \[-10\.0, -10\.0\] │", text), text
     assert re.search(r"│ army │ 90\.0% │", text), text
 
 

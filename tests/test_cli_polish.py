@@ -179,7 +179,7 @@ def test_compare_shows_never_and_no_negative_zero(monkeypatch, capsys):
     code, text = run_cli(["compare", "--policy", "more-outreach:support.outreach=0.5", "--workers", "0"],
                          monkeypatch, capsys)
     assert code == 0, text
-    assert "-0.0" not in text and "+0.0% [+0.0, +0.0]" in text, text
+    assert "-0.0" not in text and "+0.0 pp [+0.0, +0.0]" in text, text
     assert re.search(r"day capacity <50% │ never", text) and not re.search(r"day capacity <50% │ 120", text), text
 
 
@@ -209,7 +209,7 @@ def test_diis_policy_preset_and_its_former_name():
 
     assert "diis-policy" in PRESETS and "seed-policy" not in PRESETS
     plan = plan_compare("myanmar-2021", preset="diis-policy", replicates=2)
-    assert plan.labels["policy"][1] == ["status-quo", "protection-only", "livelihoods-only", "both", "both-5x"]
+    assert plan.labels["policy"][1] == ["no-programmes", "protection-only", "livelihoods-only", "both", "both-5x"]
     with pytest.warns(FutureWarning, match="diis-policy"):
         old = plan_compare("myanmar-2021", preset="seed-policy", replicates=2)
     assert old.points == plan.points and old.labels == plan.labels

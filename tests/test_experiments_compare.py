@@ -38,8 +38,8 @@ def test_compare_finds_the_sign_of_levers_built_to_have_one(comparison):
     # a higher chance of being caught deters: fewer defections (its cost is not asserted: fewer stipends to
     # pay, but more officers who would leave only with protection)
     assert rows[("more-fear", "defected")]["diff_hi"] < 0
-    # the status quo is the reference
-    assert rows[("status-quo", "defected")]["diff_mean"] == 0
+    # the scenario as given, with its own programmes, is the reference, named for what it is
+    assert res["baseline"] == "scenario-programmes" and rows[("scenario-programmes", "defected")]["diff_mean"] == 0
     pol = {p["policy"]: p for p in res["policies"]}
     s = pol["more-support"]
     assert s["cost_per_additional_defection"] == pytest.approx(s["extra_cost"] / s["extra_defections"])
@@ -56,10 +56,10 @@ def test_compare_finds_the_sign_of_levers_built_to_have_one(comparison):
 def test_paired_seeds_make_effects_tighter_than_unpaired_ensembles(comparison):
     out, _ = comparison
     d = pq.read_table(out / "summary.parquet").to_pydict()
-    base = np.array([x for x, p in zip(d["defected"], d["policy"]) if p == "status-quo"], float)
+    base = np.array([x for x, p in zip(d["defected"], d["policy"]) if p == "scenario-programmes"], float)
     nudge = np.array([x for x, p in zip(d["defected"], d["policy"]) if p == "nudge"], float)
     seeds = {p: [s for s, q in zip(d["seed"], d["policy"]) if q == p] for p in set(d["policy"])}
-    assert seeds["status-quo"] == seeds["more-fear"] == seeds["more-support"] == seeds["nudge"]  # common random numbers
+    assert seeds["scenario-programmes"] == seeds["more-fear"] == seeds["more-support"] == seeds["nudge"]  # paired
     paired_sd = np.std(nudge - base, ddof=1)
     unpaired_sd = np.sqrt(np.var(nudge, ddof=1) + np.var(base, ddof=1))
     assert paired_sd < 0.5 * unpaired_sd
@@ -85,9 +85,9 @@ def test_paired_intervals_are_scipy_t_intervals_equal_to_the_textbook_formula():
 def test_diis_policy_preset_asks_the_reports_question(monkeypatch, capsys, tmp_path):
     plan = plan_compare("myanmar-2021", preset="diis-policy", replicates=2)
     names = plan.labels["policy"][1]
-    assert names == ["status-quo", "protection-only", "livelihoods-only", "both", "both-5x"]
+    assert names == ["no-programmes", "protection-only", "livelihoods-only", "both", "both-5x"]
     pts = dict(zip(names, plan.points))
-    assert pts["status-quo"]["support.protection_capacity"] == "0"
+    assert pts["no-programmes"]["support.protection_capacity"] == "0" and pts["no-programmes"]["support.outreach"] == "0"
     assert pts["both-5x"]["support.protection_capacity"] == "100" and pts["both-5x"]["support.livelihood_capacity"] == "300"
     assert pts["protection-only"]["support.livelihood_capacity"] == "0"
     assert pts["livelihoods-only"]["support.protection_capacity"] == "0"

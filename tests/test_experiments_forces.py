@@ -37,7 +37,7 @@ def test_a_comparison_has_outcomes_per_force(tmp_path):
     res = compare("myanmar-2021", ["more:support.outreach=0.9"], out=tmp_path / "c", replicates=2, days=20,
                   overrides=TINY, workers=0, plot=False)
     rows = {(r["policy"], r["outcome"]): r for r in res["rows"]}
-    for policy in ("status-quo", "more"):
+    for policy in ("scenario-programmes", "more"):
         for outcome in PER_FORCE:
             assert rows[(policy, outcome)]["mean"] is not None, (policy, outcome)
         assert rows[(policy, "defected_police")]["mean"] + rows[(policy, "defected_army")]["mean"] == \

@@ -74,7 +74,7 @@ def test_only_the_models_module_knows_which_model_is_which():
 
 # The architecture as layers, lowest first (README "Layout"): a module may import its own layer and those below.
 LAYERS = (
-    ("errors", "i18n", "formatting", "terminal", "currency", "data", "scenarios"),
+    ("errors", "i18n", "vocabulary", "formatting", "terminal", "currency", "data", "scenarios"),
     ("engine",),
     ("model", "classic"),
     ("api", "experiments", "report", "dashboard"),

@@ -153,7 +153,8 @@ def test_compare_report_shows_the_effects_table_costs_and_cost_per_extra_defecti
     assert "kyat per extra defection" in headers and all(r[1] in cells for r in rows)
     assert "extra defections against the reference policy" in policies and "million kyat" in policies
     key = section(text, "key-numbers")
-    assert "90% interval" in key and "status-quo" in key  # an ensemble's numbers come with their interval
+    assert "90% interval" in key and "scenario-programmes" in key  # an ensemble's numbers come with their interval
+    assert "the scenario's programmes" in visible(key) and "counts each compliant officer by branch" in key  # named
     verdicts = re.findall(r'<span class="verdict (\w+)">', section(text, "findings"))
     assert verdicts[2:4] == ["holds", "holds"]  # the reference policy's daily series tell F3 and F4
     appendix = text.split('<h2 id="appendix">')[1]

@@ -86,6 +86,43 @@ class Result:
         """
         return self.timeseries.column(name).to_numpy()
 
+    def capacity_percent(self, force: str | None = None) -> np.ndarray:
+        """Coercive capacity each day as a percentage of day 0, of both forces or of one.
+
+        Coercive capacity is a weighted index (:attr:`capacity_weights`); it is shown as a percentage of its
+        baseline, here the run's own day 0 (docs/glossary.md). A change from day 0 is what happened over the
+        run, with the scenario's programmes: not a policy's effect, which is the paired difference from another
+        run on the same seed.
+
+        Parameters
+        ----------
+        force : str, optional
+            ``"police"`` or ``"army"``; both together by default.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (days,), 100 on day 0; NaN every day if the force starts with no capacity.
+
+        Examples
+        --------
+        >>> r = run("myanmar-2021", days=30)
+        >>> r.capacity_percent()[-1], r.capacity_weights
+        """
+        values = self.series("coercive_capacity" + (f"_{force}" if force else "")).astype(float)
+        if not len(values) or values[0] <= 0:
+            return np.full(len(values), np.nan)
+        return values / values[0] * 100.0
+
+    @property
+    def capacity_weights(self) -> dict[str, float]:
+        """The weights coercive capacity counts officers with, as this run's scenario sets them: each branch's
+        weight of a compliant officer and ``quiet``, a quiet resister's factor
+        (:func:`defection.vocabulary.capacity_weights`)."""
+        from defection.vocabulary import capacity_weights
+
+        return capacity_weights(self.scenario)
+
     def to_pandas(self):
         """The daily series as a pandas DataFrame, one row per day, indexed by date (a DatetimeIndex).
 

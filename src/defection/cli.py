@@ -217,8 +217,14 @@ def run(
     profile: bool = typer.Option(False, help="Print the day's schedule with the time spent in each mechanism."),
     record_outputs: Optional[list[str]] = typer.Option(None, "--record", help="Extra output (repeatable): regions "
                                                        "writes per-region daily series to regions.parquet."),
+    units: str = typer.Option("percent", help="Coercive capacity as a percentage of day 0 (percent), or with its "
+                                              "index units (the weighted count) on day 0 and the last day too "
+                                              "(index)."),
 ) -> None:
     """Run one simulation and write timeseries.parquet, summary.json, overview.png and manifest.json."""
+    if units not in UNITS:
+        raise DefectionError(f"--units {units!r}: give percent (coercive capacity as a percentage of day 0) or index "
+                             "(its index units too).")
     _check_run_options(scenario, from_manifest is None and _is_classic(scenario), days=days, steps=steps, seed=seed,
                        scale=scale, sets=sets, from_manifest=from_manifest)
     from defection.engine.outputs import results_dir
@@ -253,7 +259,7 @@ def run(
                 result = api.run(sc, progress=_rate_updater(bar, task, agents, notice), record_regions=regions)
         extra: dict[str, Any] = {"record": ["regions"]} if regions else {}
         result.save(where.staging, **extra)
-    _print_summary(result, where.target)
+    _print_summary(result, where.target, index=units == "index")
     if profile:
         _print_profile(result.profile)
 
@@ -290,16 +296,28 @@ def _rate_updater(bar: Progress, task, agents: int, notice: Optional[_CompileNot
     return update
 
 
-def _print_summary(result, out: Path) -> None:
-    """The run's last day: defections, quiet resisters and coercive capacity (percent of day 0) for each force
-    the series record and in total, then the other outcomes."""
+DIIS_COMMAND = "defection compare --preset diis-policy"  # the comparison with no programmes a run's note names
+UNITS = ("percent", "index")  # run --units: coercive capacity as a percentage of day 0, or with its index units
+
+
+def _print_summary(result, out: Path, index: bool = False) -> None:
+    """The run's last day: defections, quiet resisters and coercive capacity (percent of day 0; with ``index``
+    its index units too) for each force the series record and in total, then the other outcomes; under the
+    table, what the changes are measured from (day 0 of this run, with the scenario's programmes) and what
+    coercive capacity counts (docs/glossary.md)."""
+    from defection.i18n import fmt_date
+    from defection.vocabulary import capacity_weights_text
+
     f = result.summary["final"]
-    table = Table(title=f"{printable(result.scenario.name)}, seed {result.seed}, to {result.summary['end_date']}")
+    start = result.scenario.run.start
+    end = result.summary["end_date"]
+    table = Table(title=f"{printable(result.scenario.name)}, seed {result.seed}, {fmt_date(start)} to "
+                        f"{fmt_date(end)}, with the scenario's programmes")
     forces = _forces(result.timeseries.column_names)
     table.add_column("outcome")
     for col in (*forces, "total"):
         table.add_column(col, justify="right")
-    for label, row in _force_rows(result.timeseries, forces):
+    for label, row in _force_rows(result.timeseries, forces, index):
         table.add_row(label, *row)
     by_force = result.summary.get("by_force") or {}
     for key in ("caught", "civilians_killed", "civilians_arrested", "civilians_armed", "programme_cost"):
@@ -311,6 +329,13 @@ def _print_summary(result, out: Path) -> None:
     if isinstance(f.get("programme_cost"), (int, float)):
         _add_usd_row(table, f["programme_cost"], [by_force.get(force, {}).get("programme_cost") for force in forces])
     TextConsole().print(table)
+    from defection.i18n import t
+
+    cost = f.get("programme_cost")
+    spent = _mkyat_usd(cost, " M kyat") if isinstance(cost, (int, float)) else "-"
+    TextConsole().print(t("vocab.run_note").format(cost=spent, start=fmt_date(start), end=fmt_date(end),
+                                                   command=DIIS_COMMAND), highlight=False)
+    TextConsole().print(capacity_weights_text(result.scenario) + " " + t("vocab.glossary"), highlight=False)
     TextConsole().print(f"results in {printable(out)}")
 
 
@@ -336,9 +361,10 @@ def _force_of(branch: str) -> str | None:
     return FORCES[BRANCH_FORCE[BRANCHES.index(branch)]] if branch in BRANCHES else None
 
 
-def _force_rows(table, forces: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+def _force_rows(table, forces: tuple[str, ...], index: bool = False) -> list[tuple[str, list[str]]]:
     """Rows of the run summary: per force, then total, of the last day's defections, their branches, quiet
-    resisters and coercive capacity as a change from day 0."""
+    resisters and coercive capacity as a percentage of day 0 (with ``index``, its index units on day 0 and on the
+    last day below)."""
     names = table.column_names
     last = lambda column: table.column(column)[-1].as_py()
     rows = []
@@ -350,11 +376,15 @@ def _force_rows(table, forces: tuple[str, ...]) -> list[tuple[str, list[str]]]:
                 value, force = _number(last(f"defected_{branch}"), ",.0f"), _force_of(branch)
                 cells = [value if f == force else "" for f in forces]
                 rows.append((f"  {branch.replace('_', ' ')}", cells + ["" if force in forces else value]))
-    cells = []
-    for column in [f"coercive_capacity_{force}" for force in forces] + ["coercive_capacity"]:
-        values = table.column(column).to_numpy().astype(float)
-        cells.append(_number((values[-1] / values[0] - 1) * 100, "+.1f") + "%" if values[0] > 0 else "-")
-    rows.append(("coercive capacity, change from day 0", cells))
+    from defection.vocabulary import capacity_percent
+
+    capacities = [f"coercive_capacity_{force}" for force in forces] + ["coercive_capacity"]
+    daily = [table.column(column).to_numpy().astype(float) for column in capacities]
+    rows.append(("coercive capacity on the last day, % of day 0",
+                 [capacity_percent(v[-1], v[0]) if len(v) else "-" for v in daily]))
+    if index:
+        rows.append(("  index units, day 0", [_number(v[0], ",.0f") if len(v) else "-" for v in daily]))
+        rows.append(("  index units, last day", [_number(v[-1], ",.0f") if len(v) else "-" for v in daily]))
     return rows
 
 
@@ -525,6 +555,10 @@ def forecast(
     force: bool = typer.Option(False, help="Replace the results this command wrote earlier in --out (never a "
                                             "directory it did not write)."),
     yes: bool = YesOption,
+    parameter_draws: int = typer.Option(0, "--parameter-draws", help="Share the --draws runs among N parameter "
+                                        "draws (a posterior particle with the unfitted parameters the data cannot "
+                                        "identify), to tell their share of the bands from the seeds' (0: one "
+                                        "particle per run)."),
 ) -> None:
     """Simulate from posterior draws; write forecast.parquet (quantiles by date and series) and forecast.png."""
     _check_seed(seed)
@@ -544,8 +578,40 @@ def forecast(
                 bar.update(task, completed=done)
 
             table = run_forecast(calibration, last, draws, where.staging, seed=seed, progress=advance,
-                                 gate=_size_gate(yes))
+                                 gate=_size_gate(yes), parameter_draws=parameter_draws)
     TextConsole().print(f"{table.num_rows:,} rows (date x series) in {printable(where.target / 'forecast.parquet')}")
+    if "parameter_share" in table.column_names:
+        _print_forecast_shares(table, parameter_draws, draws // parameter_draws)
+
+
+def _print_forecast_shares(table, n_draws: int, seeds: int) -> None:
+    """On the forecast's last day, the share of each band's variance from the parameter draws and from the seeds."""
+    from defection.i18n import fmt_date
+
+    import pyarrow.compute as pc
+
+    from defection.vocabulary import capacity_percent
+
+    rows = table.filter(pc.equal(table.column("date"), pc.max(table.column("date")))).to_pylist()
+    firsts = {r["series"]: r["q50"] for r in table.filter(pc.equal(table.column("date"),
+                                                                   pc.min(table.column("date")))).to_pylist()}
+    if not rows:
+        return
+    out = Table(title=f"on {fmt_date(rows[0]['date'])}, {n_draws} parameter draws x {seeds} seeds: where the "
+                      "variance of the runs comes from; coercive capacity as a % of day 0's median")
+    for col in ("series", "median", "5-95%", "parameters", "seeds"):
+        out.add_column(col, justify="left" if col == "series" else "right")
+    for r in rows:
+        p, q = r["parameter_share"], r["seed_share"]
+        if r["series"].startswith("coercive_capacity"):
+            first = firsts.get(r["series"])
+            cells = [capacity_percent(r["q50"], first), f"{capacity_percent(r['q05'], first)}-"
+                                                         f"{capacity_percent(r['q95'], first)}"]
+        else:
+            cells = [_number(r["q50"], ",.0f"), f"{_number(r['q05'], ',.0f')}-{_number(r['q95'], ',.0f')}"]
+        out.add_row(r["series"], *cells, "-" if p is None or p != p else f"{p:.0%}",
+                    "-" if q is None or q != q else f"{q:.0%}")
+    TextConsole().print(out)
 
 
 def _stamp() -> str:
@@ -715,7 +781,8 @@ def sensitivity(
 @app.command()
 def compare(
     scenario: str = typer.Argument("myanmar-2021", help="Built-in scenario name or path to a .toml file."),
-    policy: Optional[list[str]] = typer.Option(None, help="NAME:key=val,key=val (repeatable); the status quo is "
+    policy: Optional[list[str]] = typer.Option(None, help="NAME:key=val,key=val (repeatable); the baseline, "
+                                                           "scenario-programmes (or the preset's no-programmes), is "
                                                            "always included as the reference."),
     preset: Optional[str] = typer.Option(None, help="A built-in comparison: diis-policy (the DIIS / Nyan Corridor "
                                                     "report's question: protection, livelihoods, both)."),
@@ -731,6 +798,11 @@ def compare(
     force: bool = typer.Option(False, help="Discard a different experiment of ours already in --out (never a "
                                             "directory it did not write)."),
     yes: bool = YesOption,
+    parameter_draws: int = typer.Option(0, "--parameter-draws", help="Draws of what the data cannot identify, "
+                                        "each run with the --replicates seeds in every policy (0: seeds only)."),
+    posterior: Optional[Path] = typer.Option(None, help="With --parameter-draws: a `defection calibrate` directory "
+                                                        "to draw the parameters from (default: a Latin hypercube "
+                                                        "over the plausible ranges of those optimize draws)."),
 ) -> None:
     """Run each policy as an ensemble; table of means, 90% intervals, paired effects, cost per extra defection."""
     _check_workers(workers, minimum=0)
@@ -745,18 +817,26 @@ def compare(
         res = run_compare(scenario, list(policy or []), out=out, preset=preset, replicates=replicates, seed=seed,
                           days=days, overrides=list(sets or []), chunk=chunk, scheduler=scheduler, workers=workers,
                           force=force, progress=_runs_progress(bar, "compare"),
-                          gate=_size_gate(yes, workers, scheduler))
+                          gate=_size_gate(yes, workers, scheduler), parameter_draws=parameter_draws,
+                          posterior=posterior)
     _print_outcome(res["outcome"], "compare")
-    from defection.formatting import costs_table, effects_table
+    from defection.formatting import comparison_notes, costs_table, effects_table, note_lines
+    from defection.vocabulary import baseline_label, weights_sentence
 
     headers, rows, censored = effects_table(res, "en")
-    table = Table(title=f"{res['replicates']} paired runs per policy; effect: paired difference from {res['baseline']}")
+    runs = (f"{res['parameter_draws']} parameter draws x {res['replicates']} paired seeds"
+            if res.get("parameter_draws") else f"{res['replicates']} paired seeds")
+    table = Table(title=f"{runs} per policy; effect: paired difference from {baseline_label(res['baseline'])} "
+                        f"({res['baseline']}) on the last day")
     for col in headers:
         table.add_column(col, justify="left" if col.startswith("policy") else "right", no_wrap=True)
     names = {p["policy"] for p in res["policies"]}
     for row in rows:  # a policy's name is data, shown as text
         table.add_row(styled(row[0], "bold") if row[0] in names else printable(row[0]), *row[1:])
     TextConsole().print(table)
+    weights = weights_sentence(res.get("capacity_weights") or {})
+    for sentence in note_lines(comparison_notes(res, weights, "en")):  # policy names in them are shown as text
+        TextConsole().print(printable(sentence), highlight=False)
     if censored:
         TextConsole().print("day capacity <50%: a run whose capacity never fell below half counts as its last day, so "
                         "that mean is a lower bound.", highlight=False)
@@ -859,7 +939,7 @@ def optimize(
     table = Table(title=f"Pareto front: {summary['pareto']} of {summary['evaluated']} candidates "
                         f"({summary['draws']} draws each, statistic {summary['statistic']}); budget and planned "
                         "spend in M kyat a month, spent in M kyat over the horizon (mean over draws), capacity drop "
-                        "[10-90%]", caption=rate_sentence("en"))
+                        "from no programmes on the last day [10-90%]", caption=rate_sentence("en"))
     for col in ("trial", "budget", "planned", "capacity drop", "spent"):  # money may wrap its US$ to a 2nd line
         table.add_column(col, justify="right", no_wrap=col in ("trial", "capacity drop"))
     from defection.engine.readback import read_pareto

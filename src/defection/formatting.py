@@ -11,6 +11,7 @@ from typing import Any
 
 from defection.currency import KYAT_PER_USD, RATE_DATE, usd
 from defection.i18n import digits, fmt_date, fmt_number, t
+from defection.vocabulary import baseline_label, shares_text
 
 # (outcome in compare.json, label key, divisor, format, unit): the rows the terminal and the report show.
 # Per force (police, army) under the totals; the police branches under the police.
@@ -57,39 +58,82 @@ def effects_table(result: dict[str, Any], lang: str = "en") -> tuple[list[str], 
 
     ``result`` is ``compare.json`` (or :func:`defection.experiments.compare.analyse`'s result): for each
     policy a title row, then per outcome the mean, the 90% ensemble interval and the paired effect
-    against the baseline with its 90% confidence interval. A policy row's first cell is the policy's
-    name (data, never translated); outcome rows are indented with two spaces, branches with four.
+    against the baseline on the last day with its 90% interval. Coercive capacity is a percentage of
+    day 0 and its effects are in percentage points (docs/glossary.md). With parameter draws a fifth
+    column gives the shares of the effect's interval's variance from the parameters and from the
+    seeds. A policy row's first cell is the policy's name (data, never translated); outcome rows are
+    indented with two spaces, branches with four.
     """
     rows_by = {(r["policy"], r["outcome"]): r for r in result.get("rows", [])}
     baseline = result.get("baseline")
+    draws = bool(result.get("parameter_draws"))
     headers = [t("effects.policy_outcome", lang), t("effects.mean", lang), t("effects.interval", lang),
-               t("effects.effect", lang)]
+               t("effects.effect", lang)] + ([t("shares.header", lang)] if draws else [])
+    width = len(headers)
     rows: list[list[str]] = []
     censored = False
     for p in result.get("policies", []):
         name = p["policy"]
-        rows.append([name, "", "", ""])
+        rows.append([name] + [""] * (width - 1))
         for outcome, key, scale, fmt, unit in EFFECT_ROWS:
             r = rows_by.get((name, outcome))
             if outcome in OPTIONAL and (r is None or r.get("mean") is None):
                 continue
             label = INDENT.get(key, "  ") + t(key, lang)
             if r is None or not _finite(r.get("mean")):
-                rows.append([label, "-", "-", "-"])
+                rows.append([label] + ["-"] * (width - 1))
                 continue
             if r.get("censored") and r["censored"] == r.get("n"):  # the day never came: no day to show
-                rows.append([label, t("effects.never", lang), "-", ""])
+                rows.append([label, t("effects.never", lang), "-"] + [""] * (width - 3))
                 continue
             censored = censored or bool(r.get("censored"))
             effect = ""
+            effect_unit = f" {t('unit.pp', lang)}" if unit == "%" else unit  # a difference of percentages
             if name != baseline and _finite(r.get("diff_lo")) and _finite(r.get("diff_hi")):
-                effect = (f"{number(r['diff_mean'] / scale, '+' + fmt, lang)}{unit} "
+                effect = (f"{number(r['diff_mean'] / scale, '+' + fmt, lang)}{effect_unit} "
                           f"[{number(r['diff_lo'] / scale, '+' + fmt, lang)}, "
                           f"{number(r['diff_hi'] / scale, '+' + fmt, lang)}]")
             interval = (f"{number(r['p05'] / scale, fmt, lang)}–{number(r['p95'] / scale, fmt, lang)}"
                         if _finite(r.get("p05")) and _finite(r.get("p95")) else "-")
-            rows.append([label, f"{number(r['mean'] / scale, fmt, lang)}{unit}", interval, effect])
+            row = [label, f"{number(r['mean'] / scale, fmt, lang)}{unit}", interval, effect]
+            if draws:
+                share = r.get("diff_parameter_share")
+                row.append(shares_text(share, lang) if name != baseline and _finite(share) else "")
+            rows.append(row)
     return headers, rows, censored
+
+
+def comparison_notes(result: dict[str, Any], weights: str, lang: str = "en"
+                     ) -> list[tuple[str, dict[str, str], dict[str, str]]]:
+    """The sentences said under a comparison's effects table, in the terminal and the report, as (template,
+    names, values) like :func:`design_warning`: the baseline by name and the day its effects are measured on,
+    what the intervals include, and what coercive capacity counts (``weights``,
+    :func:`defection.vocabulary.capacity_weights_text`). :func:`note_lines` words them for the terminal."""
+    baseline = result.get("baseline")
+    n_draws, seeds = result.get("parameter_draws") or 0, result.get("replicates") or 0
+    runs = (t("vocab.runs_draws", lang).format(n=fmt_number(n_draws, lang), r=fmt_number(seeds, lang)) if n_draws
+            else t("vocab.runs_seeds", lang).format(r=fmt_number(seeds, lang)))
+    end = result.get("end_date")
+    notes = [(t("vocab.compare_baseline", lang), {"name": str(baseline)},
+              {"baseline": baseline_label(baseline, lang), "end": fmt_date(end, lang) if end else "–", "runs": runs})]
+    if n_draws:
+        how = result.get("uncertainty") or {}
+        if isinstance(how.get("posterior"), dict):
+            notes.append((t("vocab.with_draws", lang).replace("{what}", t("vocab.draws_posterior", lang)),
+                          {"dir": str(how["posterior"].get("dir", ""))}, {"n": fmt_number(n_draws, lang)}))
+        else:
+            keys = [str(v.get("key")) for v in how.get("latin_hypercube") or [] if isinstance(v, dict)]
+            notes.append((t("vocab.with_draws", lang).replace("{what}", t("vocab.draws_lhs", lang)),
+                          {"keys": ", ".join(keys) or "–"}, {"n": fmt_number(n_draws, lang)}))
+    else:
+        notes.append((t("vocab.seeds_only", lang), {"option": "--parameter-draws N"}, {}))
+    notes.append((t("vocab.capacity_shown", lang) + " " + weights.replace("{", "{{").replace("}", "}}"), {}, {}))
+    return notes
+
+
+def note_lines(notes: list[tuple[str, dict[str, str], dict[str, str]]]) -> list[str]:
+    """Each (template, names, values) note as one plain sentence (the terminal's wording)."""
+    return [template.format(**names, **values) for template, names, values in notes]
 
 
 def usd_text(kyat: float, lang: str = "en") -> str:

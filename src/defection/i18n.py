@@ -253,7 +253,8 @@ TEXT: dict[str, dict[str, str]] = {
     "compare.outcome": {"en": "Outcome at the end", "my": "နောက်ဆုံးရလဒ်"},
     "compare.a": {"en": "A (median)", "my": "A (အလယ်ကိန်း)"},
     "compare.b": {"en": "B (median)", "my": "B (အလယ်ကိန်း)"},
-    "compare.diff": {"en": "B − A (mean paired difference)", "my": "B − A (အတွဲလိုက် ခြားနားချက် ပျမ်းမျှ)"},
+    "compare.diff": {"en": "B − A on the last day (mean paired difference)",
+                     "my": "နောက်ဆုံးရက် B − A (အတွဲလိုက် ခြားနားချက် ပျမ်းမျှ)"},
     "compare.interval": {"en": "90% interval", "my": "၉၀% ကြားကာလ"},
     "compare.few_seeds": {"en": "With fewer than 2 seeds there is no interval.",
                           "my": "မျိုးစေ့ ၂ ခုအောက်ဖြင့် ကြားကာလ မရှိပါ။"},
@@ -517,9 +518,10 @@ TEXT: dict[str, dict[str, str]] = {
     "key.below_half_runs": {"en": "in {k} of {n} runs", "my": "တွက်ချက်မှု {n} ကြိမ်အနက် {k} ကြိမ်"},
     "key.of_force": {"en": "({share} of {n})", "my": "({n} ဦး၏ {share})"},
     "key.forecast_on": {"en": "On {date}, the forecast's last day.", "my": "ခန့်မှန်းချက်၏ နောက်ဆုံးရက် {date} တွင်။"},
-    "key.reference_policy": {"en": "Under the reference policy, {policy}; the other policies' effects follow.",
-                             "my": "ကိုးကားမူဝါဒ {policy} အောက်တွင်။ အခြားမူဝါဒများ၏ အကျိုးသက်ရောက်မှုကို "
-                                   "အောက်တွင် ဖော်ပြထားသည်။"},
+    "key.reference_policy": {"en": "Under the baseline, {label} (the policy named {policy}); the other policies' "
+                                   "effects follow.",
+                             "my": "အခြေခံ {label} ({policy} ဟု အမည်ပေးထားသော မူဝါဒ) အောက်တွင်။ အခြားမူဝါဒများ၏ "
+                                   "အကျိုးသက်ရောက်မှုကို အောက်တွင် ဖော်ပြထားသည်။"},
     "unit.officers": {"en": "officers", "my": "ဦး"},
     "unit.officer": {"en": "officer", "my": "ဦး"},
     "unit.people": {"en": "people", "my": "ဦး"},
@@ -669,11 +671,6 @@ TEXT: dict[str, dict[str, str]] = {
     # report: policies
     "pol.title": {"en": "Policies: effect, cost, and cost per extra defection",
                   "my": "မူဝါဒများ − အကျိုးသက်ရောက်မှု၊ ကုန်ကျစရိတ်နှင့် ခွဲထွက်သူ တစ်ဦးတိုးလျှင် ကုန်ကျစရိတ်"},
-    "pol.intro": {"en": "Each policy ran {n} times with the same seeds as {baseline}; an effect is the mean paired "
-                        "difference from {baseline}, with its 90% confidence interval.",
-                  "my": "မူဝါဒတစ်ခုစီကို {baseline} နှင့် တူညီသော မျိုးစေ့များဖြင့် {n} ကြိမ် တွက်ချက်သည်။ "
-                        "အကျိုးသက်ရောက်မှုမှာ {baseline} နှင့် အတွဲလိုက် ခြားနားချက်၏ ပျမ်းမျှနှင့် ၎င်း၏ ၉၀% "
-                        "ယုံကြည်မှုကြားကာလ ဖြစ်သည်။"},
     "pol.sentence": {"en": "{extra} extra defections against the reference policy, at a cost of {cost} to the last "
                            "day ({extra_cost} more).",
                      "my": "ကိုးကားမူဝါဒထက် ခွဲထွက်သူ {extra} ဦး ပိုများပြီး နောက်ဆုံးရက်အထိ ကုန်ကျစရိတ် {cost} "
@@ -689,15 +686,15 @@ TEXT: dict[str, dict[str, str]] = {
                   "my": "နောက်ဆုံးရက်အထိ အစီအစဉ် ကုန်ကျစရိတ်နှင့် ခွဲထွက်သူ တစ်ဦးတိုးလျှင် ကုန်ကျစရိတ်"},
     "effects.policy_outcome": {"en": "policy / outcome", "my": "မူဝါဒ / ရလဒ်"},
     "effects.mean": {"en": "mean", "my": "ပျမ်းမျှ"},
-    "effects.interval": {"en": "90% interval", "my": "၉၀% ကြားကာလ"},
-    "effects.effect": {"en": "effect [90% CI]", "my": "အကျိုးသက်ရောက်မှု [၉၀% ယုံကြည်မှုကြားကာလ]"},
+    "effects.interval": {"en": "90% of runs", "my": "တွက်ချက်မှု ၉၀%"},
+    "effects.effect": {"en": "effect [90%]", "my": "အကျိုးသက်ရောက်မှု [၉၀%]"},
     "effects.defected": {"en": "defected", "my": "ခွဲထွက်သူ"},
     "effects.civilian": {"en": "civilian", "my": "အရပ်ဘက်ရဲ"},
     "effects.paramilitary": {"en": "paramilitary", "my": "လုံထိန်းရဲ"},
-    "effects.min_capacity": {"en": "min capacity", "my": "အနိမ့်ဆုံး ဖိနှိပ်နိုင်စွမ်း"},
+    "effects.min_capacity": {"en": "lowest capacity (%)", "my": "အနိမ့်ဆုံး ဖိနှိပ်နိုင်စွမ်း (%)"},
     "effects.killed": {"en": "civilians killed", "my": "သေဆုံးသော အရပ်သားများ"},
     "effects.day_below_half": {"en": "day capacity <50%", "my": "ဖိနှိပ်နိုင်စွမ်း <၅၀% ရက်"},
-    "effects.end_capacity": {"en": "capacity at end", "my": "နောက်ဆုံးနေ့ ဖိနှိပ်နိုင်စွမ်း"},
+    "effects.end_capacity": {"en": "capacity, last day (%)", "my": "နောက်ဆုံးရက် ဖိနှိပ်နိုင်စွမ်း (%)"},
     "effects.never": {"en": "never", "my": "မရှိ"},
     "effects.policy": {"en": "policy", "my": "မူဝါဒ"},
     "effects.cost_mkyat": {"en": "M kyat", "my": "ကျပ်သန်း"},
@@ -882,6 +879,226 @@ TEXT: dict[str, dict[str, str]] = {
                        "Nay Pyi Taw's northern border is approximate.",
                  "my": "နယ်နိမိတ်များ − Natural Earth (အများပြည်သူပိုင်)၊ ရိုးရှင်းအောင် ပြုလုပ်ထားသည်။ "
                        "နေပြည်တော်၏ မြောက်ဘက် နယ်နိမိတ်သည် ခန့်မှန်းချက်သာ ဖြစ်သည်။"},
+    # -- the glossary (defection.vocabulary, docs/glossary.md): one name and one definition per term (issue 26).
+    # The Burmese of this block is new and, like the rest, needs a native speaker's review before publication.
+    "term.no_programmes": {"en": "no programmes", "my": "အစီအစဉ်မရှိ"},
+    "def.no_programmes": {
+        "en": "The scenario with every support programme switched off: no protection for defectors' families, no "
+              "livelihood stipends and no outreach. It is the baseline of defection compare --preset diis-policy "
+              "(the policy named no-programmes), of defection optimize and of the dose-response curve.",
+        "my": "ထောက်ပံ့မှု အစီအစဉ်အားလုံးကို ပိတ်ထားသော အခြေအနေပုံစံ − ခွဲထွက်သူ မိသားစုများကို ကာကွယ်ပေးမှု မရှိ၊ "
+              "အသက်မွေးဝမ်းကျောင်း ထောက်ပံ့ငွေ မရှိ၊ သတင်းဖြန့်ဝေမှု မရှိ။ ၎င်းသည် defection compare --preset "
+              "diis-policy (no-programmes ဟု အမည်ပေးထားသော မူဝါဒ)၊ defection optimize နှင့် "
+              "ဆေးပမာဏ−တုံ့ပြန်မှု မျဉ်းကွေး၏ အခြေခံ ဖြစ်သည်။"},
+    "term.scenario_programmes": {"en": "the scenario's programmes", "my": "အခြေအနေပုံစံ၏ အစီအစဉ်များ"},
+    "def.scenario_programmes": {
+        "en": "The support programmes as the scenario defines them, with any --set applied: in {scenario}, from "
+              "{start}, protection for {protection} families and stipends for {livelihood} new families a month, "
+              "and outreach to {outreach} of officers and soldiers. defection run, the Python API's defection.run "
+              "and defection compare without a preset (the policy named scenario-programmes) simulate it, so a "
+              "run's changes from day 0 include what these programmes do; they are not the programmes' effect.",
+        "my": "အခြေအနေပုံစံက သတ်မှတ်ထားသည့်အတိုင်း (--set ပြောင်းလဲမှုများ အပါအဝင်) ထောက်ပံ့မှု အစီအစဉ်များ − "
+              "{scenario} တွင် {start} မှစ၍ တစ်လလျှင် မိသားစု {protection} စုကို ကာကွယ်ပေးခြင်း၊ မိသားစုသစ် "
+              "{livelihood} စုကို ထောက်ပံ့ငွေပေးခြင်းနှင့် ရဲနှင့် စစ်သား {outreach} ထံ သတင်းဖြန့်ဝေခြင်း။ "
+              "defection run၊ Python API ၏ defection.run နှင့် preset မပါသော defection compare "
+              "(scenario-programmes ဟု အမည်ပေးထားသော မူဝါဒ) သည် ၎င်းကို တွက်ချက်သည်။ ထို့ကြောင့် "
+              "တွက်ချက်မှုတစ်ခု၏ ပထမနေ့မှ ပြောင်းလဲမှုများတွင် ဤအစီအစဉ်များ၏ လုပ်ဆောင်ချက် ပါဝင်ပြီး "
+              "အစီအစဉ်များ၏ အကျိုးသက်ရောက်မှု မဟုတ်ပါ။"},
+    "term.day0": {"en": "day 0", "my": "ပထမနေ့"},
+    "def.day0": {
+        "en": "The first simulated day, run.start (1 February 2021 in myanmar-2021). A change from day 0 compares a "
+              "run's last day with its own first day: it is what happened over the run, not the effect of a policy.",
+        "my": "ပထမဆုံး တွက်ချက်သောနေ့ run.start (myanmar-2021 တွင် ၂၀၂၁ ဖေဖော်ဝါရီ ၁)။ ပထမနေ့မှ ပြောင်းလဲမှုသည် "
+              "တွက်ချက်မှုတစ်ခု၏ နောက်ဆုံးရက်ကို ၎င်း၏ ပထမနေ့နှင့် နှိုင်းယှဉ်ခြင်း ဖြစ်သည် − တွက်ချက်မှုကာလအတွင်း "
+              "ဖြစ်ပျက်ခဲ့သည့်အရာ ဖြစ်ပြီး မူဝါဒတစ်ခု၏ အကျိုးသက်ရောက်မှု မဟုတ်ပါ။"},
+    "term.last_day": {"en": "the last day", "my": "နောက်ဆုံးရက်"},
+    "def.last_day": {
+        "en": "The last simulated day, run.start + run.days - 1 (31 January 2023 in myanmar-2021). Effects, "
+              "capacity drops and shares at the end are measured on it.",
+        "my": "နောက်ဆုံး တွက်ချက်သောနေ့ run.start + run.days - 1 (myanmar-2021 တွင် ၂၀၂၃ ဇန်နဝါရီ ၃၁)။ "
+              "အဆုံးရှိ အကျိုးသက်ရောက်မှု၊ ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှုနှင့် အချိုးများကို ထိုနေ့တွင် တိုင်းတာသည်။"},
+    "term.change": {"en": "a change", "my": "ပြောင်းလဲမှု"},
+    "def.change": {
+        "en": "Every change is printed with its baseline and its day: from day 0 of the same run, or from no "
+              "programmes or from the scenario's programmes on the same seeds (and parameter draws), on the last "
+              "day.",
+        "my": "ပြောင်းလဲမှုတိုင်းကို ၎င်း၏ အခြေခံနှင့် နေ့ရက်နှင့်အတူ ဖော်ပြသည် − တွက်ချက်မှုတစ်ခုတည်း၏ ပထမနေ့မှ၊ "
+              "သို့မဟုတ် တူညီသော မျိုးစေ့များ (နှင့် ကိန်းရှင် နမူနာများ) ပေါ်တွင် အစီအစဉ်မရှိမှ သို့မဟုတ် "
+              "အခြေအနေပုံစံ၏ အစီအစဉ်များမှ နောက်ဆုံးရက်တွင်။"},
+    "term.percentage_points": {"en": "percentage points (pp)", "my": "ရာခိုင်နှုန်း အမှတ် (pp)"},
+    "def.percentage_points": {
+        "en": "The difference of two percentages: coercive capacity at 97.0% of day 0 under a policy and at 98.0% "
+              "under its baseline is a change of -1.0 percentage points.",
+        "my": "ရာခိုင်နှုန်း နှစ်ခု၏ ခြားနားချက် − မူဝါဒတစ်ခုအောက်တွင် ဖိနှိပ်နိုင်စွမ်း ပထမနေ့၏ ၉၇.၀% နှင့် ၎င်း၏ "
+              "အခြေခံအောက်တွင် ၉၈.၀% ဆိုလျှင် ပြောင်းလဲမှုမှာ -၁.၀ ရာခိုင်နှုန်း အမှတ် ဖြစ်သည်။"},
+    "term.coercive_capacity": {"en": "coercive capacity", "my": "ဖိနှိပ်နိုင်စွမ်း"},
+    "def.coercive_capacity": {
+        "en": "The strength the regime can send against civilians: a weighted count of the officers who still "
+              "serve. {weights} It is shown as a percentage of its baseline (day 0 of the same run, or the baseline "
+              "run on the same day), and in index units (the weighted count itself) only on request.",
+        "my": "စစ်အစိုးရက အရပ်သားများကို ဆန့်ကျင်၍ စေလွှတ်နိုင်သော အင်အား − ဆက်လက် တာဝန်ထမ်းဆောင်နေသော "
+              "အရာရှိများကို အလေးချိန်ဖြင့် ရေတွက်ထားသော ပမာဏ။ {weights} ၎င်းကို ၎င်း၏ အခြေခံ (တွက်ချက်မှုတစ်ခုတည်း၏ "
+              "ပထမနေ့ သို့မဟုတ် ထိုနေ့ရှိ အခြေခံ တွက်ချက်မှု) ၏ ရာခိုင်နှုန်းအဖြစ် ပြသပြီး ညွှန်းကိန်း ယူနစ် "
+              "(အလေးချိန်ဖြင့် ရေတွက်ထားသော ပမာဏ ကိုယ်တိုင်) ကို တောင်းဆိုမှသာ ပြသည်။"},
+    "def.capacity_weights": {
+        "en": "Coercive capacity counts each compliant officer by branch ({weights}); a quiet resister counts "
+              "{quiet} of a compliant officer of the same branch; defectors and officers caught count 0.",
+        "my": "ဖိနှိပ်နိုင်စွမ်းသည် အမိန့်နာခံသော အရာရှိတစ်ဦးစီကို ဌာနခွဲအလိုက် ရေတွက်သည် ({weights})၊ တိတ်တဆိတ် "
+              "ခုခံသူ တစ်ဦးကို ဌာနခွဲတူ အမိန့်နာခံသူ၏ {quiet} ဆ အဖြစ် ရေတွက်သည်၊ ခွဲထွက်သူများနှင့် "
+              "ဖမ်းမိခံရသူများကို ၀ ဟု ရေတွက်သည်။"},
+    "def.coercive_capacity_unknown": {
+        "en": "Coercive capacity is a weighted count of the officers who still serve; the weights are not "
+              "recorded here.",
+        "my": "ဖိနှိပ်နိုင်စွမ်းသည် ဆက်လက် တာဝန်ထမ်းဆောင်နေသော အရာရှိများကို အလေးချိန်ဖြင့် ရေတွက်ထားသော ပမာဏ "
+              "ဖြစ်သည်၊ အလေးချိန်များကို ဤနေရာတွင် မှတ်တမ်းမတင်ထားပါ။"},
+    "weight.civilian": {"en": "civilian-branch police {w}", "my": "အရပ်ဘက်ရဲ {w}"},
+    "weight.paramilitary": {"en": "paramilitary police {w}", "my": "လုံထိန်းရဲ {w}"},
+    "weight.army_combat": {"en": "combat soldiers {w}", "my": "တိုက်ပွဲဝင် စစ်သား {w}"},
+    "weight.army_support": {"en": "support soldiers {w}", "my": "ထောက်ပံ့ရေး စစ်သား {w}"},
+    "weight.and": {"en": " and ", "my": " နှင့် "},
+    "term.capacity_drop": {"en": "capacity drop", "my": "ဖိနှိပ်နိုင်စွမ်း ကျဆင်းမှု"},
+    "def.capacity_drop": {
+        "en": "1 - combined coercive capacity on the last day / that of the no-programmes run on the same draw and "
+              "seed: what policy design under a budget and its targets measure. A drop of 5% is capacity at 95% of "
+              "no programmes' on the last day, not 5% below day 0.",
+        "my": "၁ - နောက်ဆုံးရက်ရှိ ပေါင်းစပ် ဖိနှိပ်နိုင်စွမ်း / နမူနာနှင့် မျိုးစေ့တူ အစီအစဉ်မရှိ တွက်ချက်မှု၏ "
+              "ဖိနှိပ်နိုင်စွမ်း − ဘတ်ဂျက်အတွင်း မူဝါဒ ဒီဇိုင်းနှင့် ၎င်း၏ ပန်းတိုင်များက တိုင်းတာသည့်အရာ။ "
+              "၅% ကျဆင်းမှုဆိုသည်မှာ "
+              "နောက်ဆုံးရက်တွင် ဖိနှိပ်နိုင်စွမ်းသည် အစီအစဉ်မရှိ၏ ၉၅% ဖြစ်ခြင်းဖြစ်ပြီး ပထမနေ့ထက် ၅% နိမ့်ခြင်း မဟုတ်ပါ။"},
+    "term.paired": {"en": "paired (common random numbers)", "my": "အတွဲလိုက် (တူညီသော ကျပန်းကိန်းများ)"},
+    "def.paired": {
+        "en": "The arms of a comparison run with the same seeds and, with parameter draws, the same parameters, so "
+              "that their difference, run by run, is the policy's effect and not noise.",
+        "my": "နှိုင်းယှဉ်မှုတစ်ခု၏ အပိုင်းများကို တူညီသော မျိုးစေ့များ၊ ကိန်းရှင် နမူနာများရှိလျှင် တူညီသော "
+              "ကိန်းရှင်များဖြင့် တွက်ချက်သဖြင့် တွက်ချက်မှုအလိုက် ၎င်းတို့၏ ခြားနားချက်သည် မူဝါဒ၏ "
+              "အကျိုးသက်ရောက်မှု ဖြစ်ပြီး ကျပန်းဆူညံမှု မဟုတ်ပါ။"},
+    "term.seed": {"en": "seed", "my": "ကျပန်းမျိုးစေ့"},
+    "def.seed": {
+        "en": "The number every random draw of a run derives from. Replicates are runs of the same settings with "
+              "different seeds; their spread is Monte Carlo noise.",
+        "my": "တွက်ချက်မှုတစ်ခု၏ ကျပန်းရွေးချယ်မှုတိုင်း ဆင်းသက်လာသော ကိန်း။ ထပ်ခါ တွက်ချက်မှုများသည် "
+              "သတ်မှတ်ချက်တူ မျိုးစေ့ကွဲ တွက်ချက်မှုများ ဖြစ်ပြီး ၎င်းတို့၏ ပျံ့နှံ့မှုမှာ Monte Carlo ဆူညံမှု ဖြစ်သည်။"},
+    "term.interval_runs": {"en": "90% interval of an ensemble", "my": "တွက်ချက်မှုအစု၏ ၉၀% ကြားကာလ"},
+    "def.interval_runs": {
+        "en": "The 5th to the 95th percentile of an outcome over the runs of one policy: where 9 runs in 10 end. "
+              "With parameter draws it spans the draws as well as the seeds.",
+        "my": "မူဝါဒတစ်ခု၏ တွက်ချက်မှုများအပေါ် ရလဒ်တစ်ခု၏ ၅ မှ ၉၅ ရာခိုင်နှုန်းမှတ် − တွက်ချက်မှု ၁၀ ကြိမ်တွင် ၉ "
+              "ကြိမ် ရပ်တန့်သည့်နေရာ။ ကိန်းရှင် နမူနာများရှိလျှင် မျိုးစေ့များအပြင် နမူနာများကိုပါ လွှမ်းခြုံသည်။"},
+    "term.interval_seeds": {"en": "interval over seeds only", "my": "မျိုးစေ့များသာ ပါဝင်သော ကြားကာလ"},
+    "def.interval_seeds": {
+        "en": "Without parameter draws, a paired effect's 90% confidence interval (Student t over the seeds) is "
+              "Monte Carlo noise at fixed parameters: it says how precisely the replicates estimate the effect at "
+              "the scenario's values, not how uncertain the effect is. More replicates narrow it towards 0.",
+        "my": "ကိန်းရှင် နမူနာများ မပါလျှင် အတွဲလိုက် အကျိုးသက်ရောက်မှု၏ ၉၀% ယုံကြည်မှုကြားကာလ (မျိုးစေ့များအပေါ် "
+              "Student t) သည် ကိန်းရှင်များ ပုံသေထားသော Monte Carlo ဆူညံမှု ဖြစ်သည် − အခြေအနေပုံစံ၏ တန်ဖိုးများတွင် "
+              "ထပ်ခါ တွက်ချက်မှုများက အကျိုးသက်ရောက်မှုကို မည်မျှ တိကျစွာ ခန့်မှန်းသည်ကို ပြောပြပြီး "
+              "အကျိုးသက်ရောက်မှု မည်မျှ မသေချာသည်ကို မပြောပါ။ ထပ်ခါ တွက်ချက်မှု ပိုများလျှင် ၀ ဆီသို့ ကျဉ်းသွားသည်။"},
+    "term.parameter_draw": {"en": "parameter draw", "my": "ကိန်းရှင် နမူနာ"},
+    "def.parameter_draw": {
+        "en": "A setting of the parameters the data cannot identify: a particle of a calibration's posterior "
+              "(--posterior DIR), or a point of a Latin hypercube over their plausible ranges. With "
+              "--parameter-draws N, every arm of a comparison runs on the same N draws, each with the same seeds.",
+        "my": "ဒေတာမှ မသိနိုင်သော ကိန်းရှင်များ၏ တန်ဖိုးအစုတစ်ခု − ချိန်ညှိမှုတစ်ခု၏ နောက်ဆက်တွဲ ဖြန့်ဝေမှုမှ "
+              "အမှုန်တစ်ခု (--posterior DIR) သို့မဟုတ် ၎င်းတို့၏ ဖြစ်နိုင်ချေ အပိုင်းအခြားများအပေါ် လက်တင် "
+              "ဟိုက်ပါကျူဗ်၏ အမှတ်တစ်ခု။ --parameter-draws N ဖြင့် နှိုင်းယှဉ်မှု၏ အပိုင်းတိုင်းကို တူညီသော နမူနာ N "
+              "ခုပေါ်တွင် တစ်ခုစီကို တူညီသော မျိုးစေ့များဖြင့် တွက်ချက်သည်။"},
+    "term.interval_parameters": {"en": "interval with parameter draws", "my": "ကိန်းရှင် နမူနာများ ပါဝင်သော ကြားကာလ"},
+    "def.interval_parameters": {
+        "en": "With N parameter draws, a paired effect's 90% interval is where the effect lies at a parameter "
+              "setting drawn as the draws were: the mean effect +/- t(0.95, N - 1) x the standard deviation of the "
+              "draws' mean effects x sqrt(1 + 1/N). More replicates shrink only its seeds' share.",
+        "my": "ကိန်းရှင် နမူနာ N ခုဖြင့် အတွဲလိုက် အကျိုးသက်ရောက်မှု၏ ၉၀% ကြားကာလသည် နမူနာများကဲ့သို့ "
+              "ရွေးထုတ်ထားသော ကိန်းရှင်တန်ဖိုးအစုတစ်ခုတွင် အကျိုးသက်ရောက်မှု ရှိနိုင်သည့်နေရာ ဖြစ်သည် − ပျမ်းမျှ "
+              "အကျိုးသက်ရောက်မှု +/- t(0.95, N - 1) x နမူနာများ၏ ပျမ်းမျှ အကျိုးသက်ရောက်မှုများ၏ စံသွေဖည်ချက် x "
+              "sqrt(1 + 1/N)။ ထပ်ခါ တွက်ချက်မှု ပိုများလျှင် မျိုးစေ့များ၏ အချိုးကိုသာ ကျဉ်းစေသည်။"},
+    "term.shares": {"en": "parameter share and seed share", "my": "ကိန်းရှင် အချိုးနှင့် မျိုးစေ့ အချိုး"},
+    "def.shares": {
+        "en": "How much of an interval's variance the parameters contribute and how much the seeds: the seed part "
+              "is the variance of a draw's mean effect over its seeds (the variance over its replicates / their "
+              "number, averaged over the draws); the parameter part is the rest of the variance between the draws' "
+              "mean effects, never below 0. The two shares add to 100%.",
+        "my": "ကြားကာလတစ်ခု၏ ကွဲလွဲမှုတွင် ကိန်းရှင်များက မည်မျှ၊ မျိုးစေ့များက မည်မျှ ပါဝင်သည် − မျိုးစေ့ အပိုင်းမှာ "
+              "နမူနာတစ်ခု၏ ပျမ်းမျှ အကျိုးသက်ရောက်မှု၏ မျိုးစေ့များအပေါ် ကွဲလွဲမှု (ထပ်ခါ တွက်ချက်မှုများအပေါ် "
+              "ကွဲလွဲမှု / ၎င်းတို့၏ အရေအတွက်၊ နမူနာများအပေါ် ပျမ်းမျှ) ဖြစ်ပြီး ကိန်းရှင် အပိုင်းမှာ နမူနာများ၏ "
+              "ပျမ်းမျှ အကျိုးသက်ရောက်မှုများကြား ကျန်ရှိသော ကွဲလွဲမှု ဖြစ်သည် (၀ အောက် မကျပါ)။ အချိုး နှစ်ခု "
+              "ပေါင်းလျှင် ၁၀၀% ဖြစ်သည်။"},
+    "term.p10": {"en": "with 90% probability (p10)", "my": "၉၀% ဖြစ်နိုင်ခြေဖြင့် (p10)"},
+    "def.p10": {
+        "en": "The 10th percentile over the draws: the value a plan reaches or beats in 9 draws out of 10. A target "
+              "met with 90% probability is a p10 at or beyond it.",
+        "my": "နမူနာများအပေါ် ၁၀ ရာခိုင်နှုန်းမှတ် − အစီအစဉ်တစ်ခုက နမူနာ ၁၀ ခုတွင် ၉ ခု၌ ရရှိသော သို့မဟုတ် "
+              "ကျော်လွန်သော တန်ဖိုး။ ၉၀% ဖြစ်နိုင်ခြေဖြင့် ပြည့်မီသော ပန်းတိုင်ဆိုသည်မှာ p10 သည် ၎င်းနှင့် ညီသည် "
+              "သို့မဟုတ် ကျော်သည်။"},
+    "term.unidentified": {"en": "what the data cannot identify", "my": "ဒေတာမှ မသိနိုင်သည့်အရာ"},
+    "def.unidentified": {
+        "en": "Parameters the observed series (defections, killings, arrests and detentions of 2021) cannot pin "
+              "down. defection optimize and --parameter-draws draw those of the response to support and of what "
+              "support costs; the others stay at their defaults, though some matter as much: two settings inside "
+              "their plausible ranges, of the pull of kin and of outside ties, cut police defections by more than "
+              "half.",
+        "my": "မှတ်တမ်းဒေတာ (၂၀၂၁ ၏ ခွဲထွက်မှု၊ သတ်ဖြတ်မှု၊ ဖမ်းဆီးမှုနှင့် ထိန်းသိမ်းမှု) က သတ်မှတ်မပေးနိုင်သော "
+              "ကိန်းရှင်များ။ defection optimize နှင့် --parameter-draws သည် ထောက်ပံ့မှုကို တုံ့ပြန်ပုံနှင့် "
+              "ထောက်ပံ့မှု ကုန်ကျစရိတ်ဆိုင်ရာ ကိန်းရှင်များကို ရွေးထုတ်သည်။ ကျန်ကိန်းရှင်များမှာ မူလတန်ဖိုးအတိုင်း "
+              "ရှိနေသော်လည်း အချို့မှာ အလားတူ အရေးပါသည် − ဆွေမျိုးနှင့် ပြင်ပ ဆက်ဆံရေး၏ ဆွဲဆောင်မှုဆိုင်ရာ "
+              "ဖြစ်နိုင်ချေ အပိုင်းအခြားအတွင်းရှိ တန်ဖိုး နှစ်ခုက ရဲခွဲထွက်မှုကို တစ်ဝက်ကျော် လျှော့ချသည်။"},
+    # where the terms are used: the CLI, the report and the dashboard
+    "shares.value": {"en": "{p} / {s}", "my": "ကိန်းရှင် {p} / မျိုးစေ့ {s}"},
+    "shares.header": {"en": "params / seeds", "my": "ကိန်းရှင် / မျိုးစေ့"},
+    "unit.pp": {"en": "pp", "my": "အမှတ်"},
+    "vocab.run_note": {
+        "en": "One run with the scenario's programmes, which spent {cost} by {end}. Each change above is from day 0 "
+              "({start}) to the last day ({end}) of this run: what happened, not the programmes' effect; for that, "
+              "compare with no programmes ({command}).",
+        "my": "{end} အထိ {cost} သုံးစွဲခဲ့သော အခြေအနေပုံစံ၏ အစီအစဉ်များဖြင့် တွက်ချက်မှု တစ်ကြိမ်။ အထက်ပါ "
+              "ပြောင်းလဲမှုတိုင်းသည် ဤတွက်ချက်မှု၏ ပထမနေ့ ({start}) မှ နောက်ဆုံးရက် ({end}) အထိ ဖြစ်သည် − "
+              "ဖြစ်ပျက်ခဲ့သည့်အရာ ဖြစ်ပြီး အစီအစဉ်များ၏ အကျိုးသက်ရောက်မှု မဟုတ်ပါ။ ထိုအတွက် အစီအစဉ်မရှိနှင့် "
+              "နှိုင်းယှဉ်ပါ ({command})။"},
+    "vocab.compare_baseline": {
+        "en": "Effect: the paired difference from {baseline} (the policy named {name}), on the last day ({end}), "
+              "over {runs}.",
+        "my": "အကျိုးသက်ရောက်မှု − {baseline} ({name} ဟု အမည်ပေးထားသော မူဝါဒ) မှ အတွဲလိုက် ခြားနားချက်၊ "
+              "နောက်ဆုံးရက် ({end}) တွင်၊ {runs} အပေါ်။"},
+    "vocab.runs_seeds": {"en": "{r} paired seeds", "my": "အတွဲလိုက် မျိုးစေ့ {r} ခု"},
+    "vocab.runs_draws": {"en": "{n} parameter draws x {r} paired seeds each",
+                         "my": "ကိန်းရှင် နမူနာ {n} ခု x တစ်ခုလျှင် အတွဲလိုက် မျိုးစေ့ {r} ခု"},
+    "vocab.capacity_shown": {
+        "en": "Coercive capacity (%) is shown as a percentage of day 0, and effects on it in percentage points (pp).",
+        "my": "ဖိနှိပ်နိုင်စွမ်း (%) ကို ပထမနေ့၏ ရာခိုင်နှုန်းအဖြစ် ပြသပြီး ၎င်းအပေါ် အကျိုးသက်ရောက်မှုများကို "
+              "ရာခိုင်နှုန်း အမှတ် (pp) ဖြင့် ပြသည်။"},
+    "vocab.seeds_only": {
+        "en": "Intervals are over seeds only: Monte Carlo noise at fixed parameters, not the uncertainty of what "
+              "the data cannot identify ({option} adds it).",
+        "my": "ကြားကာလများတွင် မျိုးစေ့များသာ ပါဝင်သည် − ကိန်းရှင်များ ပုံသေထားသော ကျပန်း ဆူညံမှု ဖြစ်ပြီး "
+              "ဒေတာမှ မသိနိုင်သည့်အရာ၏ မသေချာမှု မဟုတ်ပါ ({option} က ၎င်းကို ထည့်ပေးသည်)။"},
+    "vocab.with_draws": {
+        "en": "Intervals include {what}: an effect's interval is where it lies, with 90% probability, at a "
+              "parameter setting drawn as these were; the last column (params / seeds) splits its variance into "
+              "the part from the parameters and the part from the seeds.",
+        "my": "ကြားကာလများတွင် {what} ပါဝင်သည် − အကျိုးသက်ရောက်မှု၏ ကြားကာလသည် ဤနမူနာများကဲ့သို့ ရွေးထုတ်ထားသော "
+              "ကိန်းရှင်တန်ဖိုးအစုတစ်ခုတွင် ၉၀% ဖြစ်နိုင်ခြေဖြင့် ၎င်းရှိနိုင်သည့်နေရာ ဖြစ်သည်။ နောက်ဆုံးကော်လံသည် "
+              "၎င်း၏ ကွဲလွဲမှုကို ကိန်းရှင်များမှ အပိုင်းနှင့် မျိုးစေ့များမှ အပိုင်းအဖြစ် ခွဲပြသည်။"},
+    "vocab.draws_lhs": {"en": "{n} Latin-hypercube draws of {keys}",
+                        "my": "{keys} ၏ လက်တင် ဟိုက်ပါကျူဗ် နမူနာ {n} ခု"},
+    "vocab.draws_posterior": {"en": "{n} draws from the posterior of the calibration in {dir}",
+                              "my": "{dir} ရှိ ချိန်ညှိမှု၏ နောက်ဆက်တွဲ ဖြန့်ဝေမှုမှ နမူနာ {n} ခု"},
+    "compare.of_day0": {"en": "% of day 0", "my": "ပထမနေ့၏ %"},
+    "compare.note_baseline": {
+        "en": "A is the baseline: each difference is B - A on the last day ({end}), over {runs} (the same in A and "
+              "B).",
+        "my": "A သည် အခြေခံ ဖြစ်သည် − ခြားနားချက်တိုင်းမှာ နောက်ဆုံးရက် ({end}) တွင် B - A ဖြစ်ပြီး {runs} အပေါ် "
+              "(A နှင့် B တွင် တူညီ)။"},
+    "compare.note_draws": {
+        "en": "Intervals include a Latin hypercube of what the data cannot identify: each is where the difference "
+              "lies, with 90% probability, at a parameter setting drawn as these were; the last column splits its "
+              "variance into the part from the parameters and the part from the seeds.",
+        "my": "ကြားကာလများတွင် ဒေတာမှ မသိနိုင်သည့်အရာ၏ လက်တင် ဟိုက်ပါကျူဗ် နမူနာများ ပါဝင်သည် − တစ်ခုစီသည် "
+              "ဤနမူနာများကဲ့သို့ ရွေးထုတ်ထားသော ကိန်းရှင်တန်ဖိုးအစုတစ်ခုတွင် ၉၀% ဖြစ်နိုင်ခြေဖြင့် ခြားနားချက် "
+              "ရှိနိုင်သည့်နေရာ ဖြစ်သည်။ နောက်ဆုံးကော်လံသည် ၎င်း၏ ကွဲလွဲမှုကို ကိန်းရှင်များမှ အပိုင်းနှင့် "
+              "မျိုးစေ့များမှ အပိုင်းအဖြစ် ခွဲပြသည်။"},
+    "lever.parameter_draws": {"en": "Parameter draws (what the data cannot identify; 0: seeds only)",
+                              "my": "ကိန်းရှင် နမူနာများ (ဒေတာမှ မသိနိုင်သည့်အရာ၊ ၀ − မျိုးစေ့များသာ)"},
+    "vocab.glossary": {"en": "The terms are defined in docs/glossary.md.",
+                       "my": "ဝေါဟာရများကို docs/glossary.md တွင် အဓိပ္ပာယ်ဖွင့်ထားသည်။"},
 }
 
 MONTHS = {

@@ -53,7 +53,20 @@ def ensemble_settings(values: dict[str, Any], switches: dict[str, bool] | None =
         raise DefectionError(f"'seeds' must be a whole number from 1 to {MAX_SEEDS}; got {n_seeds}.")
     if int(first) != first or first < 0:
         raise DefectionError(f"'first_seed' must be a whole number, 0 or more; got {first}.")
-    return overrides, int(days), list(range(int(first), int(first) + int(n_seeds)))
+    draws = parameter_draws_setting(values)
+    return overrides, int(days), list(range(int(first), int(first) + int(n_seeds) * max(draws, 1)))
+
+
+def parameter_draws_setting(values: dict[str, Any]) -> int:
+    """The lever ``parameter_draws``: 0 (seeds only) or 2 to :data:`~defection.dashboard.jobs.MAX_PARAMETER_DRAWS`
+    draws of what the data cannot identify, each run with every seed (the seeds then count per draw)."""
+    from defection.dashboard.jobs import MAX_PARAMETER_DRAWS
+
+    draws = values.get("parameter_draws", 0)
+    if not _number_ok(draws) or int(draws) != draws or not (draws == 0 or 2 <= draws <= MAX_PARAMETER_DRAWS):
+        raise DefectionError(f"'parameter_draws' must be 0 (seeds only) or a whole number from 2 to "
+                             f"{MAX_PARAMETER_DRAWS}; got {draws}.")
+    return int(draws)
 
 
 def _message(kind: str, text: str) -> html.Div:
@@ -238,8 +251,9 @@ def _register_run(app, manager: JobManager) -> None:
                             {"label": "B", "overrides": _client_overrides(b)}]
             else:
                 settings = [{"label": "run", "overrides": overrides}]
-            spec = {**_scenario_source(store), "settings": settings, "seeds": seeds, "days": days}
-            job_id = manager.submit(spec, owner=owner(tab), session=sessions.current())  # the server's queue enforces every limit
+            spec = {**_scenario_source(store), "settings": settings, "seeds": seeds, "days": days,
+                    "parameter_draws": parameter_draws_setting(_values_by_key(ids, values))}
+            job_id = manager.submit(spec, owner=owner(tab), session=sessions.current())  # the queue enforces limits
         except DefectionError as exc:
             msg = _message("error", str(exc))
             return (no_update, msg, no_update, *keep) if kind == "run" else (no_update, no_update, msg, *keep)
@@ -427,19 +441,39 @@ def _register_compare(app, manager: JobManager) -> None:
         if not data:
             return ""
         a_runs, b_runs = data["runs"]["A"], data["runs"]["B"]
-        rows = figures.compare_rows(a_runs, b_runs, lang)
-        head = html.Tr([html.Th(t(k, lang)) for k in ("compare.outcome", "compare.a", "compare.b", "compare.diff",
-                                                     "compare.interval")])
+        draws = int(data.get("parameter_draws") or 0)
+        rows = figures.compare_rows(a_runs, b_runs, lang, draws)
+        keys = ("compare.outcome", "compare.a", "compare.b", "compare.diff", "compare.interval")
+        head = html.Tr([html.Th(t(k, lang)) for k in keys] + ([html.Th(t("shares.header", lang))] if draws else []))
         body = [html.Tr([html.Td(r["outcome"]), html.Td(r["a"]), html.Td(r["b"]),
-                         html.Td(r["diff"], id=f"diff-{r['key']}"), html.Td(r["interval"])]) for r in rows]
+                         html.Td(r["diff"], id=f"diff-{r['key']}"), html.Td(r["interval"])]
+                        + ([html.Td(r["shares"])] if draws else [])) for r in rows]
         figs = figures.compare_figures(a_runs, b_runs, lang)
         parts = [_job_label(data["job"], lang), html.Table([head] + body, className="table compare-table",
                                                             id="compare-table")]
+        parts.append(html.P(compare_note(data, draws, lang), className="hint", id="compare-note"))
         if len(a_runs) < 2:
             parts.append(html.P(t("compare.few_seeds", lang), className="hint"))
         parts.append(html.Div([dcc.Graph(id=k, figure=f, config={"displaylogo": False}, className="graph")
                                for k, f in figs.items()], className="graphs"))
         return parts
+
+
+def compare_note(data: dict, draws: int, lang: str) -> str:
+    """Under the comparison table: the baseline (A) and the day, what the intervals include, and what coercive
+    capacity counts with the scenario's weights (docs/glossary.md)."""
+    from defection.vocabulary import capacity_weights_text
+
+    runs = data.get("runs", {}).get("A") or []
+    per = len(runs) // draws if draws else len(runs)
+    sentences = [t("compare.note_baseline", lang).format(
+        end=fmt_date(figures.dates(runs)[-1], lang) if runs else "–",
+        runs=(t("vocab.runs_draws", lang).format(n=fmt_number(draws, lang), r=fmt_number(per, lang)) if draws
+              else t("vocab.runs_seeds", lang).format(r=fmt_number(per, lang))))]
+    sentences.append(t("compare.note_draws", lang) if draws else t("vocab.seeds_only", lang))
+    scenario = (data.get("manifest") or {}).get("scenario") or {}
+    sentences.append(t("vocab.capacity_shown", lang) + " " + capacity_weights_text(scenario, lang))
+    return " ".join(sentences)
 
 
 def _results_body(data: dict, runs: list[dict], force: str, lang: str) -> tuple[list, list]:
@@ -455,13 +489,25 @@ def _results_body(data: dict, runs: list[dict], force: str, lang: str) -> tuple[
         html.Span([" · ", t("results.band", lang), ": ",
                    html.Span(fmt_number(fin["lo"], lang), id="final-defected-lo"), " – ",
                    html.Span(fmt_number(fin["hi"], lang), id="final-defected-hi"),
-                   f" · {fmt_number(fin['n'], lang)} {t('results.seeds', lang)}"]),
+                   f" · {_runs_text(data, fin['n'], lang)}"]),
     ])
     figs = figures.results_figures(runs, lang, force)
     graphs = [dcc.Graph(id=key, figure=fig, config={"displaylogo": False}, className="graph")
               for key, fig in figs.items()]
-    body = [_run_card(data, lang), headline, html.P(t("results.note", lang), className="hint")]
+    from defection.vocabulary import capacity_weights_text
+
+    scenario = (data.get("manifest") or {}).get("scenario") or {}
+    body = [_run_card(data, lang), headline, html.P(t("results.note", lang), className="hint"),
+            html.P(capacity_weights_text(scenario, lang), className="hint", id="capacity-weights")]
     return body, [html.Div(graphs, className="graphs")]
+
+
+def _runs_text(data: dict, n: float, lang: str) -> str:
+    """"3 seeds", or with parameter draws "4 parameter draws x 3 paired seeds each"."""
+    draws = int(data.get("parameter_draws") or 0)
+    if draws:
+        return t("vocab.runs_draws", lang).format(n=fmt_number(draws, lang), r=fmt_number(int(n) // draws, lang))
+    return f"{fmt_number(n, lang)} {t('results.seeds', lang)}"
 
 
 def _run_card(data: dict, lang: str) -> html.Div:

@@ -110,6 +110,18 @@ def finals(runs: list[dict], name: str) -> np.ndarray:
     return np.array([float(r["series"][name][-1]) for r in runs])
 
 
+def final_shares(runs: list[dict], name: str) -> np.ndarray:
+    """Each run's last day of ``name``, coercive capacity as a percentage of its own day 0 (docs/glossary.md:
+    capacity is shown as a percentage of its baseline, never in index units here); other series as they are."""
+    if not name.startswith("coercive_capacity"):
+        return finals(runs, name)
+    out = []
+    for r in runs:
+        s = np.asarray(r["series"][name], float)
+        out.append(s[-1] / s[0] * 100.0 if len(s) and s[0] else math.nan)
+    return np.array(out)
+
+
 def breakdown(runs: list[dict], name: str) -> tuple[list[str], np.ndarray]:
     """Category names and a (seeds, categories) array of counts."""
     cats = [c for c, _ in runs[0]["breakdowns"][name]]
@@ -127,11 +139,21 @@ def final_summary(runs: list[dict], name: str = "defected") -> dict[str, float]:
     return {"median": float(med[0]), "lo": float(lo[0]), "hi": float(hi[0]), "n": len(runs)}
 
 
-def paired(a_runs: list[dict], b_runs: list[dict], name: str) -> dict[str, float]:
-    """Mean of B − A over paired seeds with its 90% t-interval (NaN bounds with one seed)."""
-    d = finals(b_runs, name) - finals(a_runs, name)
+def paired(a_runs: list[dict], b_runs: list[dict], name: str, draws: int = 0) -> dict[str, float]:
+    """Mean of B − A on the last day over paired runs (coercive capacity in percentage points of day 0) with its
+    90% interval: over the seeds only, a t-interval (NaN bounds with one seed); with ``draws`` parameter draws
+    (runs in draw-major order), the interval including them and ``parameter_share``, the share of its variance
+    from the parameters (:func:`defection.experiments.uncertainty.decompose`)."""
+    d = final_shares(b_runs, name) - final_shares(a_runs, name)
     n = len(d)
     mean = float(d.mean())
+    if draws:
+        from defection.experiments.uncertainty import by_draw, decompose
+
+        split = decompose(by_draw(d, draws))
+        lo, hi, share = split["lo"], split["hi"], split["parameter_share"]
+        return {"mean": mean, "lo": math.nan if lo is None else lo, "hi": math.nan if hi is None else hi, "n": n,
+                "parameter_share": math.nan if share is None else share}
     if n < 2:
         return {"mean": mean, "lo": math.nan, "hi": math.nan, "n": n}
     half = t90(n) * float(d.std(ddof=1)) / math.sqrt(n)
@@ -310,22 +332,31 @@ def compare_figures(a_runs: list[dict], b_runs: list[dict], lang: str) -> dict[s
     return {"fig-compare": fig, "fig-compare-diff": diff}
 
 
-def compare_rows(a_runs: list[dict], b_runs: list[dict], lang: str) -> list[dict[str, Any]]:
-    """Rows of the comparison table: outcome, A median, B median, paired difference and its interval."""
+def compare_rows(a_runs: list[dict], b_runs: list[dict], lang: str, draws: int = 0) -> list[dict[str, Any]]:
+    """Rows of the comparison table: outcome, A median, B median, paired difference on the last day and its
+    interval (and, with parameter draws, the shares of its variance). Coercive capacity is a percentage of day 0
+    and its difference is in percentage points, never index units."""
+    from defection.vocabulary import shares_text
+
     rows = []
     named = [(name, t(f"out.{name}", lang)) for name in OUTCOMES]
     named += [(f"{name}_{force}", f"{t(f'out.{name}', lang)} ({t(f'force.{force}', lang)})")
               for force in forces_of(a_runs) for name in FORCE_OUTCOMES]
     for name, outcome in named:
-        pa_ = final_summary(a_runs, name)
-        pb = final_summary(b_runs, name)
-        d = paired(a_runs, b_runs, name)
-        decimals = 0
+        capacity = name.startswith("coercive_capacity")
+        a_med, b_med = (float(np.median(final_shares(runs, name))) for runs in (a_runs, b_runs))
+        d = paired(a_runs, b_runs, name, draws)
+        decimals = 1 if capacity else 0
+        percent, pp = ("%", f" {t('unit.pp', lang)}") if capacity else ("", "")
+        if capacity:
+            outcome = f"{outcome}, {t('compare.of_day0', lang)}"
+        share = d.get("parameter_share", math.nan)
         rows.append({"key": name, "outcome": outcome,
-                     "a": fmt_number(pa_["median"], lang, decimals), "b": fmt_number(pb["median"], lang, decimals),
-                     "diff": fmt_number(d["mean"], lang, decimals),
+                     "a": fmt_number(a_med, lang, decimals) + percent, "b": fmt_number(b_med, lang, decimals) + percent,
+                     "diff": fmt_number(d["mean"], lang, decimals) + pp,
                      "interval": (f"{fmt_number(d['lo'], lang, decimals)} … {fmt_number(d['hi'], lang, decimals)}"
                                   if not math.isnan(d["lo"]) else "–"),
+                     "shares": shares_text(None if math.isnan(share) else share, lang),
                      "raw": d})
     return rows
 

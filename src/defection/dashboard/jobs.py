@@ -54,6 +54,7 @@ MAX_ACTIVE_JOBS = 4  # queued + running, over all tabs
 MAX_AGENTS = 2_000_000  # officers + civilian agents in one run: about 0.2 GB of agent arrays
 MAX_AGENT_DAYS = 4_000_000_000  # per job; about 5 minutes on one core of a 2-vCPU VM
 MAX_UPLOAD_BYTES = 1_000_000  # an uploaded scenario's TOML text, UTF-8
+MAX_PARAMETER_DRAWS = 16  # draws of what the data cannot identify in one job (each runs with every seed)
 KEEP_TABLES = 5  # finished jobs whose every daily series (downloads, map) the server keeps in memory
 # Memory (issue 28, item 8): the limits above bound work, these bound memory. A job of the default scenario
 # (20 seeds x 730 days) needs about 30 MiB; 50 seeds x 3,650 days of a tiny scenario about 0.6 GiB.
@@ -137,6 +138,11 @@ def check_limits(spec: dict[str, Any]) -> JobMemory:
 
     base = base_scenario(spec).model_dump(mode="json")
     runs = len(spec["seeds"])
+    draws = spec.get("parameter_draws", 0)
+    if isinstance(draws, bool) or not isinstance(draws, int) or not (draws == 0 or 2 <= draws <= MAX_PARAMETER_DRAWS) \
+            or runs % max(draws, 1):
+        raise JobRefused(f"parameter draws: give 0 (seeds only) or 2 to {MAX_PARAMETER_DRAWS}, each run with the "
+                         "same number of seeds.")
     total = 0
     largest = 0
     for setting in spec["settings"]:
@@ -309,15 +315,43 @@ def job_manifest(base, spec: dict[str, Any]) -> dict[str, Any]:
                                                 override_label="lever").model_dump(mode="json")
                 for s in spec["settings"]}
     first = spec["settings"][0]["label"]
+    extra = {}
+    if spec.get("parameter_draws"):  # each seed's draw of what the data cannot identify, as the runs had it
+        extra = {"parameter_draws": int(spec["parameter_draws"]), "draws": draw_overrides(base, spec)}
     return manifest("dashboard", resolved[first], int(spec["seeds"][0]), seeds=list(spec["seeds"]),
-                    days=int(spec["days"]), settings=spec["settings"], scenarios=resolved)
+                    days=int(spec["days"]), settings=spec["settings"], scenarios=resolved, **extra)
+
+
+def draw_overrides(base, spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each seed's draw of what the data cannot identify (``spec["parameter_draws"]`` > 0): a Latin hypercube
+    over the plausible ranges of the parameters ``defection optimize`` draws, seeded by the first seed; seed k
+    runs on draw k // (seeds per draw). Empty without parameter draws."""
+    n = int(spec.get("parameter_draws") or 0)
+    if not n:
+        return []
+    from defection.experiments.draws import parameter_draws
+
+    seeds = list(spec["seeds"])
+    draws, _ = parameter_draws(base.model_dump(mode="json"), n, int(seeds[0]))
+    per = len(seeds) // n
+    return [draws[k // per] for k in range(len(seeds))]
+
+
+def with_draw(base, overrides: dict[str, Any], draw: dict[str, Any]) -> dict[str, Any]:
+    """A setting's overrides on a parameter draw: the drawn values, but where the setting changed a lever from
+    the scenario's value, its own (a decision, not an uncertainty), so that A and B stay paired on the draw."""
+    if not draw:
+        return dict(overrides)
+    mine = changed_settings(base, overrides)
+    return {**overrides, **{k: v for k, v in draw.items() if k not in mine}}
 
 
 def run_ensemble(job_id: int, spec: dict[str, Any], events=None, cancel=None) -> dict[str, Any]:
-    """In the worker: every setting x every seed, reporting simulated days done (and, for a single setting,
-    the series so far) to ``events``."""
+    """In the worker: every setting x every seed (and, with parameter draws, each seed on its draw: the same in
+    every setting), reporting simulated days done (and, for a single setting, the series so far) to ``events``."""
     base = base_scenario(spec)
     seeds, days = list(spec["seeds"]), int(spec["days"])
+    draws = draw_overrides(base, spec)
     stream = len(spec["settings"]) == 1  # a comparison shows its progress bar only
     done = 0
     runs: dict[str, list] = {}
@@ -327,7 +361,7 @@ def run_ensemble(job_id: int, spec: dict[str, Any], events=None, cancel=None) ->
     for setting in spec["settings"]:
         label = setting["label"]
         runs[label], tables[label], regions[label] = [], [], []
-        for seed in seeds:
+        for k, seed in enumerate(seeds):
             def on_day(day: int, sim, offset=done) -> None:
                 if cancel is not None and cancel.value == job_id:
                     raise Cancelled()
@@ -337,7 +371,8 @@ def run_ensemble(job_id: int, spec: dict[str, Any], events=None, cancel=None) ->
                     events.put(("progress", job_id, {"done": offset + day,
                                                      "live": live_series(sim, day) if stream else None}))
 
-            result = simulate(base, int(seed), days, dict(setting["overrides"]), on_day, record_regions=stream)
+            overrides = with_draw(base, dict(setting["overrides"]), draws[k] if draws else {})
+            result = simulate(base, int(seed), days, overrides, on_day, record_regions=stream)
             runs[label].append(_compact(result))
             tables[label].append(result.timeseries)
             regions[label].append(map_frames(result.regions))  # the map's days and columns only
@@ -349,6 +384,7 @@ def run_ensemble(job_id: int, spec: dict[str, Any], events=None, cancel=None) ->
     for label, frames in regions.items():  # the map shows the median over seeds: one table per setting
         regions[label] = [_median_map(frames)]
     return {"job": job_id, "runs": runs, "seeds": seeds, "days": days, "settings": spec["settings"],
+            "parameter_draws": int(spec.get("parameter_draws") or 0), "draws": draws,
             "scenario": base.name, "tables": tables, "regions": regions, "map_step_days": 1,
             "manifest": job_manifest(base, spec),
             "changed": {s["label"]: changed_settings(base, s["overrides"]) for s in spec["settings"]}}

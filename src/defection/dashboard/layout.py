@@ -24,7 +24,7 @@ EXTRA_LEVER_GROUPS: list[tuple[str, list[str]]] = [
 # over (the number box takes any valid value). Only the slider's ends: nothing here shapes the model.
 SLIDER_SPANS: dict[str, tuple[float, float]] = {"support.budget_kyat_month": (0.0, 2_000_000_000.0)}
 RUN_FIELDS: list[tuple[str, tuple[float, float]]] = [("run.days", (30, 730)), ("seeds", (1, 20)),
-                                                     ("first_seed", (0, 1000))]
+                                                     ("first_seed", (0, 1000)), ("parameter_draws", (0, 16))]
 DEFAULT_SEEDS = 3
 
 
@@ -127,7 +127,8 @@ def scenario_value(scenario, key: str):
 def lever_values(scenario) -> dict[str, Any]:
     """Lever and switch values of a scenario, plus the ensemble's defaults."""
     values = {key: scenario_value(scenario, key) for key in SCENARIO_KEYS + SWITCH_KEYS}
-    values.update({"run.days": scenario.run.days, "seeds": DEFAULT_SEEDS, "first_seed": scenario.run.seed})
+    values.update({"run.days": scenario.run.days, "seeds": DEFAULT_SEEDS, "first_seed": scenario.run.seed,
+                   "parameter_draws": 0})
     return values
 
 
@@ -218,6 +219,8 @@ def policy_panel(optimize_ids: list[str]) -> html.Details:
                         style={} if optimize_ids else {"display": "none"}, children=[
         html.Summary(T("policy.title")),
         html.P(T("policy.intro"), className="hint"),
+        html.P([html.Strong(T("term.capacity_drop")), ": ", T("def.capacity_drop")], className="hint"),
+        html.P([html.Strong(T("term.p10")), ": ", T("def.p10")], className="hint"),
         dcc.Dropdown(id="policy-select", options=[{"label": i, "value": i} for i in optimize_ids],
                      value=optimize_ids[0] if optimize_ids else None, clearable=False),
         html.Div(className="lever-row policy-inputs", children=[

@@ -606,13 +606,16 @@ FORECAST_SERIES = ("defected", "defected_civilian", "defected_paramilitary", "qu
 
 def simulate_draws(sc: Scenario, fits: list[Fit], particles: list[dict[str, float]], days: int,
                    rng: np.random.Generator, series=FORECAST_SERIES,
-                   progress: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
+                   progress: Callable[[int], None] | None = None,
+                   extra: list[dict[str, Any]] | None = None) -> dict[str, np.ndarray]:
     """Run one simulation per particle, its model seed drawn with ``rng``; return each series as an
-    array of shape (draws, days). A series the model does not record (a force it lacks) is left out."""
+    array of shape (draws, days). A series the model does not record (a force it lacks) is left out.
+    ``extra``, one dict of overrides per particle, adds parameters the calibration did not fit."""
     out: dict[str, np.ndarray] = {}
     run_seeds = rng.integers(0, 2**63 - 1, size=len(particles), endpoint=True)
     for k, params in enumerate(particles):
-        result = api.run(sc, seed=int(run_seeds[k]), days=days, overrides=overrides_for(params, fits))
+        more = [f"{key}={value!r}" for key, value in (extra[k] if extra else {}).items()]
+        result = api.run(sc, seed=int(run_seeds[k]), days=days, overrides=overrides_for(params, fits) + more)
         if not out:
             recorded = set(result.timeseries.column_names)
             out = {s: np.zeros((len(particles), days)) for s in series if s in recorded}
@@ -643,8 +646,16 @@ def horizon_end(sc: Scenario) -> dt.date:
 
 
 def forecast(cal_dir: Path, until: dt.date | None, draws: int, out: Path, seed: int = 0,
-             progress: Callable[[int], None] | None = None, gate: Gate | None = None) -> pa.Table:
+             progress: Callable[[int], None] | None = None, gate: Gate | None = None,
+             parameter_draws: int = 0) -> pa.Table:
     """Simulate from posterior draws to ``until``; write forecast.parquet (long form) and forecast.png.
+
+    By default each of the ``draws`` runs has its own posterior particle and seed. With ``parameter_draws=N``
+    the runs are N parameter draws of ``draws / N`` seeds each: each draw is a posterior particle with a point of
+    a Latin hypercube over the parameters the data cannot identify that the calibration did not fit (those
+    ``defection optimize`` draws), and the table gains, per date and series, the shares of the runs' variance
+    that come from the parameter draws and from the seeds
+    (:func:`defection.experiments.uncertainty.spread_shares`).
 
     Parameters
     ----------
@@ -663,37 +674,69 @@ def forecast(cal_dir: Path, until: dt.date | None, draws: int, out: Path, seed: 
     gate : callable, optional
         Told the forecast's size (a :class:`~defection.experiments.size.Work`) before the draws are made; it may
         refuse it by raising (the command line's ``SizeGate``).
+    parameter_draws : int, optional
+        0 (default): one run per posterior particle. N (at least 2, dividing ``draws`` into at least 2 seeds
+        each): N parameter draws, each run with ``draws / N`` seeds.
 
     Returns
     -------
     pyarrow.Table
         The forecast in long form: ``date``, ``series`` and the quantiles ``q05``, ``q25``, ``q50``,
-        ``q75`` and ``q95`` over the draws.
+        ``q75`` and ``q95`` over the draws; with parameter draws also ``parameter_share`` and ``seed_share``.
     """
+    from defection.experiments.uncertainty import check_parameter_draws
+
+    n_draws = check_parameter_draws(parameter_draws)
     sc, fits, table, obs, cal_seed = read_calibration(cal_dir)
     until = horizon_end(sc) if until is None else until
     if draws < 1:
         raise DefectionError(f"--draws must be at least 1 (got {draws}).")
+    if n_draws and (draws % n_draws or draws // n_draws < 2):
+        raise DefectionError(f"--draws {draws} with --parameter-draws {n_draws}: the runs are shared evenly among the "
+                             f"parameter draws, at least 2 seeds each, so --draws must be a multiple of {n_draws} and "
+                             f"at least {2 * n_draws}.")
     days = (until - sc.run.start).days + 1
     if days < 1:
         raise DefectionError(f"--until {until} is before the scenario starts ({sc.run.start}).")
     if gate is not None:  # every draw's series are kept until the quantiles are taken, one series at a time
-        gate(work_of("forecast", draws, f"{plural(draws, 'posterior draw')}, one run each", sc, days=days, knob="--draws",
+        what = (f"{plural(n_draws, 'parameter draw')} x {plural(draws // n_draws, 'seed')}" if n_draws
+                else f"{plural(draws, 'posterior draw')}, one run each")
+        gate(work_of("forecast", draws, what, sc, days=days, knob="--draws",
                      held_per_run=days * (len(FORECAST_SERIES) + 1) * 8 + 1024, parallel=False))
-    particles = draw_particles(table, draws, generator(seed, "posterior-draws"))
-    sims = simulate_draws(sc, fits, particles, days, generator(seed, "predictive-runs"), progress=progress)
+    extra: list[dict[str, Any]] | None = None
+    how: dict[str, Any] = {}
+    if n_draws:  # each parameter draw: a particle, and the unfitted unidentified parameters by a Latin hypercube
+        from defection.experiments.uncertainty import DEFAULT_UNCERTAIN, latin_hypercube
+
+        fitted = {f.key for f in fits}
+        chosen = draw_particles(table, n_draws, generator(seed, "posterior-draws"))
+        points, spanned = latin_hypercube([k for k in DEFAULT_UNCERTAIN if k not in fitted], n_draws, seed)
+        how = {"posterior": {"dir": str(cal_dir), "keys": sorted(fitted)}, "latin_hypercube": spanned}
+        per = draws // n_draws
+        particles = [chosen[j] for j in range(n_draws) for _ in range(per)]
+        extra = [points[j] for j in range(n_draws) for _ in range(per)]
+    else:
+        particles = draw_particles(table, draws, generator(seed, "posterior-draws"))
+    sims = simulate_draws(sc, fits, particles, days, generator(seed, "predictive-runs"), progress=progress,
+                          extra=extra)
     dates = dates_from(sc.run.start, days)
     qs = (0.05, 0.25, 0.5, 0.75, 0.95)
     frames: dict[str, list[np.ndarray]] = {"date": [], "series": [], **{f"q{int(q * 100):02d}": [] for q in qs}}
+    if n_draws:
+        frames["parameter_share"], frames["seed_share"] = [], []
     for s, values in sims.items():
         quant = np.quantile(values, qs, axis=0)
         frames["date"].append(dates)
         frames["series"].append(np.full(days, s, dtype=object))
         for q, row in zip(qs, quant):
             frames[f"q{int(q * 100):02d}"].append(row)
+        if n_draws:
+            params, seeds = day_shares(values, n_draws)
+            frames["parameter_share"].append(params)
+            frames["seed_share"].append(seeds)
     result = pa.table({"date": pa.array(np.concatenate(frames["date"]), pa.date32()),
                        "series": pa.array(np.concatenate(frames["series"]).tolist(), pa.string()),
-                       **{k: np.concatenate(v) for k, v in frames.items() if k.startswith("q")}})
+                       **{k: np.concatenate(v) for k, v in frames.items() if k.startswith("q") or k.endswith("_share")}})
     out = Path(out)
     write_parquet(out / "forecast.parquet", result)
     from defection.report.calibration import forecast_plot
@@ -701,5 +744,21 @@ def forecast(cal_dir: Path, until: dt.date | None, draws: int, out: Path, seed: 
     forecast_plot(out / "forecast.png", result, obs, fitted_until=sc.run.start + dt.timedelta(days=max(o.day for o in obs)))
     write_json(out / "manifest.json", manifest("forecast", sc.model_dump(mode="json"), seed, calibration=str(cal_dir),
                                                calibration_seed=cal_seed, until=until.isoformat(), draws=draws,
-                                               fits=[asdict(f) for f in fits]))
+                                               fits=[asdict(f) for f in fits],
+                                               **({"uncertainty": {"parameter_draws": n_draws,
+                                                                   "seeds_per_draw": draws // n_draws, **how}}
+                                                  if n_draws else {})))
     return result
+
+
+def day_shares(values: np.ndarray, n_draws: int) -> tuple[np.ndarray, np.ndarray]:
+    """For runs in draw-major order (shape runs x days), the shares of one run's variance on each day that come
+    from the parameter draws and from the seeds (:func:`defection.experiments.uncertainty.spread_shares`, for
+    every day at once); NaN where the runs do not vary."""
+    v = np.asarray(values, float).reshape(n_draws, -1, values.shape[-1])
+    per = v.shape[1]
+    within = v.var(axis=1, ddof=1).mean(axis=0)
+    params = np.maximum(v.mean(axis=1).var(axis=0, ddof=1) - within / per, 0.0)
+    total = params + within
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, params / total, np.nan), np.where(total > 0, within / total, np.nan)

@@ -1,13 +1,21 @@
-"""``defection compare``: policies as ensembles, with paired differences against the status quo.
+"""``defection compare``: policies as ensembles, with paired differences against a named baseline.
 
-Replicate r of every policy uses the same seed (common random numbers), so a policy's effect is
-measured as the paired difference policy − status quo, seed by seed; its interval is much tighter
-than that of two independent ensembles.
+The baseline (the first policy, the reference of every difference) is named for what it is
+(:mod:`defection.vocabulary`, docs/glossary.md): ``scenario-programmes``, the scenario as given with
+its own support programmes, unless a preset defines it, as ``diis-policy`` does with
+``no-programmes`` (every support lever at zero). Replicate r of every policy uses the same seed (common
+random numbers), so a policy's effect is measured as the paired difference policy − baseline on the
+last day, seed by seed; its interval is much tighter than that of two independent ensembles.
 
 The table gives, for each policy and outcome, the ensemble mean and its 90% interval (5th–95th
-percentile across replicates), and the mean paired difference from the status quo with a 90%
-confidence interval (Student t). Cost per additional defection is the mean extra programme cost
-divided by the mean extra defections (both paired), when the policy adds defections.
+percentile across replicates), and the mean paired difference from the baseline with a 90%
+confidence interval (Student t): Monte Carlo noise at fixed parameters. With ``parameter_draws=N``
+(``--parameter-draws``) every policy runs on the same N draws of what the data cannot identify, each
+with the same ``replicates`` seeds, and an effect's interval is where it lies, with 90% probability,
+at a parameter setting drawn as these were, with the shares of its variance that come from the
+parameters and from the seeds (:func:`defection.experiments.uncertainty.decompose`). Cost per
+additional defection is the mean extra programme cost divided by the mean extra defections (both
+paired), when the policy adds defections.
 
 Outcomes count both forces; each force's defections, quiet resisters and coercive capacity on the
 last day (as a share of day 0) are outcomes of their own (``defected_police``, ``defected_army``,
@@ -31,8 +39,12 @@ from defection.experiments.executor import execute
 from defection.experiments.plan import Plan, Progress
 from defection.experiments.size import Gate, plural, work_of
 from defection.experiments.small_designs import undecided_effects
+from defection.experiments.uncertainty import by_draw, check_parameter_draws, decompose, spread_shares
+from defection.experiments.draws import parameter_draws as draw_parameters
+from defection.vocabulary import BASELINES, FORMER_BASELINE, NO_PROGRAMMES, SCENARIO_PROGRAMMES, capacity_weights
 
-BASELINE = "status-quo"
+# The reference a comparison adds when neither a preset nor the user gives one: the scenario as given.
+BASELINE = SCENARIO_PROGRAMMES
 # Per-force outcomes (defections, quiet resisters, coercive capacity at the end as a share of day 0) come
 # after the totals; a sweep summary without them (a one-force model) leaves their rows empty.
 FORCE_OUTCOMES = tuple(f"{outcome}_{force}" for force in ("police", "army")
@@ -46,13 +58,13 @@ SERIES_BY_FORCE = ("defected", "defected_police", "defected_army", "civilians_ki
                    "coercive_capacity", "coercive_capacity_police", "coercive_capacity_army", "programme_cost")
 
 # The question of the DIIS / Nyan Corridor report (Kyed & Nyan Corridor, DIIS 2021): do protection and
-# alternative livelihoods, at scale, produce numerous desertions? "status-quo" here is *no* programme (and
-# no outreach); "both" is the scenario's default capacities (the NUG's scale: 20 protected and 60 enrolled
+# alternative livelihoods, at scale, produce numerous desertions? Its baseline is *no programmes* (and no
+# outreach); "both" is the scenario's default capacities (the NUG's scale: 20 protected and 60 enrolled
 # families a month).
 PRESETS: dict[str, list[tuple[str, str, str]]] = {
     "diis-policy": [
-        (BASELINE, "support.protection_capacity=0,support.livelihood_capacity=0,support.outreach=0",
-         "no protection or livelihood programme, no outreach"),
+        (NO_PROGRAMMES, "support.protection_capacity=0,support.livelihood_capacity=0,support.outreach=0",
+         "no programmes: no protection or livelihood programme, no outreach"),
         ("protection-only", "support.protection_capacity=20,support.livelihood_capacity=0",
          "protection for 20 families a month, no livelihoods"),
         ("livelihoods-only", "support.protection_capacity=0,support.livelihood_capacity=60",
@@ -120,14 +132,33 @@ def _refuse_run_settings(entries: list[tuple[str, dict[str, str], str]]) -> None
                                  "or --set instead.")
 
 
+def _check_baseline_names(entries: list[tuple[str, dict[str, str], str]], preset: str | None) -> None:
+    """The baselines' names say what they are, so a policy may not take one (nor the former, ambiguous name)."""
+    given = entries if preset is None else entries[len(PRESETS[preset_name(preset)[0]]):]
+    for name, _, _ in given:
+        if name == FORMER_BASELINE:
+            raise DefectionError(f"--policy {name}: the reference is now named for what it is: "
+                                 f"'{SCENARIO_PROGRAMMES}' (the scenario as given, added for you) or "
+                                 f"'{NO_PROGRAMMES}' (every support programme at zero, as in --preset diis-policy). "
+                                 "To change the reference, change the scenario for every policy with --set.")
+        if name in BASELINES:
+            raise DefectionError(f"--policy {name}: this name belongs to a baseline (docs/glossary.md); give the "
+                                 "policy another name.")
+
+
 def plan_compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str, ...] = (), *,
                  preset: str | None = None, replicates: int = 20, seed: int = 0, days: int | None = None,
                  overrides: list[str] | dict[str, Any] | None = None, chunk: int | None = None,
-                 timeseries: bool = True, gate: Gate | None = None) -> Plan:
+                 timeseries: bool = True, gate: Gate | None = None, parameter_draws: int = 0,
+                 posterior: str | Path | None = None) -> Plan:
     """Validate a comparison's specification and return its :class:`Plan` (nothing is run). ``gate`` (a
-    :class:`~defection.experiments.size.SizeGate`) is told its size before the plan is made, and may refuse it."""
+    :class:`~defection.experiments.size.SizeGate`) is told its size before the plan is made, and may refuse it.
+    ``parameter_draws`` and ``posterior`` are :func:`compare`'s."""
     from defection import api, scenarios
 
+    n_draws = check_parameter_draws(parameter_draws)
+    if posterior is not None and not n_draws:
+        raise DefectionError("--posterior draws parameters only with --parameter-draws N (N at least 2).")
     if replicates < 2:
         raise DefectionError(f"--replicates {replicates}: an ensemble needs at least 2 runs per policy for intervals.")
     if seed < 0:
@@ -142,14 +173,13 @@ def plan_compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str
             warnings.warn(note, FutureWarning, stacklevel=2)
         for name, text, doc in PRESETS[current]:
             entries.append((name, parse_policy(f"{name}:{text}")[1], doc))
-    for spec in policies:
-        name, settings = parse_policy(spec)
+    for text in policies:
+        name, settings = parse_policy(text)
         entries.append((name, settings, ""))
     _refuse_run_settings(entries)
-    if not entries or entries[0][0] != BASELINE:
-        if any(n == BASELINE for n, _, _ in entries):
-            raise DefectionError(f"--policy {BASELINE} must come first: it is the reference of the differences.")
-        entries.insert(0, (BASELINE, {}, "the scenario as given"))
+    _check_baseline_names(entries, preset)
+    if not entries or entries[0][0] not in BASELINES:
+        entries.insert(0, (BASELINE, {}, "the scenario's programmes: the scenario as given"))
     names = [n for n, _, _ in entries]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -164,26 +194,36 @@ def plan_compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str
                                override_label="")
         except ScenarioError as exc:
             raise DefectionError(f"--policy {name}: {exc}") from None
+    runs = replicates * max(n_draws, 1)
+    draws, how = draw_parameters(base, n_draws, seed, posterior) if n_draws else ([], {})
     if gate is not None:
-        gate(work_of("compare", len(entries) * replicates, f"{len(entries)} policies x {plural(replicates, 'paired seed')}",
-                     base_sc, knob="--replicates"))
+        what = (f"{len(entries)} policies x {plural(n_draws, 'parameter draw')} x {plural(replicates, 'paired seed')}"
+                if n_draws else f"{len(entries)} policies x {plural(replicates, 'paired seed')}")
+        gate(work_of("compare", len(entries) * runs, what, base_sc,
+                     knob="--replicates or --parameter-draws" if n_draws else "--replicates"))
+    spec: dict[str, Any] = {"policies": [{"name": n, "overrides": s, "description": d} for n, s, d in entries],
+                            "preset": preset}
+    if n_draws:
+        spec["uncertainty"] = {"parameter_draws": n_draws, "seeds_per_draw": replicates, **how}
     sim = models.get("defection")
     return Plan(kind="compare", model="defection", base=base, points=[dict(s) for _, s, _ in entries],
-                labels={"policy": (pa.string(), names)}, replicates=replicates, seed=seed, seed_by="replicate",
-                chunk=chunk or sim.default_chunk, timeseries=timeseries,
-                spec={"policies": [{"name": n, "overrides": s, "description": d} for n, s, d in entries],
-                      "preset": preset})
+                labels={"policy": (pa.string(), names)}, replicates=runs, seed=seed, seed_by="replicate",
+                chunk=chunk or sim.default_chunk, timeseries=timeseries, spec=spec, draws=draws,
+                per_draw=replicates if n_draws else 0)
 
 
 def compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str, ...] = (), *, out: str | Path | None,
             preset: str | None = None, replicates: int = 20, seed: int = 0, days: int | None = None,
             overrides: list[str] | dict[str, Any] | None = None, chunk: int | None = None, scheduler: Any = None,
             workers: int | None = None, force: bool = False, plot: bool = True,
-            progress: Progress | None = None, gate: Gate | None = None) -> dict[str, Any]:
+            progress: Progress | None = None, gate: Gate | None = None, parameter_draws: int = 0,
+            posterior: str | Path | None = None) -> dict[str, Any]:
     """Run each policy as an ensemble (paired seeds) and write compare.parquet, compare.json, compare.png.
 
-    The first policy is the status quo, the scenario as given; every other one is compared with it
-    run by run, on the same seeds (common random numbers).
+    The first policy is the baseline: ``scenario-programmes`` (the scenario as given, with its own
+    support programmes) or, with ``preset="diis-policy"``, ``no-programmes``. Every other one is
+    compared with it run by run on the last day, on the same seeds (and parameter draws): common
+    random numbers.
 
     Parameters
     ----------
@@ -222,18 +262,29 @@ def compare(scenario: Any = "myanmar-2021", policies: list[str] | tuple[str, ...
     gate : callable, optional
         Told the comparison's size (a :class:`~defection.experiments.size.Work`) before it starts; it may refuse
         it by raising (the command line's :class:`~defection.experiments.size.SizeGate`).
+    parameter_draws : int, optional
+        0 (default): every run has the scenario's values, and intervals are over seeds only. N (at least 2):
+        every policy runs on the same N draws of what the data cannot identify, each with the same
+        ``replicates`` seeds (N x ``replicates`` runs a policy); effects' intervals then include the
+        parameters, with the share of their variance from each source
+        (:func:`defection.experiments.uncertainty.decompose`).
+    posterior : str or pathlib.Path, optional
+        With ``parameter_draws``: a ``defection calibrate`` directory whose posterior the draws come from;
+        without it, a Latin hypercube over the plausible ranges of the parameters ``optimize`` draws.
 
     Returns
     -------
     dict
-        ``"baseline"`` (the status quo's name), ``"replicates"``, ``"policies"`` (per policy: its
-        overrides, mean cost, extra defections and cost per extra defection), ``"rows"`` and
-        ``"table"`` (per policy and outcome: mean, 5-95% range, paired difference from the status
-        quo with its 90% interval) and ``"outcome"`` (the runs' :class:`Outcome`).
+        ``"baseline"`` (the baseline policy's name), ``"replicates"`` (seeds per parameter draw),
+        ``"parameter_draws"`` (0, or N), ``"policies"`` (per policy: its overrides, mean cost, extra
+        defections and cost per extra defection), ``"rows"`` and ``"table"`` (per policy and outcome: mean,
+        5-95% range, paired difference from the baseline with its 90% interval and, with parameter draws,
+        ``diff_parameter_share`` and ``diff_seed_share``) and ``"outcome"`` (the runs' :class:`Outcome`).
     """
     runner.check_connection(scheduler, workers)  # before the size is said: a bad address is the problem to name
     plan = plan_compare(scenario, policies, preset=preset, replicates=replicates, seed=seed, days=days,
-                        overrides=overrides, chunk=chunk, timeseries=plot, gate=gate)
+                        overrides=overrides, chunk=chunk, timeseries=plot, gate=gate, parameter_draws=parameter_draws,
+                        posterior=posterior)
     outcome = execute(plan, None if out is None else Path(out), force=force, scheduler=scheduler, workers=workers,
                       progress=progress)
     result = analyse(plan, outcome.summary)
@@ -269,9 +320,11 @@ def paired_interval(differences: np.ndarray, level: float = 0.90) -> tuple[float
 
 
 def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
-    """Per policy and outcome: mean, 90% ensemble interval, paired difference from the status quo (90% CI)."""
+    """Per policy and outcome: mean, 90% ensemble interval, paired difference from the baseline (90% interval: over
+    seeds only, or with parameter draws, :func:`defection.experiments.uncertainty.decompose`)."""
     names = plan.labels["policy"][1]
-    R = plan.replicates
+    R = plan.replicates  # runs of each policy: seeds, or parameter draws x seeds
+    n_draws = len(getattr(plan, "draws", None) or [])
     data: dict[str, np.ndarray] = {}  # outcome -> (policies, replicates)
     points = summary.column("point").to_numpy()
     reps = summary.column("replicate").to_numpy()
@@ -297,7 +350,16 @@ def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
             ok = ~np.isnan(v)
             d = data[o][i] - data[o][0]
             dok = d[~np.isnan(d)]
-            diff_lo, diff_hi = paired_interval(dok, EFFECT_LEVEL)
+            extra: dict[str, Any] = {}
+            if n_draws:  # the interval includes the parameters; its variance is split between them and the seeds
+                split = decompose(by_draw(d, n_draws)) if len(dok) else {}
+                diff_lo, diff_hi = split.get("lo"), split.get("hi")
+                spread = spread_shares(by_draw(v, n_draws)) if ok.any() else (None, None)
+                extra = {"diff_parameter_share": split.get("parameter_share"),
+                         "diff_seed_share": split.get("seed_share"),
+                         "parameter_share": spread[0], "seed_share": spread[1]}
+            else:
+                diff_lo, diff_hi = paired_interval(dok, EFFECT_LEVEL)
             if i > 0:
                 effects.append({"policy": name, "outcome": o, "differences": dok, "lo": diff_lo, "hi": diff_hi})
             censored = int(never[i][ok].sum()) if o == "day_capacity_below_half" else 0
@@ -306,7 +368,7 @@ def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
                          "p05": float(np.percentile(v[ok], 5)) if ok.any() else None,
                          "p95": float(np.percentile(v[ok], 95)) if ok.any() else None,
                          "diff_mean": float(dok.mean()) if len(dok) else None,
-                         "diff_lo": diff_lo, "diff_hi": diff_hi})
+                         "diff_lo": diff_lo, "diff_hi": diff_hi, **extra})
         dd = data["defected"][i] - data["defected"][0]
         dc = data["programme_cost"][i] - data["programme_cost"][0]
         both = ~np.isnan(dd) & ~np.isnan(dc)
@@ -322,9 +384,28 @@ def analyse(plan: Plan, summary: pa.Table) -> dict[str, Any]:
             "cost_per_additional_defection": (extra_cost / extra_def) if i > 0 and extra_def > 0 else None,
         })
     table = pa.Table.from_pylist(rows)
-    warning = undecided_effects(effects, R, EFFECT_LEVEL)
-    return {"baseline": BASELINE, "replicates": R, "policies": policies, "rows": rows, "table": table,
-            "design_warnings": [warning] if warning else []}
+    # the replicates a seeds-only effect would need; with parameter draws more seeds cannot close the interval
+    warning = None if n_draws else undecided_effects(effects, R, EFFECT_LEVEL)
+    result: dict[str, Any] = {"baseline": names[0], "replicates": R // n_draws if n_draws else R,
+                              "parameter_draws": n_draws, "policies": policies, "rows": rows, "table": table,
+                              "design_warnings": [warning] if warning else [], "end_date": _end_date(plan.base),
+                              "capacity_weights": capacity_weights(plan.base)}
+    if n_draws:
+        result["uncertainty"] = plan.spec.get("uncertainty", {})
+    return result
+
+
+def _end_date(base: dict[str, Any]) -> str | None:
+    """The comparison's last simulated day, on which its effects are measured (ISO), if the scenario says."""
+    import datetime as dt
+
+    run = base.get("run") if isinstance(base, dict) else None
+    if not isinstance(run, dict):
+        return None
+    try:
+        return (dt.date.fromisoformat(str(run["start"])) + dt.timedelta(days=int(run["days"]) - 1)).isoformat()
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 def _series(out: Path, columns: list[str]) -> pa.Table:

@@ -9,7 +9,7 @@ section (:func:`levers`), so a lever added to the model joins without code chang
 
 Every candidate is evaluated on the same N *draws* of what is uncertain (posterior draws of a
 calibration, or a Latin hypercube over the plausible ranges of parameters the data cannot
-identify). Draw ``d`` runs with the same seed for the candidate and for the status quo (no
+identify). Draw ``d`` runs with the same seed for the candidate and for *no programmes* (no
 programme), so each outcome is a paired difference (common random numbers). A robust statistic
 over the draws (``mean``, ``p10`` or ``probability``) is what the optimiser sees. Candidates are judged in
 stages (:func:`successive_halving`): all of a generation on the first ``min_draws`` draws, the better half on
@@ -52,6 +52,9 @@ from defection.errors import DefectionError, did_you_mean
 from defection.experiments.design import run_seed
 from defection.experiments.runner import failure
 from defection.experiments.size import Gate, plural, work_of
+from defection.experiments.uncertainty import DEFAULT_UNCERTAIN, RESPONSE_TO_SUPPORT, SUPPORT_COSTS
+
+__all__ = ["DEFAULT_UNCERTAIN", "RESPONSE_TO_SUPPORT", "SUPPORT_COSTS"]  # re-exported: their former home
 
 STATISTICS = ("mean", "p10", "probability")
 DEFAULT_STATISTIC = "p10"  # robust: the outcome a candidate reaches in 9 draws out of 10
@@ -76,23 +79,17 @@ DEFAULT_MAX_DELAY_MONTHS = 12  # assumed: a lever may open up to a year after th
 RAMP_MONTHS_CEILING = 120  # --max-ramp-months above ten years is a typo, not a policy
 LOST_WORKER_ATTEMPTS = 3
 
-# Parameters the observed series (defections, killings, arrests before the programmes open) cannot
-# pin down: how officers respond to support, and what support costs. The Latin hypercube spans their plausible
-# ranges, so a plan's cost is uncertain too: a draw's dearer protection buys fewer families with the same budget.
-RESPONSE_TO_SUPPORT = ("support.protection_efficacy", "decision.w_family", "decision.w_livelihood",
-                       "livelihood.outside_option_kyat", "decision.w_peer", "regime.adapt_rate")
-# The unit costs of the levers (docs/sources.md, Support costs). Not the stipend: it is the amount a family
-# receives, which the programme sets and officers weigh, so drawing it would vary the offer, not its price.
-SUPPORT_COSTS = ("support.protection_cost_kyat", "support.outreach_cost_kyat")
-DEFAULT_UNCERTAIN = RESPONSE_TO_SUPPORT + SUPPORT_COSTS
+# What the data cannot identify, and so what the draws span by default: defined once, in experiments/uncertainty.py
+# (the response to support and what support costs), shared with compare's and forecast's --parameter-draws.
 
-# Metric -> (higher is better, what it is). Each is computed per draw, paired with the status quo.
+# Metric -> (higher is better, what it is). Each is computed per draw on the last day, paired with no programmes
+# (every lever at zero, the run the code calls the status quo: docs/glossary.md).
 METRICS: dict[str, tuple[bool, str]] = {
-    "capacity_drop": (True, "1 - combined coercive capacity at the end / the status quo's"),
-    "capacity_min_drop": (True, "1 - minimum combined coercive capacity / the status quo's"),
-    "defections": (True, "defections over the horizon minus the status quo's"),
+    "capacity_drop": (True, "1 - combined coercive capacity on the last day / no programmes'"),
+    "capacity_min_drop": (True, "1 - minimum combined coercive capacity / no programmes'"),
+    "defections": (True, "defections over the horizon minus no programmes'"),
     "cost": (False, "money actually spent over the horizon, kyat"),
-    "civilians_killed": (False, "civilians killed minus the status quo's (reported; its sign is not asserted)"),
+    "civilians_killed": (False, "civilians killed minus no programmes' (reported; its sign is not asserted)"),
 }
 FORCE_SUFFIXES = ("_police", "_army")  # per-force breakdowns of a total (the model's convention)
 
@@ -548,33 +545,20 @@ def constraint_value(values: np.ndarray, c: Constraint, statistic: str, probabil
 
 def uncertain_draws(base: dict[str, Any], n: int, seed: int, posterior: Path | None,
                     uncertain: list[str] | None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """N draws of the uncertain parameters (overrides), and how they were made (for the manifest)."""
+    """N draws of the uncertain parameters (overrides), and how they were made (for the manifest): made by
+    :func:`defection.experiments.draws.make_draws`, as ``compare --parameter-draws`` makes them."""
     from defection.experiments import design, models
+    from defection.experiments.draws import make_draws
 
     if n < 1:
         raise OptimizeError(f"--draws {n}: give at least 1 draw.")
-    draws: list[dict[str, Any]] = [{} for _ in range(n)]
-    how: dict[str, Any] = {}
-    if posterior is not None:
-        from defection.experiments import calibration
-
-        _, fits, table, _, _ = calibration.read_calibration(Path(posterior), observations=False)
-        particles = calibration.draw_particles(table, n, calibration.generator(seed, "posterior-draws"))
-        for d, p in enumerate(particles):
-            draws[d].update({f.key: (int(round(p[f.key])) if f.integer else float(p[f.key])) for f in fits})
-        how["posterior"] = {"dir": str(posterior), "keys": [f.key for f in fits]}
     keys = list(uncertain) if uncertain is not None else ([] if posterior is not None else list(DEFAULT_UNCERTAIN))
     lever_keys = {k for lever in levers() for k in (lever.amount_key, lever.start_key)}
     varies = design.parse_varies(keys, models.get("defection")) if keys else []
     clash = [v.key for v in varies if v.key in lever_keys]
     if clash:
         raise OptimizeError(f"--uncertain {clash[0]} is a decision of the optimiser, not an uncertainty.")
-    if varies and n >= 2:
-        X = design.sample(varies, "lhs", n, seed)
-        for d in range(n):
-            draws[d].update({v.key: (int(X[d, j]) if v.integer else float(X[d, j])) for j, v in enumerate(varies)})
-    how["latin_hypercube"] = [v.to_dict() for v in varies] if n >= 2 else []
-    return draws, how
+    return make_draws(base, n, seed, posterior, keys)
 
 
 # -- evaluating a candidate ---------------------------------------------------------------------
@@ -1059,7 +1043,7 @@ def status_quo(study, problem: Problem, run: Callable) -> list[dict[str, float]]
         return study.user_attrs["status_quo"]
     result = run([(-1, status_quo_overrides(problem.base))], range(len(problem.draws)))[-1]
     if "error" in result:
-        raise OptimizeError(f"the status quo (no programme) failed on a draw: {result['error']}. Fix the scenario "
+        raise OptimizeError(f"the run with no programmes failed on a draw: {result['error']}. Fix the scenario "
                             "or the --uncertain ranges; nothing was optimised yet.")
     reported = metric_values(result["outcomes"][0], result["outcomes"][0])
     for metric in [o.metric for o in problem.objectives] + [c.metric for c in problem.constraints] + [
@@ -1604,7 +1588,7 @@ def plan_optimize(scenario: Any = "myanmar-2021", budget_kyat_month: str | float
     if gate is not None:
         generations = -(-int(candidates) // int(population))
         gate(work_of("optimize", planned_evaluations(population, generations, draws, min_draws),
-                     f"{generations * population:,} candidates on up to {plural(draws, 'draw')}, and the status quo on "
+                     f"{generations * population:,} candidates on up to {plural(draws, 'draw')}, and no programmes on "
                      "each draw", resolved, knob="--candidates or --draws", held_per_run=HELD_PER_EVALUATION))
     draw_list, how = uncertain_draws(base, draws, seed, posterior, uncertain)
     return Problem(base=base, budget=budget, objectives=objs, constraints=cons, statistic=statistic,

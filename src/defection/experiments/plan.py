@@ -34,6 +34,10 @@ class Plan:
     chunk: int = 4
     timeseries: bool = True
     spec: dict[str, Any] = field(default_factory=dict)  # extra, kind-specific (vary, design, policies...)
+    # Parameter draws (a comparison's --parameter-draws): replicate k runs on draw k // per_draw, whose overrides
+    # come before the point's (a policy's own setting wins). Empty: every replicate runs the scenario's values.
+    draws: list[dict[str, Any]] = field(default_factory=list)
+    per_draw: int = 0
 
     @property
     def n_runs(self) -> int:
@@ -51,12 +55,20 @@ class Plan:
 
     def chunk_items(self, c: int) -> list[tuple[int, int, dict[str, Any]]]:
         """(run, seed, point overrides) of each run of chunk ``c``: what its task needs."""
-        return [(r, self.seed_of(r), self.points[r // self.replicates]) for r in self.chunk_runs(c)]
+        return [(r, self.seed_of(r), self.overrides_of(r)) for r in self.chunk_runs(c)]
+
+    def overrides_of(self, run: int) -> dict[str, Any]:
+        """The overrides of run ``run``: its parameter draw's (if any), then its point's."""
+        point = self.points[run // self.replicates]
+        if not self.draws:
+            return point
+        return {**self.draws[(run % self.replicates) // self.per_draw], **point}
 
     def full_spec(self) -> dict[str, Any]:
         return {"kind": self.kind, "model": self.model, "scenario": self.base, "seed": int(self.seed),
                 "replicates": int(self.replicates), "seed_by": self.seed_by, "chunk": int(self.chunk),
-                "timeseries": bool(self.timeseries), "n_points": len(self.points), **self.spec}
+                "timeseries": bool(self.timeseries), "n_points": len(self.points), **self.spec,
+                **({"parameter_draws": {"draws": self.draws, "per_draw": int(self.per_draw)}} if self.draws else {})}
 
     def spec_hash(self) -> str:
         text = json.dumps(self.full_spec(), sort_keys=True, default=str, separators=(",", ":"))

@@ -17,6 +17,8 @@ from defection.formatting import rate_sentence, usd_text
 from defection.i18n import TEXT, digits, fmt_date, fmt_int, fmt_number, t
 from defection.report.markup import Raw, esc, fill, flatten, name, para, table
 from defection.report.results import Results, finite
+from defection.vocabulary import (FORMER_BASELINE, baseline_label, capacity_weights, capacity_weights_text,
+                                  weights_sentence)
 
 WIDE_POSTERIOR = 0.7  # a 90% posterior interval wider than this share of the prior range: the data say little
 OBSERVED_SERIES = {"police_defected": "defected", "defected": "defected", "civilians_killed": "civilians_killed",
@@ -314,6 +316,26 @@ def _sentence(res: Results, lang: str) -> str:
     return ""
 
 
+def _scenario(res: Results) -> dict[str, Any]:
+    found = res.manifest.get("scenario") if isinstance(res.manifest, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def capacity_note(res: Results, lang: str) -> str:
+    """What coercive capacity counts, with this result's weights (read from its scenario), and how it is shown."""
+    return t("vocab.capacity_shown", lang) + " " + capacity_weights_text(_scenario(res), lang)
+
+
+def run_note(res: Results, lang: str) -> Raw:
+    """A single run's baseline: it has the scenario's programmes, and its changes are from its own day 0."""
+    start, days = res.start, res.days
+    end = start + dt.timedelta(days=days - 1) if start and days else None
+    cost = res.final("programme_cost")
+    return fill(t("vocab.run_note", lang), {"command": "defection compare --preset diis-policy"},
+                cost=mkyat(cost, lang) if finite(cost) else "–", start=fmt_date(start, lang) if start else "–",
+                end=fmt_date(end, lang) if end else "–")
+
+
 def key_numbers(res: Results, lang: str) -> str:
     parts = [_h2("key-numbers", "report.key_numbers", lang)]
     sentence = _sentence(res, lang)
@@ -326,19 +348,24 @@ def key_numbers(res: Results, lang: str) -> str:
             parts.append(para(t("key.forecast_on", lang).format(date=fmt_date(last, lang)), "note"))
             parts.append(table([outcome, t("key.median", lang), interval], rows, "key-numbers", (1, 2)))
             parts += money_note(rows, lang)
+            parts.append(para(capacity_note(res, lang), "note"))
     elif res.is_ensemble:
         rows = ensemble_rows(res, lang)
         if rows:
             if res.kind == "compare":
-                parts.append(para(fill(t("key.reference_policy", lang),
-                                       {"policy": (res.compare or {}).get("baseline", "status-quo")}), "note"))
+                reference = (res.compare or {}).get("baseline", FORMER_BASELINE)
+                parts.append(para(fill(t("key.reference_policy", lang), {"policy": reference},
+                                       label=baseline_label(reference, lang)), "note"))
             parts.append(table([outcome, t("key.median", lang), interval], rows, "key-numbers", (1, 2)))
             parts += money_note(rows, lang)
+            parts.append(para(capacity_note(res, lang), "note"))
     elif res.summary:
         rows = run_rows(res, lang)
         if rows:
             parts.append(table([outcome, value], rows, "key-numbers", (1,)))
             parts += money_note(rows, lang)
+            parts.append(para(run_note(res, lang), "note"))
+            parts.append(para(capacity_note(res, lang), "note"))
     elif res.kind == "calibration":
         parts.append(calibration(res, lang, heading=False))
     if (len(parts) == 1 or (len(parts) == 2 and sentence)) and res.kind != "calibration":
@@ -544,8 +571,12 @@ def policies(res: Results, lang: str) -> str:
     result = res.compare
     if not result:
         return ""
-    parts = [_h2("policies", "pol.title", lang), para(fill(t("pol.intro", lang), {"baseline": result.get("baseline", "")},
-                                                         n=fmt_int(result.get("replicates", 0), lang)), "note")]
+    from defection.formatting import comparison_notes
+
+    weights = weights_sentence(result.get("capacity_weights") or capacity_weights(_scenario(res)), lang)
+    notes = comparison_notes(result, weights, lang)
+    parts = [_h2("policies", "pol.title", lang)]
+    parts += [para(fill(template, names, **values), "note") for template, names, values in notes]
     for p in result.get("policies", [])[1:]:
         parts.append(para(_policy_sentence(result, p, lang)))
     headers, rows, censored = effects_table(result, lang)

@@ -20,6 +20,7 @@ from defection.formatting import rate_sentence, usd_text
 from defection.i18n import TEXT, fmt_date, fmt_int, fmt_number, t
 from defection.report.markup import Raw, esc, name, para, table
 from defection.report.results import Results, finite
+from defection.vocabulary import definition, p10_text
 
 MAX_CANDIDATES = 4  # Pareto candidates shown side by side on the first screen (the cheapest among them)
 SHARES = ("capacity_drop", "capacity_min_drop")  # outcomes that are shares (shown as %)
@@ -322,6 +323,9 @@ def key_numbers(res: Results, lang: str) -> str:
         first = str((spec(res).get("objectives") or [""])[0]).partition(":")[0]
         parts.append(para(t("opt.front_note", lang) + " " + t("opt.regret_note", lang).format(
             metric=metric_label(first, lang)), "note"))
+        terms = [definition("capacity_drop", lang)] + ([p10_text(lang)] if spec(res).get("statistic", "p10") == "p10"
+                                                       else [])
+        parts.append(para(" ".join(terms), "note"))  # what the drop and "with 90% probability" mean
         parts.append(table(headers, candidate_rows(res, picks, lang), "key-numbers candidates",
                            tuple(range(1, len(picks) + 1))))
     else:
