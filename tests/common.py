@@ -5,9 +5,13 @@ import`` would find whichever is first on sys.path.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
+import os
 import signal
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -79,3 +83,22 @@ def assert_one_paragraph(code: int, text: str, *words: str) -> None:
     folded = " ".join(body.split())
     for word in words:
         assert word in folded, (word, folded)
+
+
+def invoke(args: list[str], cwd: Path) -> tuple[int, str]:
+    """``defection ARGS`` in this process, from ``cwd``: its exit code and everything it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    argv, here = sys.argv, os.getcwd()
+    sys.argv = ["defection", *args]
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                cli.main()
+                code = 0
+            except SystemExit as exc:  # anything else escapes: a traceback fails the test
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = argv
+        os.chdir(here)
+    return code, out.getvalue() + err.getvalue()

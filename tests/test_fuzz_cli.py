@@ -17,21 +17,18 @@ command lines. CI runs 200 of them; the ``slow`` version runs 1,200.
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import itertools
 import json
 import os
 import shutil
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from defection import cli
+from common import invoke
 from defection.engine.outputs import RUN_LAYOUT, existing_results
 from defection.errors import OutputError
 
@@ -203,25 +200,6 @@ def command_lines(draw) -> list[str]:
 # -- the corpus: real outputs, and tampered copies of them -------------------------------------------------------------
 
 _unique = itertools.count()
-
-
-def invoke(args: list[str], cwd: Path) -> tuple[int, str]:
-    """``defection ARGS`` in this process, from ``cwd``: its exit code and everything it printed."""
-    out, err = io.StringIO(), io.StringIO()
-    argv, here = sys.argv, os.getcwd()
-    sys.argv = ["defection", *args]
-    os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                cli.main()
-                code = 0
-            except SystemExit as exc:  # anything else escapes: a traceback fails the test
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        sys.argv = argv
-        os.chdir(here)
-    return code, out.getvalue() + err.getvalue()
 
 
 def _tamper(directory: Path, damage: str) -> None:

@@ -10,12 +10,9 @@ refusal as an exception). Hypothesis is derandomized and keeps no database, so e
 """
 from __future__ import annotations
 
-import contextlib
 import io
 import itertools
 import json
-import os
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -23,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from common import invoke
 from defection import cli
 from defection.terminal import TextConsole, line, printable, styled
 
@@ -52,25 +50,6 @@ def workdir(tmp_path_factory) -> Path:
 
 
 _unique = itertools.count()
-
-
-def invoke(args: list[str], cwd: Path) -> tuple[int, str]:
-    """``defection ARGS`` in this process, from ``cwd``: its exit code and everything it printed."""
-    out, err = io.StringIO(), io.StringIO()
-    argv, here = sys.argv, os.getcwd()
-    sys.argv = ["defection", *args]
-    os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                cli.main()
-                code = 0
-            except SystemExit as exc:  # anything else escapes: a traceback fails the test
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        sys.argv = argv
-        os.chdir(here)
-    return code, out.getvalue() + err.getvalue()
 
 
 def assert_shown_not_obeyed(code: int, text: str, args: list[str]) -> None:
